@@ -5,6 +5,8 @@ export default defineConfig({
   plugins: [
     cloudflareTest({
       wrangler: { configPath: './wrangler.toml' },
+      // The Worker under test answers from the in-process simulator, never from Anthropic.
+      miniflare: { bindings: { UPSTREAM: 'simulator' } },
     }),
   ],
   test: {

@@ -1,0 +1,81 @@
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { requestId } from 'hono/request-id'
+import './context.ts'
+import { chatHandler } from './chat/handler.ts'
+import type { Config } from './config.ts'
+import { GatewayError, errorResponse } from './errors.ts'
+import { createUpstreamClient } from './upstream/client.ts'
+import { modelsHandler } from './upstream/routes.ts'
+import { Upstream } from './upstream/upstream.ts'
+import { createSimulator } from './simulator/index.ts'
+
+export interface AppOptions {
+  /** Validated configuration, from `parseConfig(env)`. */
+  config: Config
+  /**
+   * `fetch` for upstream requests. Default: the global fetch, or the in-process simulator when
+   * `config.upstream` is `simulator`.
+   */
+  fetch?: typeof fetch
+}
+
+/** Builds the gateway: middleware order and routes of SPEC §1. */
+export function createApp(options: AppOptions): Hono {
+  const { config } = options
+  let upstreamFetch = options.fetch
+  if (!upstreamFetch && config.upstream === 'simulator') {
+    console.warn('claude-edge: UPSTREAM=simulator, replies come from the built-in Anthropic API simulator, not from Claude')
+    upstreamFetch = createSimulator().fetch
+  }
+  const upstream = new Upstream(createUpstreamClient(config, upstreamFetch ? { fetch: upstreamFetch } : {}), config)
+
+  const app = new Hono()
+  app.use(requestId({ limitLength: 128 }))
+  app.use(async function context(c, next) {
+    c.set('config', config)
+    c.set('upstream', upstream)
+    const ip = c.req.header('cf-connecting-ip') ?? 'local'
+    c.set('identity', { kind: 'anonymous', id: `ip:${ip}` })
+    await next()
+  })
+
+  const jsonBody = bodyLimit({
+    maxSize: config.maxBodyBytes,
+    onError: () => {
+      throw new GatewayError(
+        'request_too_large',
+        `The request body is larger than MAX_BODY_BYTES (${config.maxBodyBytes} bytes). Send less text, or shorten the conversation.`,
+      )
+    },
+  })
+
+  app.post('/v1/chat', jsonBody, chatHandler)
+  app.get('/v1/models', modelsHandler)
+  app.get('/healthz', (c) =>
+    c.json({
+      status: 'ok',
+      upstream: config.upstream === 'simulator' ? 'simulator' : 'anthropic',
+      limits: config.upstash ? 'upstash' : 'memory',
+      warnings: [
+        ...(config.upstream === 'simulator' ? ['UPSTREAM=simulator: replies are simulated, not from Claude'] : []),
+        ...(config.upstash ? [] : ['Upstash is not configured: limits and budgets are in memory, per isolate']),
+      ],
+    }),
+  )
+
+  app.notFound((c) => errorResponse(c, new GatewayError('not_found_error', `No route for ${c.req.method} ${new URL(c.req.url).pathname}. See GET /v1/models and the README for the routes.`)))
+  app.onError((err, c) => {
+    if (!GatewayError.isInstance(err) || err.status >= 500) {
+      console.error(JSON.stringify({ level: 'error', request_id: c.get('requestId'), error: describe(err) }))
+    }
+    return errorResponse(c, err)
+  })
+  return app
+}
+
+function describe(err: unknown): string {
+  const cause = err instanceof Error ? err.cause : undefined
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err)
+  return cause instanceof Error ? `${text} (cause: ${cause.name}: ${cause.message})` : text
+}

@@ -1,0 +1,24 @@
+import type { ChatResult } from './run.ts'
+
+/** The JSON body of `POST /v1/chat` (SPEC §1.3). */
+export function chatResponseBody(result: ChatResult, requestId: string, warnings: string[]) {
+  const { message } = result
+  const text = message.content
+    .filter((block) => block.type === 'text')
+    .map((block) => block.text)
+    .join('')
+  return {
+    id: message.id,
+    model: message.model,
+    role: 'assistant' as const,
+    content: message.content,
+    text,
+    stop_reason: message.stop_reason,
+    usage: result.usage,
+    cost_usd: result.costUsd,
+    steps: result.steps,
+    models_tried: result.modelsTried,
+    ...(warnings.length && { warnings }),
+    request_id: requestId,
+  }
+}

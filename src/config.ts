@@ -1,0 +1,274 @@
+import { z } from 'zod'
+import { Catalogue, type PriceOverrides } from './upstream/catalogue.ts'
+
+/** A count per time window, e.g. `60/1m`. */
+export interface Rate {
+  limit: number
+  windowMs: number
+  /** The window in `@upstash/ratelimit`'s Duration syntax, e.g. `1 m`. */
+  window: `${number} ${'ms' | 's' | 'm' | 'h' | 'd'}`
+}
+
+export interface ClientKey {
+  id: string
+  /** Lower-case hex SHA-256 of the key; the key itself is never configured. */
+  sha256: string
+  scopes?: string[]
+  models?: string[]
+  maxTokens?: number
+  rateLimit?: Rate
+  tokenLimit?: Rate
+  dailyBudgetUsd?: number
+}
+
+/** Everything the gateway reads from its environment, validated once. */
+export interface Config {
+  upstream: 'anthropic' | 'simulator'
+  anthropicApiKey?: string
+  anthropicBaseUrl?: string
+  upstash?: { url: string; token: string }
+  clientKeys: ClientKey[]
+  sessionSecret?: string
+  allowAnonymous: boolean
+  allowedOrigins: string[]
+  catalogue: Catalogue
+  defaultModel: string
+  allowedModels: string[]
+  fallbackModels: string[]
+  defaultMaxTokens: number
+  rateLimit: Rate | null
+  anonymousRateLimit: Rate | null
+  tokenLimit: Rate | null
+  dailyBudgetUsd: number | null
+  globalDailyBudgetUsd: number | null
+  maxInputTokens: number
+  contextOverflow: 'trim' | 'reject'
+  maxBodyBytes: number
+  heartbeatMs: number
+  upstreamIdleTimeoutMs: number
+  upstreamDeadlineMs: number
+  redisTimeoutMs: number
+  limitsOnRedisError: 'open' | 'closed'
+  promptCaching: boolean
+  maxSteps: number
+  logBodies: boolean
+  demoPage: boolean
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError'
+}
+
+const UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const
+
+export function parseRate(value: string): Rate | null {
+  const match = /^\s*(\d+)\s*\/\s*(\d*)\s*(ms|s|m|h|d)\s*$/.exec(value)
+  if (!match) return null
+  const count = Number(match[2] || '1')
+  const unit = match[3] as keyof typeof UNITS
+  const limit = Number(match[1])
+  if (limit < 1 || count < 1) return null
+  return { limit, windowMs: count * UNITS[unit], window: `${count} ${unit}` }
+}
+
+const flag = (fallback: boolean) =>
+  z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional().transform((v) => (v === undefined ? fallback : ['true', '1', 'yes'].includes(v)))
+
+const int = (fallback: number, min = 0) =>
+  z.string().regex(/^\d+$/, 'expected a whole number').optional().transform((v) => (v === undefined ? fallback : Number(v))).pipe(z.number().min(min))
+
+const usd = z.string().regex(/^\d+(\.\d+)?$/, 'expected an amount in USD like "5" or "0.50"').optional().transform((v) => (v === undefined ? null : Number(v)))
+
+const rate = (fallback: string | null) =>
+  z.string().optional().transform((v, ctx) => {
+    if (v === undefined || v === '') return fallback === null ? null : parseRate(fallback)
+    if (v === 'off') return null
+    const parsed = parseRate(v)
+    if (!parsed) ctx.addIssue({ code: 'custom', message: `expected "<count>/<window>" like "60/1m" (units ms, s, m, h, d) or "off", got "${v}"` })
+    return parsed
+  })
+
+const list = z.string().optional().transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean))
+
+const json = <T extends z.ZodType>(schema: T, what: string) =>
+  z.string().optional().transform((v, ctx): z.output<T> | undefined => {
+    if (v === undefined || v.trim() === '') return undefined
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(v)
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `expected JSON (${what})` })
+      return z.NEVER
+    }
+    const result = schema.safeParse(parsed)
+    if (!result.success) {
+      for (const issue of result.error.issues) {
+        ctx.addIssue({ code: 'custom', message: `${issue.path.join('.') || '(root)'}: ${issue.message}` })
+      }
+      return z.NEVER
+    }
+    return result.data
+  })
+
+const clientKeySchema = z.strictObject({
+  id: z.string().regex(/^[\w.-]{1,64}$/, 'id: letters, digits, _ . - (1-64)'),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/i, 'sha256: 64 hex characters (the SHA-256 of the key, never the key)'),
+  scopes: z.array(z.string()).optional(),
+  models: z.array(z.string()).optional(),
+  max_tokens: z.number().int().positive().optional(),
+  rate_limit: z.string().optional(),
+  token_limit: z.string().optional(),
+  daily_budget_usd: z.number().nonnegative().optional(),
+})
+
+const priceSchema = z.record(
+  z.string(),
+  z.strictObject({
+    input: z.number().nonnegative().optional(),
+    output: z.number().nonnegative().optional(),
+    cacheWrite: z.number().nonnegative().optional(),
+    cacheWrite1h: z.number().nonnegative().optional(),
+    cacheRead: z.number().nonnegative().optional(),
+  }),
+)
+
+const envSchema = z.object({
+  UPSTREAM: z.enum(['anthropic', 'simulator']).optional().default('anthropic'),
+  ANTHROPIC_API_KEY: z.string().min(1).optional(),
+  ANTHROPIC_BASE_URL: z.url().optional(),
+  UPSTASH_REDIS_REST_URL: z.url().optional(),
+  UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
+  CLIENT_KEYS: json(z.array(clientKeySchema), 'an array of {id, sha256, scopes?, models?, max_tokens?, rate_limit?, token_limit?, daily_budget_usd?}'),
+  SESSION_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
+  ALLOW_ANONYMOUS: flag(false),
+  ALLOWED_ORIGINS: list,
+  DEFAULT_MODEL: z.string().optional().default('balanced'),
+  ALLOWED_MODELS: list,
+  FALLBACK_MODELS: list,
+  DEFAULT_MAX_TOKENS: int(1024, 1),
+  MODEL_PRICES: json(priceSchema, 'model id or alias → {input, output, cacheWrite, cacheWrite1h, cacheRead} in USD per million tokens'),
+  RATE_LIMIT: rate('60/1m'),
+  ANONYMOUS_RATE_LIMIT: rate('10/1m'),
+  TOKEN_LIMIT: rate('100000/1m'),
+  DAILY_BUDGET_USD: usd,
+  GLOBAL_DAILY_BUDGET_USD: usd,
+  MAX_INPUT_TOKENS: int(100_000, 1),
+  CONTEXT_OVERFLOW: z.enum(['trim', 'reject']).optional().default('trim'),
+  MAX_BODY_BYTES: int(1_048_576, 1),
+  HEARTBEAT_MS: int(15_000, 100),
+  UPSTREAM_IDLE_TIMEOUT_MS: int(60_000, 100),
+  UPSTREAM_DEADLINE_MS: int(120_000, 100),
+  REDIS_TIMEOUT_MS: int(1_000, 1),
+  LIMITS_ON_REDIS_ERROR: z.enum(['open', 'closed']).optional().default('open'),
+  PROMPT_CACHING: flag(true),
+  MAX_STEPS: int(5, 1),
+  LOG_BODIES: flag(false),
+  DEMO_PAGE: flag(false),
+})
+
+/**
+ * Parses and validates the Worker's environment. Throws a ConfigError naming every bad
+ * variable and what it expects; never echoes a secret's value.
+ */
+export function parseConfig(env: Record<string, unknown>): Config {
+  const strings: Record<string, string> = {}
+  for (const [name, value] of Object.entries(env)) {
+    if (typeof value === 'string' && value !== '') strings[name] = value
+    else if (typeof value === 'number' || typeof value === 'boolean') strings[name] = String(value)
+  }
+  const result = envSchema.safeParse(strings)
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `${String(issue.path[0] ?? '(env)')}: ${issue.message}`)
+    throw new ConfigError(`Invalid configuration:\n- ${lines.join('\n- ')}`)
+  }
+  const e = result.data
+  const problems: string[] = []
+
+  const catalogue = new Catalogue((e.MODEL_PRICES ?? {}) as PriceOverrides)
+  for (const name of Object.keys(e.MODEL_PRICES ?? {})) {
+    if (!catalogue.get(name)) problems.push(`MODEL_PRICES: unknown model "${name}"`)
+  }
+  const resolve = (variable: string, name: string): string | undefined => {
+    const model = catalogue.get(name)
+    if (!model) problems.push(`${variable}: unknown model "${name}"; known: ${catalogue.names().join(', ')}`)
+    return model?.id
+  }
+  const allowedModels = e.ALLOWED_MODELS.length
+    ? e.ALLOWED_MODELS.map((n) => resolve('ALLOWED_MODELS', n)).filter((id): id is string => !!id)
+    : catalogue.models.map((m) => m.id)
+  const defaultModel = resolve('DEFAULT_MODEL', e.DEFAULT_MODEL) ?? ''
+  if (defaultModel && !allowedModels.includes(defaultModel)) {
+    problems.push(`DEFAULT_MODEL: "${e.DEFAULT_MODEL}" is not in ALLOWED_MODELS`)
+  }
+  const fallbackModels = e.FALLBACK_MODELS.map((n) => resolve('FALLBACK_MODELS', n)).filter((id): id is string => !!id)
+
+  if (e.UPSTREAM === 'anthropic' && !e.ANTHROPIC_API_KEY) {
+    problems.push('ANTHROPIC_API_KEY: not set. Set it with `wrangler secret put ANTHROPIC_API_KEY`, or set UPSTREAM=simulator for local development')
+  }
+  if (!!e.UPSTASH_REDIS_REST_URL !== !!e.UPSTASH_REDIS_REST_TOKEN) {
+    problems.push('UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN: set both or neither')
+  }
+  if (e.ALLOW_ANONYMOUS && e.ALLOWED_ORIGINS.length === 0) {
+    problems.push('ALLOWED_ORIGINS: required when ALLOW_ANONYMOUS=true (anonymous access is only for listed origins)')
+  }
+  for (const origin of e.ALLOWED_ORIGINS) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) problems.push(`ALLOWED_ORIGINS: "${origin}" is not an origin like https://example.com (no path, no trailing slash)`)
+  }
+
+  const clientKeys: ClientKey[] = []
+  for (const [i, k] of (e.CLIENT_KEYS ?? []).entries()) {
+    const rateOf = (field: string, v?: string) => {
+      if (v === undefined) return undefined
+      const parsed = parseRate(v)
+      if (!parsed) problems.push(`CLIENT_KEYS[${i}].${field}: expected "<count>/<window>" like "60/1m", got "${v}"`)
+      return parsed ?? undefined
+    }
+    clientKeys.push({
+      id: k.id,
+      sha256: k.sha256.toLowerCase(),
+      ...(k.scopes && { scopes: k.scopes }),
+      ...(k.models && { models: k.models.map((n) => resolve(`CLIENT_KEYS[${i}].models`, n)).filter((id): id is string => !!id) }),
+      ...(k.max_tokens !== undefined && { maxTokens: k.max_tokens }),
+      ...(k.rate_limit !== undefined && { rateLimit: rateOf('rate_limit', k.rate_limit) }),
+      ...(k.token_limit !== undefined && { tokenLimit: rateOf('token_limit', k.token_limit) }),
+      ...(k.daily_budget_usd !== undefined && { dailyBudgetUsd: k.daily_budget_usd }),
+    })
+  }
+  const ids = clientKeys.map((k) => k.id)
+  for (const id of new Set(ids)) if (ids.indexOf(id) !== ids.lastIndexOf(id)) problems.push(`CLIENT_KEYS: duplicate id "${id}"`)
+
+  if (problems.length) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`)
+
+  return {
+    upstream: e.UPSTREAM,
+    ...(e.ANTHROPIC_API_KEY && { anthropicApiKey: e.ANTHROPIC_API_KEY }),
+    ...(e.ANTHROPIC_BASE_URL && { anthropicBaseUrl: e.ANTHROPIC_BASE_URL }),
+    ...(e.UPSTASH_REDIS_REST_URL && e.UPSTASH_REDIS_REST_TOKEN && { upstash: { url: e.UPSTASH_REDIS_REST_URL, token: e.UPSTASH_REDIS_REST_TOKEN } }),
+    clientKeys,
+    ...(e.SESSION_SECRET && { sessionSecret: e.SESSION_SECRET }),
+    allowAnonymous: e.ALLOW_ANONYMOUS,
+    allowedOrigins: e.ALLOWED_ORIGINS,
+    catalogue,
+    defaultModel,
+    allowedModels,
+    fallbackModels,
+    defaultMaxTokens: e.DEFAULT_MAX_TOKENS,
+    rateLimit: e.RATE_LIMIT,
+    anonymousRateLimit: e.ANONYMOUS_RATE_LIMIT,
+    tokenLimit: e.TOKEN_LIMIT,
+    dailyBudgetUsd: e.DAILY_BUDGET_USD,
+    globalDailyBudgetUsd: e.GLOBAL_DAILY_BUDGET_USD,
+    maxInputTokens: e.MAX_INPUT_TOKENS,
+    contextOverflow: e.CONTEXT_OVERFLOW,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    heartbeatMs: e.HEARTBEAT_MS,
+    upstreamIdleTimeoutMs: e.UPSTREAM_IDLE_TIMEOUT_MS,
+    upstreamDeadlineMs: e.UPSTREAM_DEADLINE_MS,
+    redisTimeoutMs: e.REDIS_TIMEOUT_MS,
+    limitsOnRedisError: e.LIMITS_ON_REDIS_ERROR,
+    promptCaching: e.PROMPT_CACHING,
+    maxSteps: e.MAX_STEPS,
+    logBodies: e.LOG_BODIES,
+    demoPage: e.DEMO_PAGE,
+  }
+}

@@ -1,0 +1,71 @@
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk'
+import { GatewayError } from '../errors.ts'
+
+/** How an upstream failure should be handled by retries and fallbacks. */
+export type FailureKind = 'overloaded' | 'rate_limited' | 'server' | 'network' | 'timeout' | 'bad_request' | 'misconfigured' | 'aborted'
+
+export interface UpstreamFailure {
+  kind: FailureKind
+  status?: number
+  /** Seconds the upstream asked us to wait (`retry-after-ms` / `retry-after`). */
+  retryAfterSec?: number
+  /** The upstream's own message, only for 400s (it describes the caller's request). */
+  message?: string
+}
+
+function retryAfter(headers: Headers | undefined): number | undefined {
+  const ms = Number(headers?.get('retry-after-ms'))
+  if (Number.isFinite(ms) && ms > 0) return ms / 1000
+  const raw = headers?.get('retry-after')
+  if (!raw) return undefined
+  const seconds = Number(raw)
+  if (Number.isFinite(seconds)) return Math.max(0, seconds)
+  const date = Date.parse(raw)
+  return Number.isFinite(date) ? Math.max(0, (date - Date.now()) / 1000) : undefined
+}
+
+/** Classifies an error thrown by `@anthropic-ai/sdk` (or fetch) during a call. */
+export function classifyFailure(err: unknown): UpstreamFailure {
+  if (err instanceof APIUserAbortError) return { kind: 'aborted' }
+  if (err instanceof APIConnectionTimeoutError) return { kind: 'timeout' }
+  if (err instanceof APIConnectionError) return { kind: 'network' }
+  if (err instanceof APIError) {
+    const status = err.status
+    const body = err.error as { error?: { type?: string; message?: string } } | undefined
+    const type = body?.error?.type
+    const after = retryAfter(err.headers)
+    const base = { ...(status !== undefined && { status }), ...(after !== undefined && { retryAfterSec: after }) }
+    // Mid-stream `event: error` frames carry no status; their type says what happened.
+    if (status === 529 || type === 'overloaded_error') return { kind: 'overloaded', ...base }
+    if (status === 429 || type === 'rate_limit_error') return { kind: 'rate_limited', ...base }
+    if (status === 401 || status === 403) return { kind: 'misconfigured', ...base }
+    if (status === 408 || status === 504 || type === 'timeout_error') return { kind: 'timeout', ...base }
+    if (status !== undefined && status >= 400 && status < 500) {
+      return { kind: 'bad_request', ...base, ...(body?.error?.message && { message: body.error.message }) }
+    }
+    return { kind: 'server', ...base }
+  }
+  if (err instanceof Error && err.name === 'AbortError') return { kind: 'aborted' }
+  return { kind: 'network' }
+}
+
+/** The client-facing error for a failure that retries and fallbacks could not fix. */
+export function failureToGatewayError(failure: UpstreamFailure, modelsTried: string[], cause?: unknown): GatewayError {
+  const tried = modelsTried.length ? ` (tried: ${modelsTried.join(', ')})` : ''
+  const retryHeaders = { 'Retry-After': String(Math.max(1, Math.ceil(failure.retryAfterSec ?? 5))) }
+  switch (failure.kind) {
+    case 'overloaded':
+    case 'rate_limited':
+      return new GatewayError('overloaded_error', `Claude is overloaded right now${tried}. Retry after the Retry-After delay.`, { headers: retryHeaders, cause })
+    case 'timeout':
+      return new GatewayError('timeout_error', `Claude did not answer within the deadline${tried}. Retry, or ask for a shorter answer.`, { cause })
+    case 'misconfigured':
+      return new GatewayError('upstream_error', 'The server is misconfigured: the upstream rejected its credentials. Tell the operator of this service.', { cause })
+    case 'bad_request':
+      return new GatewayError('invalid_request_error', `Claude rejected the request: ${failure.message ?? `HTTP ${failure.status}`}`, { cause })
+    case 'aborted':
+      return new GatewayError('api_error', 'The request was cancelled.', { cause })
+    default:
+      return new GatewayError('upstream_error', `Claude could not be reached or failed${tried}${failure.status ? ` (HTTP ${failure.status})` : ''}. Retry later.`, { cause })
+  }
+}
