@@ -4,7 +4,9 @@ import { requestId } from 'hono/request-id'
 import './context.ts'
 import { chatHandler } from './chat/handler.ts'
 import type { Config } from './config.ts'
+import { admitAll } from './chat/admission.ts'
 import { GatewayError, errorResponse } from './errors.ts'
+import { RequestMeter } from './observability/meter.ts'
 import { createUpstreamClient } from './upstream/client.ts'
 import { modelsHandler } from './upstream/routes.ts'
 import { Upstream } from './upstream/upstream.ts'
@@ -37,7 +39,15 @@ export function createApp(options: AppOptions): Hono {
     c.set('upstream', upstream)
     const ip = c.req.header('cf-connecting-ip') ?? 'local'
     c.set('identity', { kind: 'anonymous', id: `ip:${ip}` })
-    await next()
+    c.set('admission', admitAll)
+    const meter = new RequestMeter()
+    c.set('meter', meter)
+    try {
+      await next()
+    } finally {
+      // A stream finishes its meter when it closes; everything else is finished here.
+      if (!c.res.headers.get('content-type')?.startsWith('text/event-stream')) meter.finish(c.res.ok ? 'ok' : 'error')
+    }
   })
 
   const jsonBody = bodyLimit({

@@ -1,5 +1,7 @@
 import type { Identity } from './auth/identity.ts'
+import type { Admission } from './chat/admission.ts'
 import type { Config } from './config.ts'
+import type { RequestMeter } from './observability/meter.ts'
 import type { Upstream } from './upstream/upstream.ts'
 
 declare module 'hono' {
@@ -8,6 +10,9 @@ declare module 'hono' {
     config: Config
     identity: Identity
     upstream: Upstream
+    /** Usage and cost of this request, settled by limits and logged when `done`. */
+    meter: RequestMeter
+    admission: Admission
   }
 }
 

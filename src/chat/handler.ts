@@ -1,12 +1,11 @@
 import type { Context } from 'hono'
-import { parseChatRequest } from './request.ts'
-import { readJsonBody } from './read-body.ts'
+import { prepareChat } from './prepare.ts'
 import { chatResponseBody } from './response.ts'
 import { runChat } from './run.ts'
 
 /** `POST /v1/chat`: one reply as JSON. */
 export async function chatHandler(c: Context): Promise<Response> {
-  const req = parseChatRequest(await readJsonBody(c), c.get('config'), c.get('identity'))
-  const result = await runChat(c.get('upstream'), req, c.req.raw.signal)
+  const req = await prepareChat(c)
+  const result = await runChat(c.get('upstream'), req, { signal: c.req.raw.signal, meter: c.get('meter') })
   return c.json(chatResponseBody(result, c.get('requestId'), req.warnings))
 }

@@ -1,5 +1,6 @@
 import type Anthropic from '@anthropic-ai/sdk'
-import { costOf, toUsage, type Usage } from '../upstream/cost.ts'
+import type { RequestMeter } from '../observability/meter.ts'
+import { toUsage, type Usage } from '../upstream/cost.ts'
 import type { Upstream } from '../upstream/upstream.ts'
 import { messageParams } from '../upstream/params.ts'
 import type { ChatRequest } from './request.ts'
@@ -22,10 +23,10 @@ export interface ChatResult {
 }
 
 /** Runs a chat request without tools: one model call. */
-export async function runChat(upstream: Upstream, req: ChatRequest, signal?: AbortSignal): Promise<ChatResult> {
-  const { value: message, model, modelsTried } = await upstream.message(messageParams(req), { ...(signal && { signal }) })
+export async function runChat(upstream: Upstream, req: ChatRequest, options: { signal?: AbortSignal; meter: RequestMeter }): Promise<ChatResult> {
+  const { value: message, model, modelsTried } = await upstream.message(messageParams(req), options)
   const usage = toUsage(message.usage)
-  const costUsd = costOf(model, usage)
+  const costUsd = options.meter.record(model, usage)
   return {
     message,
     steps: [{ type: 'model', model: message.model, stop_reason: message.stop_reason, usage, cost_usd: costUsd }],

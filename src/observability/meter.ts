@@ -1,0 +1,57 @@
+import type { ModelInfo } from '../upstream/catalogue.ts'
+import { addUsage, costOf, roundUsd, ZERO_USAGE, type Usage } from '../upstream/cost.ts'
+
+export interface MeteredCall {
+  model: string
+  usage: Usage
+  cost_usd: number
+}
+
+/**
+ * What one request consumed, filled in by every billed upstream call (JSON, streamed, aborted).
+ * Limits settle and the log line is written from `done`, off the response path.
+ */
+export class RequestMeter {
+  readonly startedAt = Date.now()
+  usage: Usage = ZERO_USAGE
+  costUsd = 0
+  readonly calls: MeteredCall[] = []
+  modelsTried: string[] = []
+  retries = 0
+  /** Milliseconds from the start of the request to the first byte of the response body. */
+  ttfbMs: number | undefined
+  /** Outcome, for the log: `ok`, or the error type that ended the request. */
+  outcome = 'ok'
+  readonly done: Promise<RequestMeter>
+  #resolve!: (meter: RequestMeter) => void
+  #finished = false
+
+  constructor() {
+    this.done = new Promise((resolve) => (this.#resolve = resolve))
+  }
+
+  /** Records one billed model call and returns its cost. */
+  record(model: ModelInfo, usage: Usage): number {
+    const cost = costOf(model, usage)
+    this.calls.push({ model: model.id, usage, cost_usd: cost })
+    this.usage = addUsage(this.usage, usage)
+    this.costUsd = roundUsd(this.costUsd + cost)
+    return cost
+  }
+
+  markFirstByte(): void {
+    this.ttfbMs ??= Date.now() - this.startedAt
+  }
+
+  get finished(): boolean {
+    return this.#finished
+  }
+
+  /** Ends the request's accounting; idempotent. Streams call it when they close. */
+  finish(outcome?: string): void {
+    if (this.#finished) return
+    if (outcome) this.outcome = outcome
+    this.#finished = true
+    this.#resolve(this)
+  }
+}
