@@ -1,0 +1,95 @@
+/** A message as the server's `messages` array takes it (SPEC §1.3). */
+export interface ChatMessage {
+  role: 'user' | 'assistant'
+  /** A string, or Anthropic content blocks (text, image, document, tool_use, tool_result). */
+  content: string | readonly Record<string, unknown>[]
+}
+
+/** Token counts of the whole request, as the server reports them on the finish part. */
+export interface ChatUsage {
+  input_tokens: number
+  output_tokens: number
+  cache_creation_input_tokens: number
+  cache_read_input_tokens: number
+}
+
+/** What the server puts in `messageMetadata` (finish part, `message-metadata` parts). */
+export interface ChatMetadata {
+  model?: string
+  stop_reason?: string | null
+  usage?: ChatUsage
+  cost_usd?: number
+  request_id?: string
+  /** Set when the answer came from a fallback model: every model tried, in order. */
+  models_tried?: string[]
+  [key: string]: unknown
+}
+
+/** Finish reasons of the pinned `ai` UI message stream protocol. */
+export type FinishReason =
+  | 'stop'
+  | 'length'
+  | 'content-filter'
+  | 'tool-calls'
+  | 'error'
+  | 'interrupted'
+  | 'other'
+
+export type ToolCallState = 'input-streaming' | 'input-available' | 'output-available' | 'output-error'
+
+/** One tool call of the reply, updated in place as its parts arrive. */
+export interface ToolCall {
+  toolCallId: string
+  toolName: string
+  state: ToolCallState
+  /** The raw input JSON text streamed so far (while `state` is `input-streaming`). */
+  inputText: string
+  /** The parsed input, once `state` is `input-available` or later. */
+  input?: unknown
+  /** The tool's output, when `state` is `output-available`. */
+  output?: unknown
+  /** What went wrong, when `state` is `output-error`. */
+  errorText?: string
+  /** True when the server ran the tool; false/undefined for client tools the page must run. */
+  providerExecuted?: boolean
+}
+
+/** The parts of the reply in the order they arrived, so a UI can interleave text and tools. */
+export type ReplyPart =
+  | { type: 'text'; id: string; text: string }
+  | { type: 'reasoning'; id: string; text: string }
+  | { type: 'tool'; toolCall: ToolCall }
+
+/** A completed reply. */
+export interface ChatResult {
+  /** All text parts, joined by a blank line. */
+  text: string
+  /** All reasoning parts, joined by a blank line. */
+  reasoning: string
+  parts: ReplyPart[]
+  toolCalls: ToolCall[]
+  finishReason: FinishReason | undefined
+  messageId: string | undefined
+  metadata: ChatMetadata
+  /** Shortcuts into `metadata`. */
+  model: string | undefined
+  usage: ChatUsage | undefined
+  costUsd: number | undefined
+  requestId: string | undefined
+}
+
+/** Events of one reply, in arrival order. */
+export type ChatEvent =
+  | { type: 'start'; messageId: string | undefined }
+  | { type: 'step-start' }
+  | { type: 'step-finish' }
+  | { type: 'text'; id: string; delta: string; text: string }
+  | { type: 'reasoning'; id: string; delta: string; text: string }
+  | { type: 'tool-input-start'; toolCall: ToolCall }
+  | { type: 'tool-input-delta'; toolCall: ToolCall; delta: string }
+  | { type: 'tool-call'; toolCall: ToolCall }
+  | { type: 'tool-result'; toolCall: ToolCall }
+  | { type: 'tool-error'; toolCall: ToolCall }
+  | { type: 'metadata'; metadata: ChatMetadata }
+  | { type: 'retry'; attempt: number; delayMs: number; reason: string }
+  | { type: 'finish'; result: ChatResult }
