@@ -188,8 +188,11 @@ async function requestHeaders(options: ChatClientOptions, sendOptions: SendOptio
 /** Aborts `attempt` with a `network_error` when no bytes arrive for `ms` (heartbeats count). */
 function watchIdle(body: ReadableStream<Uint8Array>, ms: number, attempt: AbortController): ReadableStream<Uint8Array> {
   let timer: ReturnType<typeof setTimeout> | undefined
+  const disarm = () => {
+    if (timer !== undefined) clearTimeout(timer)
+  }
   const arm = () => {
-    clearTimeout(timer)
+    disarm()
     timer = setTimeout(() => {
       attempt.abort(
         new ChatError({ type: 'network_error', message: `The server sent nothing for ${Math.round(ms / 1000)} s.` }),
@@ -203,7 +206,7 @@ function watchIdle(body: ReadableStream<Uint8Array>, ms: number, attempt: AbortC
         arm()
         controller.enqueue(chunk)
       },
-      flush: () => clearTimeout(timer),
+      flush: disarm,
     }),
     { signal: attempt.signal },
   )
