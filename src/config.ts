@@ -133,7 +133,7 @@ const priceSchema = z.record(
 )
 
 const envSchema = z.object({
-  UPSTREAM: z.enum(['anthropic', 'simulator']).optional().default('anthropic'),
+  UPSTREAM: z.enum(['anthropic', 'simulator', 'auto']).optional().default('anthropic'),
   ANTHROPIC_API_KEY: z.string().min(1).optional(),
   ANTHROPIC_BASE_URL: z.url().optional(),
   UPSTASH_REDIS_REST_URL: z.url().optional(),
@@ -202,7 +202,9 @@ export function parseConfig(env: Record<string, unknown>): Config {
   }
   const fallbackModels = e.FALLBACK_MODELS.map((n) => resolve('FALLBACK_MODELS', n)).filter((id): id is string => !!id)
 
-  if (e.UPSTREAM === 'anthropic' && !e.ANTHROPIC_API_KEY) {
+  // `auto` (what `npm start` sets) uses the simulator only when no key is configured.
+  const upstream = e.UPSTREAM === 'auto' ? (e.ANTHROPIC_API_KEY ? 'anthropic' : 'simulator') : e.UPSTREAM
+  if (upstream === 'anthropic' && !e.ANTHROPIC_API_KEY) {
     problems.push('ANTHROPIC_API_KEY: not set. Set it with `wrangler secret put ANTHROPIC_API_KEY`, or set UPSTREAM=simulator for local development')
   }
   if (!!e.UPSTASH_REDIS_REST_URL !== !!e.UPSTASH_REDIS_REST_TOKEN) {
@@ -240,7 +242,7 @@ export function parseConfig(env: Record<string, unknown>): Config {
   if (problems.length) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`)
 
   return {
-    upstream: e.UPSTREAM,
+    upstream,
     ...(e.ANTHROPIC_API_KEY && { anthropicApiKey: e.ANTHROPIC_API_KEY }),
     ...(e.ANTHROPIC_BASE_URL && { anthropicBaseUrl: e.ANTHROPIC_BASE_URL }),
     ...(e.UPSTASH_REDIS_REST_URL && e.UPSTASH_REDIS_REST_TOKEN && { upstash: { url: e.UPSTASH_REDIS_REST_URL, token: e.UPSTASH_REDIS_REST_TOKEN } }),

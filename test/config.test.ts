@@ -55,6 +55,11 @@ describe('parseConfig', () => {
     }
   })
 
+  it('UPSTREAM=auto picks the simulator only when no key is set', () => {
+    expect(parseConfig({ UPSTREAM: 'auto' }).upstream).toBe('simulator')
+    expect(parseConfig({ UPSTREAM: 'auto', ANTHROPIC_API_KEY: 'sk-ant-x' }).upstream).toBe('anthropic')
+  })
+
   it('applies MODEL_PRICES overrides by id or alias', () => {
     const config = parseConfig({ ...sim, MODEL_PRICES: '{"fast":{"input":0.2},"claude-opus-5-5":{"output":30}}' })
     expect(config.catalogue.get('fast')!.pricing.input).toBe(0.2)
