@@ -1,29 +1,32 @@
-import type { Hono } from 'hono'
 import { createApp } from './app.ts'
 import { ConfigError, parseConfig } from './config.ts'
 import { errorBody } from './errors.ts'
 
-/** The deployable Worker: the library configured from environment variables. */
-let built: { env: unknown; app: Hono } | undefined
+type Handler = (request: Request, env: Record<string, unknown>, ctx: ExecutionContext) => Response | Promise<Response>
 
-function misconfigured(error: ConfigError): Hono['fetch'] {
-  console.error(`claude-edge: ${error.message}`)
-  return () =>
-    Response.json(errorBody('api_error', 'The gateway is misconfigured; its operator must fix the Worker settings (see the Worker logs).', crypto.randomUUID()), {
-      status: 500,
-    })
+/** Built once per isolate (and again only if the bindings object changes). */
+let built: { env: unknown; fetch: Handler } | undefined
+
+function build(env: Record<string, unknown>): Handler {
+  try {
+    const app = createApp({ config: parseConfig(env) })
+    return (request, env, ctx) => app.fetch(request, env, ctx)
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    // Fail loudly in the log with the variable names; the client only learns that it is our fault.
+    console.error(`claude-edge: ${error.message}`)
+    return () =>
+      Response.json(
+        errorBody('api_error', 'The gateway is misconfigured; its operator must fix the Worker settings (see the Worker logs).', crypto.randomUUID()),
+        { status: 500 },
+      )
+  }
 }
 
+/** The deployable Worker: the library configured from environment variables (SPEC §7). */
 export default {
-  fetch(request: Request, env: Record<string, unknown>, ctx: ExecutionContext): Response | Promise<Response> {
-    if (built?.env !== env) {
-      try {
-        built = { env, app: createApp({ config: parseConfig(env) }) }
-      } catch (error) {
-        if (!(error instanceof ConfigError)) throw error
-        return misconfigured(error)(request, env, ctx)
-      }
-    }
-    return built.app.fetch(request, env, ctx)
+  fetch(request, env, ctx) {
+    if (built?.env !== env) built = { env, fetch: build(env) }
+    return built.fetch(request, env, ctx)
   },
 } satisfies ExportedHandler<Record<string, unknown>>
