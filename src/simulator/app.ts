@@ -1,0 +1,309 @@
+import { Hono } from 'hono'
+import { PromptCache } from './cache.ts'
+import { DirectiveError, parseDirectives, type Directive } from './directives.ts'
+import { errorResponse, SimError, statusForErrorType } from './errors.ts'
+import { base62 } from './hash.ts'
+import { DEFAULT_MODELS, modelSpec, type SimModel } from './models.ts'
+import { planReply } from './reply.ts'
+import { resolveScript, type Script } from './script.ts'
+import { abortableSleep } from './sleep.ts'
+import { messageJson, replyEvents, sseFrame, type MessageMeta } from './sse.ts'
+import { countTokens, promptSegments } from './tokens.ts'
+import type { Simulator, SimulatorOptions, SimulatorRequestRecord } from './types.ts'
+import { checkAuth, checkBody, checkModelRules, checkVersion } from './validate.ts'
+
+const MAX_RECORDS = 1000
+type Obj = Record<string, unknown>
+
+/**
+ * An in-process Anthropic Messages API for tests and local development: `POST /v1/messages`
+ * (JSON and SSE), `POST /v1/messages/count_tokens`, `GET /v1/models[/:id]`, scripted by
+ * `[sim …]` directives in the last human message (see README `## Simulator`).
+ *
+ * @example
+ * const sim = createSimulator()
+ * const client = new Anthropic({ apiKey: 'sk-ant-test', baseURL: 'http://sim.local', fetch: sim.fetch })
+ */
+export function createSimulator(options: SimulatorOptions = {}): Simulator {
+  const { apiKeys, sleep = abortableSleep, models = DEFAULT_MODELS, cacheMinTokens = 1024 } = options
+  const accepts = apiKeys ? (key: string) => apiKeys.includes(key) : (key: string) => key.startsWith('sk-ant-')
+  const served = new Set(models)
+  const requests: SimulatorRequestRecord[] = []
+  const counters = new Map<string, number>()
+  const cache = new PromptCache(cacheMinTokens)
+  let seq = 0
+
+  function begin(req: Request): SimulatorRequestRecord {
+    seq++
+    const record: SimulatorRequestRecord = {
+      id: `req_011C${base62(`req:${seq}`, 22)}`, path: new URL(req.url).pathname, stream: false,
+      status: 0, headers: { auth: 'none' }, eventsSent: 0, completed: false, cancelled: false,
+    }
+    const version = req.headers.get('anthropic-version')
+    if (version) record.headers['anthropic-version'] = version
+    const beta = req.headers.get('anthropic-beta')
+    if (beta) record.headers['anthropic-beta'] = beta
+    requests.push(record)
+    if (requests.length > MAX_RECORDS) requests.splice(0, requests.length - MAX_RECORDS)
+    return record
+  }
+
+  /** Auth and version, shared by every route. */
+  function admit(req: Request, record: SimulatorRequestRecord) {
+    record.headers.auth = checkAuth(req.headers, accepts)
+    return checkVersion(req.headers)
+  }
+
+  async function readBody(req: Request, record: SimulatorRequestRecord): Promise<unknown> {
+    const text = await req.text()
+    try {
+      record.body = JSON.parse(text)
+    } catch {
+      throw new SimError(400, 'There was an error parsing the body of your request: it is not valid JSON')
+    }
+    return record.body
+  }
+
+  function modelOf(body: Obj, record: SimulatorRequestRecord): SimModel {
+    const id = body.model as string
+    record.model = id
+    if (!served.has(id)) throw new SimError(404, `model: ${id}`)
+    return modelSpec(id)
+  }
+
+  const respond = (record: SimulatorRequestRecord, res: Response) => {
+    record.status = res.status
+    return res
+  }
+  const fail = (record: SimulatorRequestRecord, err: unknown) => {
+    if (err instanceof SimError) return respond(record, errorResponse(err, record.id))
+    throw err
+  }
+
+  async function messages(req: Request): Promise<Response> {
+    const record = begin(req)
+    try {
+      const version = admit(req, record)
+      const body = checkBody(await readBody(req, record), 'messages')
+      record.stream = body.stream === true
+      const model = modelOf(body, record)
+      checkModelRules(body, model, version)
+      const segments = promptSegments(body, model.id)
+      const total = countTokens(body, model.id)
+      if (total > model.context) throw new SimError(400, `prompt is too long: ${total} tokens > ${model.context} maximum`)
+
+      const turn = humanTurn(body.messages as Obj[])
+      let directives: Directive[]
+      try {
+        directives = parseDirectives(turn.text)
+      } catch (err) {
+        if (err instanceof DirectiveError) throw new SimError(400, err.message)
+        throw err
+      }
+      const script = resolveScript(directives, { step: turn.step, model: model.id }, counters)
+      const signal = req.signal
+      if (script.stallBefore !== undefined) {
+        if (!(await pause(script.stallBefore, signal, record))) return respond(record, new Response(null, { status: 499 }))
+      }
+      if (script.failure) {
+        const { status, type, message, headers } = script.failure
+        throw new SimError(status, message, type, headers)
+      }
+
+      const usage = cache.usage(model.id, segments, body.cache_control as Obj | null | undefined)
+      const meta: MessageMeta = { id: `msg_01${base62(`msg:${seq}`, 22)}`, model: model.id, usage }
+      const lastContent = JSON.stringify((body.messages as Obj[]).at(-1)?.content ?? '')
+      const reply = planReply({ body, model, script, seed: `${turn.step}:${lastContent}`, idSeed: `${seq}` })
+      const headers = { 'request-id': record.id }
+      if (record.stream) return respond(record, streamResponse(replyEvents(meta, reply), script, signal, record, headers))
+
+      const events = replyEvents(meta, reply).length
+      if (!(await pause(script.delay * events + (script.stall?.ms ?? 0), signal, record))) {
+        return respond(record, new Response(null, { status: 499 }))
+      }
+      if (script.error) throw new SimError(statusForErrorType(script.error.type), script.error.message, script.error.type)
+      if (script.drop) {
+        const broken = new ReadableStream({ start: (c) => c.error(new Error('simulated connection drop')) })
+        return respond(record, new Response(broken, { headers: { 'content-type': 'application/json', ...headers } }))
+      }
+      record.completed = true
+      return respond(record, Response.json(messageJson(meta, reply), { headers }))
+    } catch (err) {
+      return fail(record, err)
+    }
+  }
+
+  /** Waits `ms` (abort-aware). False when the client went away meanwhile. */
+  async function pause(ms: number, signal: AbortSignal, record: SimulatorRequestRecord): Promise<boolean> {
+    if (ms <= 0) return !signal.aborted
+    try {
+      await sleep(ms, signal)
+    } catch {
+      // fall through: only an abort ends a sleep early
+    }
+    if (signal.aborted) record.cancelled = true
+    return !signal.aborted
+  }
+
+  function streamResponse(
+    events: ReturnType<typeof replyEvents>,
+    script: Script,
+    requestSignal: AbortSignal,
+    record: SimulatorRequestRecord,
+    headers: Record<string, string>,
+  ): Response {
+    const stop = new AbortController()
+    const onAbort = () => {
+      if (!record.completed) record.cancelled = true
+      stop.abort()
+    }
+    requestSignal.addEventListener('abort', onAbort, { once: true })
+    const last = events.length - 1
+    const at = (after: number | undefined) => (after === undefined ? -1 : Math.min(after, last))
+    const encoder = new TextEncoder()
+
+    let i = 0
+    const finish = () => requestSignal.removeEventListener('abort', onAbort)
+    // Pull-based with no queue: an event is produced when the client reads, so `after=N` means
+    // N events were delivered, and nothing is generated ahead of a slow or gone reader.
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        const write = (frame: string) => {
+          controller.enqueue(encoder.encode(frame))
+          record.eventsSent++
+        }
+        try {
+          if (i === at(script.drop?.after)) {
+            finish()
+            return controller.error(new Error('simulated connection drop'))
+          }
+          if (i === at(script.error?.after)) {
+            const { type, message } = script.error!
+            write(sseFrame({ type: 'error', error: { type, message }, request_id: record.id }))
+            finish()
+            return controller.close()
+          }
+          if (i === at(script.stall?.after)) await sleep(script.stall!.ms, stop.signal)
+          if (i > 0 && script.delay > 0) await sleep(script.delay, stop.signal)
+          if (stop.signal.aborted) return
+          write(sseFrame(events[i++]!))
+          if (i > last) {
+            record.completed = true
+            finish()
+            controller.close()
+          }
+        } catch {
+          // aborted during a sleep: generate nothing more
+        }
+      },
+      cancel() {
+        onAbort()
+        finish()
+      },
+    }, { highWaterMark: 0 })
+    return new Response(body, {
+      headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...headers },
+    })
+  }
+
+  async function countTokensRoute(req: Request): Promise<Response> {
+    const record = begin(req)
+    try {
+      admit(req, record)
+      const body = checkBody(await readBody(req, record), 'count_tokens')
+      const model = modelOf(body, record)
+      record.completed = true
+      return respond(record, Response.json({ input_tokens: countTokens(body, model.id) }, { headers: { 'request-id': record.id } }))
+    } catch (err) {
+      return fail(record, err)
+    }
+  }
+
+  function modelInfo(id: string) {
+    const m = modelSpec(id)
+    return {
+      type: 'model', id, display_name: m.display_name, created_at: m.created_at, line: m.line,
+      max_input_tokens: m.context, max_tokens: m.maxOutput, lifecycle: 'active', deprecated_at: null,
+      retires_at: null, capabilities: null,
+    }
+  }
+
+  function listModels(req: Request): Response {
+    const record = begin(req)
+    try {
+      admit(req, record)
+      const url = new URL(req.url)
+      const limit = Math.min(1000, Math.max(1, Number(url.searchParams.get('limit') ?? 20) || 20))
+      let ids = [...served]
+      const after = url.searchParams.get('after_id')
+      const before = url.searchParams.get('before_id')
+      if (after !== null) ids = ids.slice(ids.indexOf(after) + 1)
+      if (before !== null) ids = ids.slice(0, Math.max(0, ids.indexOf(before)))
+      const page = ids.slice(0, limit)
+      record.completed = true
+      return respond(record, Response.json(
+        { data: page.map(modelInfo), has_more: ids.length > page.length, first_id: page[0] ?? null, last_id: page.at(-1) ?? null },
+        { headers: { 'request-id': record.id } },
+      ))
+    } catch (err) {
+      return fail(record, err)
+    }
+  }
+
+  function getModel(req: Request, id: string): Response {
+    const record = begin(req)
+    try {
+      admit(req, record)
+      if (!served.has(id)) throw new SimError(404, `model: ${id}`)
+      record.model = id
+      record.completed = true
+      return respond(record, Response.json(modelInfo(id), { headers: { 'request-id': record.id } }))
+    } catch (err) {
+      return fail(record, err)
+    }
+  }
+
+  const app = new Hono()
+  app.post('/v1/messages', (c) => messages(c.req.raw))
+  app.post('/v1/messages/count_tokens', (c) => countTokensRoute(c.req.raw))
+  app.get('/v1/models', (c) => listModels(c.req.raw))
+  app.get('/v1/models/:id', (c) => getModel(c.req.raw, c.req.param('id')))
+  app.notFound((c) => {
+    const record = begin(c.req.raw)
+    return respond(record, errorResponse(new SimError(404, `Not found: ${c.req.method} ${record.path}`), record.id))
+  })
+  app.onError((_err, c) => {
+    const record = begin(c.req.raw)
+    return respond(record, errorResponse(new SimError(500, 'Internal server error'), record.id))
+  })
+
+  return {
+    app,
+    fetch: async (input, init) => app.fetch(new Request(input, init)),
+    requests,
+    reset() {
+      requests.length = 0
+      counters.clear()
+      cache.clear()
+      seq = 0
+    },
+  }
+}
+
+/**
+ * The last human turn (a user message with text and no tool results), its text, and the step:
+ * 1 + the number of assistant turns after it that were answered.
+ */
+function humanTurn(messages: Obj[]): { text: string; step: number } {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i]!
+    if (m.role !== 'user') continue
+    const blocks: Obj[] = typeof m.content === 'string' ? [{ type: 'text', text: m.content }] : (m.content as Obj[])
+    if (blocks.some((b) => b.type === 'tool_result')) continue
+    const texts = blocks.filter((b) => b.type === 'text').map((b) => String(b.text))
+    if (texts.length === 0) continue
+    const answered = messages.slice(i + 1, -1).filter((x) => x.role === 'assistant').length
+    return { text: texts.join('\n'), step: answered + 1 }
+  }
+  return { text: '', step: 1 }
+}

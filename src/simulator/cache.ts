@@ -1,0 +1,62 @@
+import { hash53 } from './hash.ts'
+import { TOKEN_COSTS, type PromptSegment } from './tokens.ts'
+import type { InputUsage } from './usage.ts'
+
+/**
+ * Prompt caching as the simulator models it: each `cache_control` breakpoint (and the top-level
+ * `cache_control`, which marks the last block) names the prefix up to and including its block.
+ * The longest breakpoint prefix seen before (same model, same blocks) is read from the cache;
+ * the part after it up to the last breakpoint is written (1-hour or 5-minute by the breakpoint's
+ * `ttl`). Prefixes shorter than `minTokens` are not cached, like the real API. Bounded (LRU).
+ */
+export class PromptCache {
+  readonly #seen = new Map<string, true>()
+  readonly minTokens: number
+  readonly maxEntries: number
+  constructor(minTokens: number, maxEntries = 1000) {
+    this.minTokens = minTokens
+    this.maxEntries = maxEntries
+  }
+
+  usage(model: string, segments: PromptSegment[], topLevel?: { ttl?: string } | null): InputUsage {
+    let cum = TOKEN_COSTS.request
+    let chain = model
+    const points: { key: string; end: number; ttl: string | undefined }[] = []
+    segments.forEach((s, i) => {
+      cum += s.tokens
+      chain = String(hash53(`${chain}\u0001${s.key}`))
+      const cc = s.cacheControl ?? (i === segments.length - 1 && topLevel ? topLevel : undefined)
+      if (cc && cum >= this.minTokens) points.push({ key: chain, end: cum, ttl: cc.ttl })
+    })
+    const total = cum
+    let read = 0
+    for (const p of points) if (this.#seen.has(p.key)) read = p.end
+    let written5m = 0
+    let written1h = 0
+    let from = read
+    for (const p of points) {
+      if (p.end <= from) continue
+      if (p.ttl === '1h') written1h += p.end - from
+      else written5m += p.end - from
+      from = p.end
+    }
+    for (const p of points) this.#remember(p.key)
+    const creation = written5m + written1h
+    return {
+      input_tokens: total - read - creation,
+      cache_creation_input_tokens: creation,
+      cache_read_input_tokens: read,
+      cache_creation: { ephemeral_5m_input_tokens: written5m, ephemeral_1h_input_tokens: written1h },
+    }
+  }
+
+  clear() {
+    this.#seen.clear()
+  }
+
+  #remember(key: string) {
+    this.#seen.delete(key)
+    this.#seen.set(key, true)
+    if (this.#seen.size > this.maxEntries) this.#seen.delete(this.#seen.keys().next().value!)
+  }
+}

@@ -1,0 +1,5 @@
+export { createSimulator } from './app.ts'
+export type { Simulator, SimulatorOptions, SimulatorRequestRecord } from './types.ts'
+export { countTokens } from './tokens.ts'
+export { DEFAULT_MODELS } from './models.ts'
+export { parseDirectives, DirectiveError, type Directive } from './directives.ts'
