@@ -30,11 +30,16 @@ export interface ReplyInput {
 
 interface Thinking { display: 'summarized' | 'omitted' }
 
-function thinkingOf(body: Record<string, unknown>, model: SimModel): Thinking | null {
+/**
+ * Thinking as requested. Models that always think (Opus 5.5, Sonnet 5.5, Fable 5.1) default to
+ * `display: "omitted"` and, without a `thinking` request, show it only where it bites: the text
+ * before a tool call arrives as an (empty) thinking block.
+ */
+function thinkingOf(body: Record<string, unknown>, model: SimModel, hasTools: boolean): Thinking | null {
   const t = body.thinking as { type?: string; display?: string | null } | undefined
   const on = t?.type === 'enabled' || t?.type === 'adaptive'
   if (on) return { display: t?.display === 'omitted' ? 'omitted' : model.alwaysThinks && !t?.display ? 'omitted' : 'summarized' }
-  return model.alwaysThinks ? { display: 'omitted' } : null
+  return model.alwaysThinks && hasTools ? { display: 'omitted' } : null
 }
 
 /**
@@ -51,8 +56,8 @@ export function planReply({ body, model, script, seed, idSeed }: ReplyInput): Re
     budget -= pieces.length
     return pieces
   }
-  const thinking = thinkingOf(body, model)
   const tools = script.tools
+  const thinking = thinkingOf(body, model, tools.length > 0)
   let textPieces: string[] =
     script.text !== undefined ? splitText(script.text)
     : script.tokens !== undefined ? generatePieces(seed, script.tokens)
