@@ -12,5 +12,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     exclude: ['test/e2e/**', 'node_modules/**'],
+    // The first request to the Worker module loads the bundle, which takes seconds on a busy 2-core machine.
+    testTimeout: 30_000,
   },
 })

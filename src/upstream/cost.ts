@@ -46,7 +46,7 @@ export function tierFor(model: ModelInfo, promptTokens: number): PriceTier {
   return long && promptTokens > long.aboveInputTokens ? long : model.pricing
 }
 
-/** USD cost of one model call, rounded to a millionth of a dollar. */
+/** USD cost of one model call, rounded to a billionth of a dollar (cheap models cost 1e-7 per token). */
 export function costOf(model: ModelInfo, usage: Usage): number {
   const prompt = usage.input_tokens + usage.cache_creation_input_tokens + usage.cache_read_input_tokens
   const price = tierFor(model, prompt)
@@ -62,5 +62,5 @@ export function costOf(model: ModelInfo, usage: Usage): number {
 }
 
 export function roundUsd(usd: number): number {
-  return Math.round(usd * 1_000_000) / 1_000_000
+  return Math.round(usd * 1e9) / 1e9
 }
