@@ -1,0 +1,285 @@
+import type { ChatError } from '../chat-error.ts'
+import type { ChatReply } from '../chat-reply.ts'
+import { createChatClient, type ChatRequestFields } from '../create-chat-client.ts'
+import type { ChatMessage, ChatResult } from '../types.ts'
+import { AssistantMessage } from './assistant-message.ts'
+import { describeError } from './describe-error.ts'
+import { styles } from './styles.ts'
+
+const SEND_ICON =
+  '<svg viewBox="0 0 16 16" aria-hidden="true"><path fill="currentColor" d="M8 1.5a.75.75 0 0 1 .53.22l5 5a.75.75 0 1 1-1.06 1.06L8.75 4.06v9.69a.75.75 0 0 1-1.5 0V4.06L3.53 7.78a.75.75 0 0 1-1.06-1.06l5-5A.75.75 0 0 1 8 1.5Z"/></svg>'
+const STOP_ICON = '<svg viewBox="0 0 16 16" aria-hidden="true"><rect x="3.5" y="3.5" width="9" height="9" rx="1.5" fill="currentColor"/></svg>'
+
+// Static markup only: nothing from attributes or the model is ever put through innerHTML.
+const TEMPLATE = `
+<style>${styles}</style>
+<section class="chat" part="container" aria-labelledby="title">
+  <header part="header">
+    <h2 id="title"></h2>
+    <button type="button" class="ghost clear" part="clear-button">New chat</button>
+  </header>
+  <div class="log" part="log" role="log" aria-live="polite" aria-labelledby="title" tabindex="0">
+    <p class="empty" part="empty"></p>
+  </div>
+  <div class="notice" part="notice" role="alert" hidden><p></p><button type="button" class="retry">Try again</button></div>
+  <p class="sr-only" role="status" id="status"></p>
+  <form part="form">
+    <label for="input" class="sr-only">Message to Claude</label>
+    <div class="row">
+      <textarea id="input" part="input" rows="1" autocomplete="off" aria-describedby="hint"></textarea>
+      <button type="submit" class="send" part="send-button" aria-label="Send message" title="Send (Enter)">${SEND_ICON}</button>
+      <button type="button" class="stop" part="stop-button" aria-label="Stop the reply" title="Stop (Esc)" hidden>${STOP_ICON}<span>Stop</span></button>
+    </div>
+    <p class="hint" id="hint" part="hint">Enter to send · Shift+Enter for a new line</p>
+  </form>
+</section>`
+
+/**
+ * `<claude-chat endpoint="/v1/chat/stream" token="…">`: a streaming chat with Claude.
+ *
+ * Attributes: `endpoint` (default `/v1/chat/stream`), `token`, `model`, `system`, `max-tokens`,
+ * `heading` (default "Chat with Claude"), `placeholder`, `greeting`, `show-usage`.
+ * Properties: `getToken` (a function returning a fresh token), `headers`, `messages` (read-only).
+ * Methods: `send(text)`, `stop()`, `clear()`, `focus()`.
+ * Events (bubbling, composed): `claude-chat-finish` (detail: the `ChatResult`),
+ * `claude-chat-error` (detail: the `ChatError`).
+ */
+export class ClaudeChatElement extends HTMLElement {
+  static readonly observedAttributes = ['heading', 'placeholder', 'greeting']
+
+  /** Called before each request for a fresh session token (wins over the `token` attribute). */
+  getToken: (() => string | null | undefined | Promise<string | null | undefined>) | undefined
+  /** Extra request headers. */
+  headers: Record<string, string> | undefined
+
+  private readonly root: ShadowRoot
+  private readonly history: ChatMessage[] = []
+  private reply: ChatReply | undefined
+  private retryTimer: ReturnType<typeof setTimeout> | undefined
+
+  constructor() {
+    super()
+    this.root = this.attachShadow({ mode: 'open' })
+    this.root.innerHTML = TEMPLATE
+    this.renderLabels()
+    this.$('form').addEventListener('submit', (event) => {
+      event.preventDefault()
+      void this.send(this.input.value)
+    })
+    this.input.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+        event.preventDefault()
+        void this.send(this.input.value)
+      } else if (event.key === 'Escape' && this.reply) {
+        event.preventDefault()
+        this.stop()
+      }
+    })
+    this.input.addEventListener('input', () => this.autosize())
+    this.$('.stop').addEventListener('click', () => this.stop())
+    this.$('.clear').addEventListener('click', () => {
+      this.clear()
+      this.input.focus()
+    })
+    this.$('.retry').addEventListener('click', () => void this.send(this.input.value))
+  }
+
+  /** The conversation so far, as sent to the server. */
+  get messages(): readonly ChatMessage[] {
+    return this.history
+  }
+
+  attributeChangedCallback(): void {
+    this.renderLabels()
+  }
+
+  disconnectedCallback(): void {
+    this.reply?.abort()
+    clearTimeout(this.retryTimer)
+  }
+
+  override focus(options?: FocusOptions): void {
+    this.input.focus(options)
+  }
+
+  /** Sends `text` as the next user message. Ignored while a reply is streaming or if blank. */
+  async send(text: string): Promise<void> {
+    const content = text.trim()
+    if (!content || this.reply) return
+    this.hideNotice()
+    this.history.push({ role: 'user', content })
+    this.$('.empty').hidden = true
+    const user = this.addUserMessage(content)
+    const assistant = new AssistantMessage(this.ownerDocument)
+    this.log.append(assistant.element)
+    this.input.value = ''
+    this.autosize()
+    this.setStreaming(true)
+    this.announce('Claude is replying…')
+    this.scrollToEnd(true)
+
+    const reply = createChatClient({
+      endpoint: this.getAttribute('endpoint') || '/v1/chat/stream',
+      ...(this.getAttribute('token') ? { token: this.getAttribute('token')! } : {}),
+      ...(this.getToken ? { getToken: this.getToken } : {}),
+      ...(this.headers ? { headers: this.headers } : {}),
+    }).send(this.history, {
+      body: this.requestFields(),
+      onEvent: (event) => {
+        const stick = this.isNearEnd()
+        assistant.apply(event)
+        if (stick) this.scrollToEnd(true)
+      },
+    })
+    this.reply = reply
+
+    try {
+      const result = await reply.result
+      if (result.text) this.history.push({ role: 'assistant', content: result.text })
+      assistant.end({ result, showUsage: this.hasAttribute('show-usage') })
+      this.announce('Claude has replied.')
+      this.emit('claude-chat-finish', result)
+    } catch (cause) {
+      const error = cause as ChatError
+      const partial = error.partialText
+      if (assistant.isEmpty) {
+        // Nothing arrived: take the message back, so sending again is one key press.
+        this.history.pop()
+        user.remove()
+        assistant.element.remove()
+        if (!this.input.value) this.input.value = content
+        this.autosize()
+        this.$('.empty').hidden = this.history.length > 0
+      } else {
+        if (partial) this.history.push({ role: 'assistant', content: partial })
+        assistant.end({ note: error.type === 'aborted' ? 'Stopped' : 'Incomplete reply' })
+      }
+      if (error.type === 'aborted') this.announce('Stopped.')
+      else {
+        this.announce('')
+        this.showNotice(error, assistant.isEmpty)
+        this.emit('claude-chat-error', error)
+      }
+    } finally {
+      this.reply = undefined
+      this.setStreaming(false)
+      this.scrollToEnd()
+      this.restoreFocus()
+    }
+  }
+
+  /** Stops the reply that is streaming, if any (the request is cancelled server-side too). */
+  stop(): void {
+    this.reply?.abort()
+  }
+
+  /** Stops any reply and starts a new, empty conversation. */
+  clear(): void {
+    this.stop()
+    this.history.length = 0
+    this.log.querySelectorAll('.msg').forEach((node) => node.remove())
+    this.$('.empty').hidden = false
+    this.hideNotice()
+    this.announce('New chat.')
+  }
+
+  private requestFields(): ChatRequestFields {
+    const fields: ChatRequestFields = {}
+    const model = this.getAttribute('model')
+    const system = this.getAttribute('system')
+    const maxTokens = Number(this.getAttribute('max-tokens'))
+    if (model) fields.model = model
+    if (system) fields.system = system
+    if (Number.isInteger(maxTokens) && maxTokens > 0) fields.max_tokens = maxTokens
+    return fields
+  }
+
+  private addUserMessage(content: string): HTMLElement {
+    const article = this.ownerDocument.createElement('article')
+    article.className = 'msg user'
+    const label = this.ownerDocument.createElement('h3')
+    label.className = 'sr-only'
+    label.textContent = 'You said:'
+    const body = this.ownerDocument.createElement('div')
+    body.textContent = content
+    article.append(label, body)
+    this.log.append(article)
+    return article
+  }
+
+  private showNotice(error: ChatError, canResend: boolean): void {
+    const { message, retryAt, canRetry } = describeError(error)
+    const notice = this.$('.notice')
+    const text = notice.querySelector('p')!
+    text.textContent = message
+    if (error.requestId) {
+      const ref = this.ownerDocument.createElement('span')
+      ref.className = 'ref'
+      ref.textContent = `Reference: ${error.requestId}`
+      text.append(ref)
+    }
+    const retry = this.$<HTMLButtonElement>('.retry')
+    retry.hidden = !(canRetry && canResend)
+    clearTimeout(this.retryTimer)
+    const wait = retryAt ? retryAt.getTime() - Date.now() : 0
+    retry.disabled = wait > 0
+    if (wait > 0) this.retryTimer = setTimeout(() => (retry.disabled = false), Math.min(wait, 2 ** 31 - 1))
+    notice.hidden = false
+  }
+
+  private hideNotice(): void {
+    clearTimeout(this.retryTimer)
+    this.$('.notice').hidden = true
+  }
+
+  private setStreaming(streaming: boolean): void {
+    this.$('.send').hidden = streaming
+    this.$('.stop').hidden = !streaming
+    this.toggleAttribute('busy', streaming)
+  }
+
+  /** After a reply, typing can go on at once, unless the person has moved elsewhere on the page. */
+  private restoreFocus(): void {
+    const active = this.ownerDocument.activeElement
+    if (active === this || active === this.ownerDocument.body || active === null) this.input.focus()
+  }
+
+  private announce(text: string): void {
+    this.$('#status').textContent = text
+  }
+
+  private emit(type: string, detail: ChatResult | ChatError): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }))
+  }
+
+  private renderLabels(): void {
+    this.$('#title').textContent = this.getAttribute('heading') || 'Chat with Claude'
+    this.input.placeholder = this.getAttribute('placeholder') || 'Ask Claude anything…'
+    this.$('.empty').textContent = this.getAttribute('greeting') || 'Ask a question to get started.'
+  }
+
+  private autosize(): void {
+    this.input.style.height = 'auto'
+    this.input.style.height = `${Math.min(this.input.scrollHeight + 2, 180)}px`
+  }
+
+  private isNearEnd(): boolean {
+    return this.log.scrollHeight - this.log.scrollTop - this.log.clientHeight < 48
+  }
+
+  private scrollToEnd(force = false): void {
+    if (force || this.isNearEnd()) this.log.scrollTop = this.log.scrollHeight
+  }
+
+  private get input(): HTMLTextAreaElement {
+    return this.$('textarea')
+  }
+
+  private get log(): HTMLElement {
+    return this.$('.log')
+  }
+
+  private $<E extends HTMLElement = HTMLElement>(selector: string): E {
+    return this.root.querySelector<E>(selector)!
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * Shadow-DOM styles. Every colour and size reads a public `--claude-chat-*` custom property
+ * (documented in the README) with a light and a dark default; nothing leaks to the page.
+ */
+export const styles = /* css */ `
+:host {
+  --_font: var(--claude-chat-font, ui-sans-serif, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif);
+  --_mono: var(--claude-chat-mono-font, ui-monospace, SFMono-Regular, Menlo, Consolas, monospace);
+  --_size: var(--claude-chat-font-size, 15px);
+  --_bg: var(--claude-chat-bg, #ffffff);
+  --_fg: var(--claude-chat-fg, #1c1b1a);
+  --_muted: var(--claude-chat-muted, #6b6b6b);
+  --_border: var(--claude-chat-border, #e4e1dc);
+  --_accent: var(--claude-chat-accent, #ae5630);
+  --_accent-fg: var(--claude-chat-accent-fg, #ffffff);
+  --_user-bg: var(--claude-chat-user-bg, #f3efe9);
+  --_user-fg: var(--claude-chat-user-fg, var(--_fg));
+  --_code-bg: var(--claude-chat-code-bg, #f5f4f1);
+  --_error-bg: var(--claude-chat-error-bg, #fdecea);
+  --_error-fg: var(--claude-chat-error-fg, #8a1c12);
+  --_focus: var(--claude-chat-focus, #2563eb);
+  --_radius: var(--claude-chat-radius, 14px);
+  display: block;
+  height: var(--claude-chat-height, 560px);
+  max-width: var(--claude-chat-max-width, 760px);
+  color: var(--_fg);
+  font: var(--_size)/1.55 var(--_font);
+}
+@media (prefers-color-scheme: dark) {
+  :host {
+    --_bg: var(--claude-chat-bg, #1c1b1a);
+    --_fg: var(--claude-chat-fg, #ecebe8);
+    --_muted: var(--claude-chat-muted, #a3a3a3);
+    --_border: var(--claude-chat-border, #3a3836);
+    --_accent: var(--claude-chat-accent, #d97757);
+    --_accent-fg: var(--claude-chat-accent-fg, #1c1b1a);
+    --_user-bg: var(--claude-chat-user-bg, #2e2c2a);
+    --_code-bg: var(--claude-chat-code-bg, #262524);
+    --_error-bg: var(--claude-chat-error-bg, #3a1a17);
+    --_error-fg: var(--claude-chat-error-fg, #ffb4a9);
+    --_focus: var(--claude-chat-focus, #7aa2ff);
+  }
+}
+:host([hidden]) { display: none; }
+* { box-sizing: border-box; }
+.chat {
+  display: flex; flex-direction: column; height: 100%;
+  background: var(--_bg); border: 1px solid var(--_border); border-radius: var(--_radius);
+  box-shadow: var(--claude-chat-shadow, 0 1px 2px rgb(0 0 0 / .04), 0 8px 24px rgb(0 0 0 / .06));
+  overflow: hidden;
+}
+header {
+  display: flex; align-items: center; justify-content: space-between; gap: 8px;
+  padding: 10px 12px 10px 18px; border-bottom: 1px solid var(--_border);
+}
+h2 { margin: 0; font-size: 1em; font-weight: 600; }
+.log {
+  flex: 1; overflow-y: auto; padding: 18px; display: flex; flex-direction: column; gap: 16px;
+  overscroll-behavior: contain; scroll-behavior: smooth;
+}
+.empty { margin: auto; color: var(--_muted); text-align: center; }
+.msg { max-width: 100%; overflow-wrap: anywhere; }
+.msg.user {
+  align-self: flex-end; max-width: 85%; padding: 8px 14px; white-space: pre-wrap;
+  background: var(--_user-bg); color: var(--_user-fg); border-radius: var(--_radius) var(--_radius) 4px var(--_radius);
+}
+.msg.assistant { align-self: stretch; }
+.msg > :first-child, .part > :first-child { margin-top: 0; }
+.msg > :last-child, .part > :last-child { margin-bottom: 0; }
+.part + .part { margin-top: .75em; }
+p, ul, ol, blockquote, pre { margin: 0 0 .75em; }
+ul, ol { padding-left: 1.4em; }
+li + li { margin-top: .2em; }
+blockquote { padding-left: .9em; border-left: 3px solid var(--_border); color: var(--_muted); }
+a { color: var(--_accent); text-underline-offset: 2px; }
+code { font-family: var(--_mono); font-size: .9em; background: var(--_code-bg); padding: .1em .35em; border-radius: 5px; }
+pre { background: var(--_code-bg); padding: 12px 14px; border-radius: 10px; overflow-x: auto; line-height: 1.45; }
+pre code { padding: 0; background: none; font-size: .875em; }
+.reasoning { color: var(--_muted); font-size: .92em; }
+.reasoning summary { cursor: pointer; }
+.tool {
+  border: 1px solid var(--_border); border-radius: 10px; padding: 8px 12px; font-size: .92em;
+}
+.tool-head { display: flex; align-items: center; gap: 8px; flex-wrap: wrap; }
+.tool-name { font-family: var(--_mono); font-weight: 600; }
+.tool-status { color: var(--_muted); }
+.tool[data-state="output-error"] .tool-status { color: var(--_error-fg); }
+.tool[data-state="output-available"] .tool-status::before { content: "✓ "; }
+.tool[data-state="output-error"] .tool-status::before { content: "⚠ "; }
+.tool details { margin-top: 6px; }
+.tool summary { cursor: pointer; color: var(--_muted); }
+.tool pre { margin: 6px 0 0; font-size: .95em; white-space: pre-wrap; }
+.meta, .flag { margin-top: 6px; font-size: .8em; color: var(--_muted); }
+.typing { display: inline-flex; gap: 4px; padding: 6px 0; }
+.typing span { width: 6px; height: 6px; border-radius: 50%; background: var(--_muted); animation: blink 1.2s infinite ease-in-out; }
+.typing span:nth-child(2) { animation-delay: .15s; }
+.typing span:nth-child(3) { animation-delay: .3s; }
+@keyframes blink { 0%, 80%, 100% { opacity: .25; } 40% { opacity: 1; } }
+@media (prefers-reduced-motion: reduce) { .typing span { animation: none; opacity: .6; } .log { scroll-behavior: auto; } }
+.notice {
+  margin: 0 18px 12px; padding: 10px 14px; border-radius: 10px;
+  background: var(--_error-bg); color: var(--_error-fg); display: flex; gap: 12px; align-items: center;
+}
+.notice[hidden] { display: none; }
+.notice p { margin: 0; flex: 1; }
+.notice .ref { display: block; font-size: .85em; opacity: .8; }
+form { border-top: 1px solid var(--_border); padding: 12px; }
+.row { display: flex; gap: 8px; align-items: flex-end; }
+textarea {
+  flex: 1; resize: none; min-height: 44px; max-height: 180px; padding: 10px 12px;
+  font: inherit; color: inherit; background: var(--_bg);
+  border: 1px solid var(--_border); border-radius: 10px;
+}
+textarea::placeholder { color: var(--_muted); }
+button {
+  font: inherit; cursor: pointer; border-radius: 10px; border: 1px solid transparent;
+  display: inline-flex; align-items: center; justify-content: center; gap: 6px;
+}
+button:disabled { cursor: not-allowed; opacity: .5; }
+.send, .stop { height: 44px; min-width: 44px; padding: 0 14px; font-weight: 600; }
+.send { background: var(--_accent); color: var(--_accent-fg); }
+.stop { background: var(--_bg); color: var(--_fg); border-color: var(--_border); }
+.ghost { background: none; color: var(--_muted); padding: 6px 10px; font-size: .875em; border-color: var(--_border); }
+.notice button { background: var(--_bg); color: var(--_fg); border-color: currentColor; padding: 4px 10px; font-size: .875em; }
+button[hidden] { display: none; }
+svg { width: 16px; height: 16px; flex: none; }
+.hint { margin: 6px 2px 0; font-size: .78em; color: var(--_muted); }
+:focus { outline: none; }
+:focus-visible, textarea:focus { outline: 2px solid var(--_focus); outline-offset: 2px; }
+.sr-only {
+  position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden;
+  clip: rect(0 0 0 0); white-space: nowrap; border: 0;
+}
+`

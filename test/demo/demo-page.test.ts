@@ -1,0 +1,37 @@
+import { Hono } from 'hono'
+import { describe, expect, it } from 'vitest'
+import { CLAUDE_CHAT_JS } from '../../src/demo/assets.ts'
+import { demoPage } from '../../src/demo/index.ts'
+
+describe('demoPage', () => {
+  it('serves the page with the widget, the endpoint and a strict CSP', async () => {
+    const app = new Hono().route('/', demoPage())
+    const res = await app.request('/')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8')
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'")
+    expect(res.headers.get('content-security-policy')).toContain("connect-src 'self';")
+    const html = await res.text()
+    expect(html).toContain('<script type="module" src="/claude-chat.js"></script>')
+    expect(html).toContain('<claude-chat endpoint="/v1/chat/stream" show-usage')
+    expect(html).not.toMatch(/\{\{\w+\}\}/)
+  })
+
+  it('serves the widget bundle as JavaScript', async () => {
+    const res = await new Hono().route('/', demoPage()).request('/claude-chat.js')
+    expect(res.headers.get('content-type')).toBe('text/javascript; charset=utf-8')
+    const js = await res.text()
+    expect(js).toBe(CLAUDE_CHAT_JS)
+    expect(js).toContain('customElements.define("claude-chat"')
+  })
+
+  it('escapes options into the page and allows a cross-origin endpoint in the CSP', async () => {
+    const app = new Hono().route('/', demoPage({ endpoint: 'https://chat.example.com/v1/chat/stream', token: 'a"><script>x</script>' }))
+    const res = await app.request('/')
+    const html = await res.text()
+    expect(html).toContain('endpoint="https://chat.example.com/v1/chat/stream"')
+    expect(html).toContain('token="a&#34;&#62;&#60;script&#62;x&#60;/script&#62;"')
+    expect(html).not.toContain('<script>x</script>')
+    expect(res.headers.get('content-security-policy')).toContain("connect-src 'self' https://chat.example.com")
+  })
+})
