@@ -9,6 +9,7 @@ import { GatewayError, errorResponse } from './errors.ts'
 import { RequestMeter } from './observability/meter.ts'
 import { createUpstreamClient } from './upstream/client.ts'
 import { modelsHandler } from './upstream/routes.ts'
+import { demoPage } from './demo/index.ts'
 import { Upstream } from './upstream/upstream.ts'
 import { createSimulator } from './simulator/index.ts'
 
@@ -73,6 +74,9 @@ export function createApp(options: AppOptions): Hono {
       ],
     }),
   )
+
+  // Local development only (DEMO_PAGE): the <claude-chat> demo at / and its bundle.
+  if (config.demoPage) app.route('/', demoPage())
 
   app.notFound((c) => errorResponse(c, new GatewayError('not_found_error', `No route for ${c.req.method} ${new URL(c.req.url).pathname}. See GET /v1/models and the README for the routes.`)))
   app.onError((err, c) => {

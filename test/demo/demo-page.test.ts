@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
 import { CLAUDE_CHAT_JS } from '../../src/demo/assets.ts'
 import { demoPage } from '../../src/demo/index.ts'
+import { makeApp } from '../support/app.ts'
 
 describe('demoPage', () => {
   it('serves the page with the widget, the endpoint and a strict CSP', async () => {
@@ -33,5 +34,19 @@ describe('demoPage', () => {
     expect(html).toContain('token="a&#34;&#62;&#60;script&#62;x&#60;/script&#62;"')
     expect(html).not.toContain('<script>x</script>')
     expect(res.headers.get('content-security-policy')).toContain("connect-src 'self' https://chat.example.com")
+  })
+})
+
+describe('the app mounts the demo only with DEMO_PAGE', () => {
+  it('serves / and /claude-chat.js with DEMO_PAGE=true, and 404 JSON without it', async () => {
+    const on = makeApp({ DEMO_PAGE: 'true' }).app
+    expect((await on.request('/')).headers.get('content-type')).toBe('text/html; charset=utf-8')
+    expect((await on.request('/claude-chat.js')).status).toBe(200)
+    const off = makeApp().app
+    for (const path of ['/', '/claude-chat.js']) {
+      const res = await off.request(path)
+      expect(res.status).toBe(404)
+      expect(((await res.json()) as { error: { type: string } }).error.type).toBe('not_found_error')
+    }
   })
 })
