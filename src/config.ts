@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from './validation/zod.ts'
 import { Catalogue, type PriceOverrides } from './upstream/catalogue.ts'
 
 /** A count per time window, e.g. `60/1m`. */
@@ -71,78 +71,102 @@ export function parseRate(value: string): Rate | null {
   return { limit, windowMs: count * UNITS[unit], window: `${count} ${unit}` }
 }
 
+const optionalString = z.optional(z.string())
+
 const flag = (fallback: boolean) =>
-  z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional().transform((v) => (v === undefined ? fallback : ['true', '1', 'yes'].includes(v)))
+  z.pipe(
+    z.optional(z.enum(['true', 'false', '1', '0', 'yes', 'no'])),
+    z.transform((v) => (v === undefined ? fallback : ['true', '1', 'yes'].includes(v))),
+  )
 
 const int = (fallback: number, min = 0) =>
-  z.string().regex(/^\d+$/, 'expected a whole number').optional().transform((v) => (v === undefined ? fallback : Number(v))).pipe(z.number().min(min))
+  z.pipe(
+    optionalString,
+    z.transform((v, ctx) => {
+      if (v === undefined) return fallback
+      if (!/^\d+$/.test(v) || Number(v) < min) ctx.issues.push({ code: 'custom', message: `expected a whole number ≥ ${min}, got "${v}"`, input: v })
+      return Number(v)
+    }),
+  )
 
-const usd = z.string().regex(/^\d+(\.\d+)?$/, 'expected an amount in USD like "5" or "0.50"').optional().transform((v) => (v === undefined ? null : Number(v)))
+const usd = z.pipe(
+  optionalString,
+  z.transform((v, ctx) => {
+    if (v === undefined) return null
+    if (!/^\d+(\.\d+)?$/.test(v)) ctx.issues.push({ code: 'custom', message: `expected an amount in USD like "5" or "0.50", got "${v}"`, input: v })
+    return Number(v)
+  }),
+)
 
 const rate = (fallback: string | null) =>
-  z.string().optional().transform((v, ctx) => {
-    if (v === undefined || v === '') return fallback === null ? null : parseRate(fallback)
-    if (v === 'off') return null
-    const parsed = parseRate(v)
-    if (!parsed) ctx.addIssue({ code: 'custom', message: `expected "<count>/<window>" like "60/1m" (units ms, s, m, h, d) or "off", got "${v}"` })
-    return parsed
-  })
+  z.pipe(
+    optionalString,
+    z.transform((v, ctx) => {
+      if (v === undefined || v === '') return fallback === null ? null : parseRate(fallback)
+      if (v === 'off') return null
+      const parsed = parseRate(v)
+      if (!parsed) ctx.issues.push({ code: 'custom', message: `expected "<count>/<window>" like "60/1m" (units ms, s, m, h, d) or "off", got "${v}"`, input: v })
+      return parsed
+    }),
+  )
 
-const list = z.string().optional().transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean))
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) =>
+  z._default(z.optional(z.enum(values)), fallback)
 
-const json = <T extends z.ZodType>(schema: T, what: string) =>
-  z.string().optional().transform((v, ctx): z.output<T> | undefined => {
-    if (v === undefined || v.trim() === '') return undefined
-    let parsed: unknown
-    try {
-      parsed = JSON.parse(v)
-    } catch {
-      ctx.addIssue({ code: 'custom', message: `expected JSON (${what})` })
-      return z.NEVER
-    }
-    const result = schema.safeParse(parsed)
-    if (!result.success) {
-      for (const issue of result.error.issues) {
-        ctx.addIssue({ code: 'custom', message: `${issue.path.join('.') || '(root)'}: ${issue.message}` })
+const list = z.pipe(optionalString, z.transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean)))
+
+const json = <T extends z.ZodMiniType>(schema: T, what: string) =>
+  z.pipe(
+    optionalString,
+    z.transform((v, ctx): z.output<T> | undefined => {
+      if (v === undefined || v.trim() === '') return undefined
+      let parsed: unknown
+      try {
+        parsed = JSON.parse(v)
+      } catch {
+        ctx.issues.push({ code: 'custom', message: `expected JSON (${what})`, input: '' })
+        return undefined
       }
-      return z.NEVER
-    }
-    return result.data
-  })
+      const result = z.safeParse(schema, parsed)
+      if (!result.success) {
+        for (const issue of result.error.issues) {
+          ctx.issues.push({ code: 'custom', message: `${issue.path.join('.') || '(root)'}: ${issue.message}`, input: '' })
+        }
+        return undefined
+      }
+      return result.data
+    }),
+  )
+
+const price = z.optional(z.number().check(z.nonnegative()))
 
 const clientKeySchema = z.strictObject({
-  id: z.string().regex(/^[\w.-]{1,64}$/, 'id: letters, digits, _ . - (1-64)'),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/i, 'sha256: 64 hex characters (the SHA-256 of the key, never the key)'),
-  scopes: z.array(z.string()).optional(),
-  models: z.array(z.string()).optional(),
-  max_tokens: z.number().int().positive().optional(),
-  rate_limit: z.string().optional(),
-  token_limit: z.string().optional(),
-  daily_budget_usd: z.number().nonnegative().optional(),
+  id: z.string().check(z.regex(/^[\w.-]{1,64}$/, 'id: letters, digits, _ . - (1-64)')),
+  sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/i, 'sha256: 64 hex characters (the SHA-256 of the key, never the key)')),
+  scopes: z.optional(z.array(z.string())),
+  models: z.optional(z.array(z.string())),
+  max_tokens: z.optional(z.int().check(z.positive())),
+  rate_limit: optionalString,
+  token_limit: optionalString,
+  daily_budget_usd: price,
 })
 
 const priceSchema = z.record(
   z.string(),
-  z.strictObject({
-    input: z.number().nonnegative().optional(),
-    output: z.number().nonnegative().optional(),
-    cacheWrite: z.number().nonnegative().optional(),
-    cacheWrite1h: z.number().nonnegative().optional(),
-    cacheRead: z.number().nonnegative().optional(),
-  }),
+  z.strictObject({ input: price, output: price, cacheWrite: price, cacheWrite1h: price, cacheRead: price }),
 )
 
 const envSchema = z.object({
-  UPSTREAM: z.enum(['anthropic', 'simulator', 'auto']).optional().default('anthropic'),
-  ANTHROPIC_API_KEY: z.string().min(1).optional(),
-  ANTHROPIC_BASE_URL: z.url().optional(),
-  UPSTASH_REDIS_REST_URL: z.url().optional(),
-  UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
+  UPSTREAM: oneOf(['anthropic', 'simulator', 'auto'], 'anthropic'),
+  ANTHROPIC_API_KEY: optionalString,
+  ANTHROPIC_BASE_URL: z.optional(z.url()),
+  UPSTASH_REDIS_REST_URL: z.optional(z.url()),
+  UPSTASH_REDIS_REST_TOKEN: optionalString,
   CLIENT_KEYS: json(z.array(clientKeySchema), 'an array of {id, sha256, scopes?, models?, max_tokens?, rate_limit?, token_limit?, daily_budget_usd?}'),
-  SESSION_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
+  SESSION_SECRET: z.optional(z.string().check(z.minLength(32, 'expected at least 32 characters'))),
   ALLOW_ANONYMOUS: flag(false),
   ALLOWED_ORIGINS: list,
-  DEFAULT_MODEL: z.string().optional().default('balanced'),
+  DEFAULT_MODEL: z._default(optionalString, 'balanced'),
   ALLOWED_MODELS: list,
   FALLBACK_MODELS: list,
   DEFAULT_MAX_TOKENS: int(1024, 1),
@@ -153,13 +177,13 @@ const envSchema = z.object({
   DAILY_BUDGET_USD: usd,
   GLOBAL_DAILY_BUDGET_USD: usd,
   MAX_INPUT_TOKENS: int(100_000, 1),
-  CONTEXT_OVERFLOW: z.enum(['trim', 'reject']).optional().default('trim'),
+  CONTEXT_OVERFLOW: oneOf(['trim', 'reject'], 'trim'),
   MAX_BODY_BYTES: int(1_048_576, 1),
   HEARTBEAT_MS: int(15_000, 100),
   UPSTREAM_IDLE_TIMEOUT_MS: int(60_000, 100),
   UPSTREAM_DEADLINE_MS: int(120_000, 100),
   REDIS_TIMEOUT_MS: int(1_000, 1),
-  LIMITS_ON_REDIS_ERROR: z.enum(['open', 'closed']).optional().default('open'),
+  LIMITS_ON_REDIS_ERROR: oneOf(['open', 'closed'], 'open'),
   PROMPT_CACHING: flag(true),
   MAX_STEPS: int(5, 1),
   LOG_BODIES: flag(false),
@@ -176,7 +200,7 @@ export function parseConfig(env: Record<string, unknown>): Config {
     if (typeof value === 'string' && value !== '') strings[name] = value
     else if (typeof value === 'number' || typeof value === 'boolean') strings[name] = String(value)
   }
-  const result = envSchema.safeParse(strings)
+  const result = z.safeParse(envSchema, strings)
   if (!result.success) {
     const lines = result.error.issues.map((issue) => `${String(issue.path[0] ?? '(env)')}: ${issue.message}`)
     throw new ConfigError(`Invalid configuration:\n- ${lines.join('\n- ')}`)

@@ -4,6 +4,7 @@ import type { Config } from '../config.ts'
 import { GatewayError } from '../errors.ts'
 import type { ModelInfo } from '../upstream/catalogue.ts'
 import { resolveModel } from '../upstream/models.ts'
+import { z } from '../validation/zod.ts'
 import { anthropicMessages, chatRequestSchema, describeIssues, uiMessages, type ChatRequestBody } from './schema.ts'
 import { fromUIMessages } from './ui-messages.ts'
 
@@ -33,7 +34,7 @@ function invalid(message: string): GatewayError {
 }
 
 export function parseChatRequest(body: unknown, config: Config, identity: Identity): ChatRequest {
-  const parsed = chatRequestSchema.safeParse(body)
+  const parsed = z.safeParse(chatRequestSchema, body)
   if (!parsed.success) throw invalid(`Invalid request: ${describeIssues(parsed.error)}`)
   const b = parsed.data
   const warnings: string[] = []
@@ -42,7 +43,7 @@ export function parseChatRequest(body: unknown, config: Config, identity: Identi
   let messages: Anthropic.MessageParam[]
   let system = b.system
   if (isUI) {
-    const ui = uiMessages.safeParse(b.messages)
+    const ui = z.safeParse(uiMessages, b.messages)
     if (!ui.success) throw invalid(`Invalid request: ${describeIssues(prefix(ui.error, 'messages'))}`)
     const converted = fromUIMessages(ui.data)
     messages = converted.messages
@@ -51,7 +52,7 @@ export function parseChatRequest(body: unknown, config: Config, identity: Identi
       system = typeof system === 'string' ? `${system}\n\n${joined}` : system ? [...system, { type: 'text', text: joined }] : joined
     }
   } else {
-    const plain = anthropicMessages.safeParse(b.messages)
+    const plain = z.safeParse(anthropicMessages, b.messages)
     if (!plain.success) throw invalid(`Invalid request: ${describeIssues(prefix(plain.error, 'messages'))}`)
     messages = plain.data as Anthropic.MessageParam[]
   }

@@ -1,7 +1,7 @@
-import { z } from 'zod'
+import { z } from '../validation/zod.ts'
 
 /** Anthropic content blocks a caller may send; unknown block fields are passed through. */
-const cacheControl = z.object({ type: z.literal('ephemeral'), ttl: z.enum(['5m', '1h']).optional() }).optional()
+const cacheControl = z.optional(z.object({ type: z.literal('ephemeral'), ttl: z.optional(z.enum(['5m', '1h'])) }))
 
 const textBlock = z.looseObject({ type: z.literal('text'), text: z.string(), cache_control: cacheControl })
 const imageBlock = z.looseObject({
@@ -12,12 +12,13 @@ const imageBlock = z.looseObject({
   ]),
 })
 const documentBlock = z.looseObject({ type: z.literal('document'), source: z.looseObject({ type: z.string() }) })
-const toolUseBlock = z.looseObject({ type: z.literal('tool_use'), id: z.string().min(1), name: z.string().min(1), input: z.unknown() })
+const nonEmpty = z.string().check(z.minLength(1))
+const toolUseBlock = z.looseObject({ type: z.literal('tool_use'), id: nonEmpty, name: nonEmpty, input: z.unknown() })
 const toolResultBlock = z.looseObject({
   type: z.literal('tool_result'),
-  tool_use_id: z.string().min(1),
-  content: z.union([z.string(), z.array(z.union([textBlock, imageBlock, documentBlock]))]).optional(),
-  is_error: z.boolean().optional(),
+  tool_use_id: nonEmpty,
+  content: z.optional(z.union([z.string(), z.array(z.union([textBlock, imageBlock, documentBlock]))])),
+  is_error: z.optional(z.boolean()),
 })
 const thinkingBlock = z.looseObject({ type: z.literal('thinking'), thinking: z.string(), signature: z.string() })
 const redactedThinkingBlock = z.looseObject({ type: z.literal('redacted_thinking'), data: z.string() })
@@ -28,38 +29,38 @@ export const contentBlock = z.discriminatedUnion('type', [
 
 export const anthropicMessage = z.strictObject({
   role: z.enum(['user', 'assistant']),
-  content: z.union([z.string(), z.array(contentBlock).min(1)]),
+  content: z.union([z.string(), z.array(contentBlock).check(z.minLength(1))]),
 })
 
 /** A message of the AI SDK's `useChat` (UI message with `parts`); parts are checked when converted. */
 export const uiMessage = z.looseObject({
-  id: z.string().optional(),
+  id: z.optional(z.string()),
   role: z.enum(['system', 'user', 'assistant']),
   parts: z.array(z.looseObject({ type: z.string() })),
 })
 
 const clientTool = z.strictObject({
-  name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'tool names are 1-64 letters, digits, _ or -'),
-  description: z.string().max(10_000).optional(),
+  name: z.string().check(z.regex(/^[a-zA-Z0-9_-]{1,64}$/, 'tool names are 1-64 letters, digits, _ or -')),
+  description: z.optional(z.string().check(z.maxLength(10_000))),
   input_schema: z.looseObject({ type: z.literal('object') }),
 })
 
 export const chatRequestSchema = z.strictObject({
   // Checked in a second step as Anthropic messages or UI messages, so errors name the right fields.
-  messages: z.array(z.unknown()).min(1, 'expected at least one message'),
-  system: z.union([z.string(), z.array(textBlock)]).optional(),
-  model: z.string().min(1).optional(),
-  max_tokens: z.number().int().positive().optional(),
-  temperature: z.number().min(0).max(1).optional(),
-  tools: z.array(z.string()).optional(),
-  client_tools: z.array(clientTool).optional(),
-  tool_choice: z.looseObject({ type: z.enum(['auto', 'any', 'tool', 'none']) }).optional(),
-  thinking: z.looseObject({ type: z.enum(['enabled', 'disabled', 'adaptive']) }).optional(),
-  metadata: z.strictObject({ conversation_id: z.string().max(256).optional() }).optional(),
+  messages: z.array(z.unknown()).check(z.minLength(1, 'expected at least one message')),
+  system: z.optional(z.union([z.string(), z.array(textBlock)])),
+  model: z.optional(nonEmpty),
+  max_tokens: z.optional(z.int().check(z.positive())),
+  temperature: z.optional(z.number().check(z.gte(0), z.lte(1))),
+  tools: z.optional(z.array(z.string())),
+  client_tools: z.optional(z.array(clientTool)),
+  tool_choice: z.optional(z.looseObject({ type: z.enum(['auto', 'any', 'tool', 'none']) })),
+  thinking: z.optional(z.looseObject({ type: z.enum(['enabled', 'disabled', 'adaptive']) })),
+  metadata: z.optional(z.strictObject({ conversation_id: z.optional(z.string().check(z.maxLength(256))) })),
   // Fields `useChat`'s DefaultChatTransport adds to every body.
-  id: z.string().optional(),
-  trigger: z.string().optional(),
-  messageId: z.string().optional(),
+  id: z.optional(z.string()),
+  trigger: z.optional(z.string()),
+  messageId: z.optional(z.string()),
 })
 
 export const anthropicMessages = z.array(anthropicMessage)
@@ -69,7 +70,7 @@ export type ChatRequestBody = z.infer<typeof chatRequestSchema>
 export type UIMessageInput = z.infer<typeof uiMessage>
 
 /** "messages.0.content: expected string, received number" for each issue. */
-export function describeIssues(error: z.ZodError): string {
+export function describeIssues(error: { issues: readonly z.core.$ZodIssue[] }): string {
   return error.issues
     .slice(0, 5)
     .map((issue) => {

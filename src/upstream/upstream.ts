@@ -1,6 +1,7 @@
 import type Anthropic from '@anthropic-ai/sdk'
 import type { Stream } from '@anthropic-ai/sdk/core/streaming'
 import type { Config } from '../config.ts'
+import type { UpstreamClient } from './client.ts'
 import type { RequestMeter } from '../observability/meter.ts'
 import type { ModelInfo } from './catalogue.ts'
 import { classifyFailure, failureToGatewayError } from './errors.ts'
@@ -28,7 +29,7 @@ export interface CallResult<T> {
  */
 export class Upstream {
   constructor(
-    readonly client: Anthropic,
+    readonly client: UpstreamClient,
     readonly config: Config,
   ) {}
 
