@@ -1,4 +1,5 @@
-import { z } from './validation/zod.ts'
+import * as z from 'zod/mini'
+import './validation/zod.ts'
 import { Catalogue, type PriceOverrides } from './upstream/catalogue.ts'
 
 /** A count per time window, e.g. `60/1m`. */

@@ -1,4 +1,5 @@
-import { z } from '../validation/zod.ts'
+import * as z from 'zod/mini'
+import '../validation/zod.ts'
 
 /** Anthropic content blocks a caller may send; unknown block fields are passed through. */
 const cacheControl = z.optional(z.object({ type: z.literal('ephemeral'), ttl: z.optional(z.enum(['5m', '1h'])) }))
