@@ -12,6 +12,9 @@ import { modelsHandler } from './upstream/routes.ts'
 import { demoPage } from './demo/index.ts'
 import { Upstream } from './upstream/upstream.ts'
 import { createSimulator } from './simulator/index.ts'
+import { createLimiter, type CreateLimiterOptions } from './limits/create-limiter.ts'
+import { limits } from './limits/limits.ts'
+import { usageHandler } from './limits/usage-handler.ts'
 
 export interface AppOptions {
   /** Validated configuration, from `parseConfig(env)`. */
@@ -21,6 +24,8 @@ export interface AppOptions {
    * `config.upstream` is `simulator`.
    */
   fetch?: typeof fetch
+  /** Limits options beyond the config: an injected clock, a Redis client, a key prefix (see `limits`). */
+  limits?: CreateLimiterOptions
 }
 
 /** Builds the gateway: middleware order and routes of SPEC §1. */
@@ -32,6 +37,8 @@ export function createApp(options: AppOptions): Hono {
     upstreamFetch = createSimulator().fetch
   }
   const upstream = new Upstream(createUpstreamClient(config, upstreamFetch ? { fetch: upstreamFetch } : {}), config)
+
+  const limiter = createLimiter(config, options.limits)
 
   const app = new Hono()
   app.use(requestId({ limitLength: 128 }))
@@ -51,6 +58,8 @@ export function createApp(options: AppOptions): Hono {
     }
   })
 
+  app.use('/v1/*', limits({ limiter }))
+
   const jsonBody = bodyLimit({
     maxSize: config.maxBodyBytes,
     onError: () => {
@@ -63,6 +72,7 @@ export function createApp(options: AppOptions): Hono {
 
   app.post('/v1/chat', jsonBody, chatHandler)
   app.get('/v1/models', modelsHandler)
+  app.get('/v1/usage', usageHandler)
   app.get('/healthz', (c) =>
     c.json({
       status: 'ok',

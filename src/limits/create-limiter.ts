@@ -1,0 +1,37 @@
+import { Redis } from '@upstash/redis/cloudflare'
+import type { Config } from '../config.ts'
+import { Limiter, type LimiterOptions } from './limiter.ts'
+import { RedisStore, type ScriptRedis } from './redis-store.ts'
+
+export interface CreateLimiterOptions extends Omit<LimiterOptions, 'store' | 'timeoutMs' | 'onStoreError'> {
+  /** A Redis client to use instead of one built from `config.upstash` (e.g. one that counts round trips). */
+  redis?: ScriptRedis
+  /** Prefix of every Redis key. Default: `claude-edge`. */
+  prefix?: string
+}
+
+/**
+ * The limiter the config asks for: on Upstash when `UPSTASH_REDIS_REST_URL`/`TOKEN` are set
+ * (bounded by `REDIS_TIMEOUT_MS`, `LIMITS_ON_REDIS_ERROR` on failure), otherwise in memory with
+ * a warning.
+ */
+export function createLimiter(config: Config, options: CreateLimiterOptions = {}): Limiter {
+  const { redis: given, prefix, ...rest } = options
+  const timeoutMs = config.redisTimeoutMs
+  const redis = given ?? (config.upstash && new Redis({
+    url: config.upstash.url,
+    token: config.upstash.token,
+    // No retries: a slow or failing Redis is handled once, by the limiter's timeout and fallback.
+    retry: false,
+    // A function, so each request gets a fresh deadline and a timed-out fetch throws.
+    signal: () => AbortSignal.timeout(timeoutMs),
+    enableTelemetry: false,
+  }))
+  if (!redis) {
+    ;(options.log ?? ((line) => console.warn(JSON.stringify(line))))({
+      level: 'warn',
+      msg: 'limits: Upstash is not configured (UPSTASH_REDIS_REST_URL/TOKEN); rate limits and budgets are counted in memory, per isolate',
+    })
+  }
+  return new Limiter({ ...rest, timeoutMs, onStoreError: config.limitsOnRedisError, ...(redis && { store: new RedisStore(redis, prefix) }) })
+}

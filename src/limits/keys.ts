@@ -1,0 +1,15 @@
+/** Redis key names; one place so the store and tests agree. */
+export function limitKeys(prefix: string, who: string) {
+  return {
+    requests: (windowMs: number, index: number) => `${prefix}:r:${who}:${windowMs}:${index}`,
+    tokens: (windowMs: number, index: number) => `${prefix}:t:${who}:${windowMs}:${index}`,
+    day: (day: string) => `${prefix}:d:${who}:${day}`,
+    global: (day: string) => `${prefix}:g:${day}`,
+  }
+}
+
+/** Window counters live two windows (the sliding window reads the previous one), plus a second. */
+export const windowTtlMs = (windowMs: number) => windowMs * 2 + 1000
+
+/** Daily counters outlive their day by an hour, so a request settled just after midnight still finds its hold. */
+export const dayExpiresAtSeconds = (dayEndsAt: number) => Math.ceil(dayEndsAt / 1000) + 3600

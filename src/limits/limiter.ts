@@ -1,0 +1,252 @@
+import type { Rate } from '../config.ts'
+import { BoundedMap } from './bounded-map.ts'
+import { MemoryStore } from './memory-store.ts'
+import { fromMicros, toMicros, utcDay, type Policy } from './policy.ts'
+import { msUntilFits, usedIn, windowAt } from './sliding-window.ts'
+import type { AdmitInput, Counters, LimitStore, RefusedBy } from './store.ts'
+
+export interface LimiterOptions {
+  /** Where the counters live. Default: a MemoryStore (per isolate). */
+  store?: LimitStore
+  /** Upper bound for one store operation, in ms. Default: 1000 (`REDIS_TIMEOUT_MS`). */
+  timeoutMs?: number
+  /** When the store fails or times out: `open` counts in memory instead, `closed` refuses (503). Default: `open`. */
+  onStoreError?: 'open' | 'closed'
+  /** After a store failure, how long to skip it before trying again, in ms. Default: 5000. */
+  retryStoreAfterMs?: number
+  /** Clock (ms since epoch); inject one in tests. Default: `Date.now`. */
+  now?: () => number
+  /** Most counters the in-memory store (or fallback) keeps. Default: 10 000. */
+  memoryMaxEntries?: number
+  /** Most blocked identities remembered in the ephemeral cache. Default: 10 000. */
+  blockedCacheMaxEntries?: number
+  /** Where warnings go (one JSON object per line). Default: `console.warn`. */
+  log?: (line: Record<string, unknown>) => void
+}
+
+/** What one admission asks for. */
+export interface AdmitRequest {
+  who: string
+  policy: Policy
+  /** Estimated input tokens, taken from the token limit. */
+  tokens: number
+  /** Worst-case cost of the call, held on the budgets until settled. */
+  reserveUsd: number
+}
+
+/** The numbers behind the `RateLimit-*` headers. */
+export interface RateLimitState {
+  name: 'requests' | 'tokens'
+  limit: number
+  remaining: number
+  /** Seconds until the limit has room again (refused) or until the current window ends (allowed). */
+  resetSeconds: number
+}
+
+/** Hand-back from a successful admission, needed to settle it. */
+export interface Ticket {
+  store: LimitStore
+  who: string
+  day: string
+  dayEndsAt: number
+  tokensTaken: number
+  tokenWindow?: { windowMs: number; index: number }
+  reservedMicros: number
+  globalHeld: boolean
+}
+
+export type Refusal = RefusedBy | 'too_large' | 'unavailable'
+
+/** Result of `admit`: expected outcomes are values, not exceptions (as in `@upstash/ratelimit`). */
+export interface Decision {
+  success: boolean
+  reason?: Refusal
+  /** Seconds to wait before retrying (refusals only). */
+  retryAfterSeconds?: number
+  /** The limit the `RateLimit-*` headers describe, when one applies. */
+  rateLimit?: RateLimitState
+  /** Where the answer came from: the store, the in-memory fallback, or the blocked-identity cache. */
+  source: 'upstash' | 'memory' | 'cache'
+  policy: Policy
+  counters?: Counters
+  reserveUsd: number
+  ticket?: Ticket
+}
+
+export interface SettleUsage {
+  /** All tokens the calls processed (input, cache writes and reads, output). */
+  tokens: number
+  costUsd: number
+}
+
+const GLOBAL = '\u0000global'
+/** A budget blocked only by reservations in flight frees up when they settle: retry soon. */
+const HELD_RETRY_SECONDS = 5
+
+/**
+ * Request limit, token limit, daily budget and global budget for one app: owns the store, its
+ * timeout and fallback, the clock, and the ephemeral cache of blocked identities (a blocked
+ * caller is refused without a round trip until its block ends).
+ */
+export class Limiter {
+  readonly store: LimitStore
+  readonly fallback: MemoryStore
+  readonly #timeoutMs: number
+  readonly #onStoreError: 'open' | 'closed'
+  readonly #retryStoreAfterMs: number
+  readonly #now: () => number
+  readonly #blocked: BoundedMap<{ reason: Refusal; until: number }>
+  readonly #log: (line: Record<string, unknown>) => void
+  #storeDownUntil = 0
+
+  constructor(options: LimiterOptions = {}) {
+    const { timeoutMs = 1000, onStoreError = 'open', retryStoreAfterMs = 5000, now = Date.now, memoryMaxEntries = 10_000, blockedCacheMaxEntries = 10_000 } = options
+    this.#now = now
+    this.fallback = new MemoryStore({ maxEntries: memoryMaxEntries, now })
+    this.store = options.store ?? this.fallback
+    this.#timeoutMs = timeoutMs
+    this.#onStoreError = onStoreError
+    this.#retryStoreAfterMs = retryStoreAfterMs
+    this.#blocked = new BoundedMap(blockedCacheMaxEntries)
+    this.#log = options.log ?? ((line) => console.warn(JSON.stringify(line)))
+  }
+
+  now(): number {
+    return this.#now()
+  }
+
+  async admit(request: AdmitRequest): Promise<Decision> {
+    const { who, policy, tokens } = request
+    const now = this.#now()
+    const { day, endsAt } = utcDay(now)
+    const reserveMicros = toMicros(request.reserveUsd)
+    const base = { policy, reserveUsd: request.reserveUsd }
+
+    if (policy.tokens && tokens > policy.tokens.limit) {
+      return { ...base, success: false, reason: 'too_large', source: 'cache', rateLimit: { name: 'tokens', limit: policy.tokens.limit, remaining: 0, resetSeconds: seconds(policy.tokens.windowMs) } }
+    }
+    const blocked = this.#blocked.get(who, now) ?? this.#blocked.get(GLOBAL, now)
+    if (blocked) {
+      const retry = seconds(blocked.until - now)
+      const rate = policy.requests && { name: 'requests' as const, limit: policy.requests.limit, remaining: 0, resetSeconds: retry }
+      return { ...base, success: false, reason: blocked.reason, retryAfterSeconds: retry, source: 'cache', ...(rate && { rateLimit: rate }) }
+    }
+
+    const input: AdmitInput = {
+      who, now, day, dayEndsAt: endsAt, reserveMicros,
+      ...(policy.requests && { requests: { limit: policy.requests.limit, windowMs: policy.requests.windowMs, take: 1 } }),
+      ...(policy.tokens && { tokens: { limit: policy.tokens.limit, windowMs: policy.tokens.windowMs, take: tokens } }),
+      ...(policy.dailyBudgetUsd !== null && { budget: { limitMicros: toMicros(policy.dailyBudgetUsd) } }),
+      ...(policy.globalDailyBudgetUsd !== null && { globalBudget: { limitMicros: toMicros(policy.globalDailyBudgetUsd) } }),
+    }
+    const run = await this.#use((store) => store.admit(input))
+    if (!run) return { ...base, success: false, reason: 'unavailable', retryAfterSeconds: seconds(this.#retryStoreAfterMs), source: 'upstash' }
+    const { store, value: outcome } = run
+
+    const requests = policy.requests && outcome.requests && windowState('requests', policy.requests, outcome.requests, now, outcome.allowed ? 0 : 1)
+    const tokenState = policy.tokens && outcome.tokens && windowState('tokens', policy.tokens, outcome.tokens, now, outcome.allowed ? 0 : tokens)
+    const decision: Decision = { ...base, success: outcome.allowed, source: store.kind, counters: outcome }
+
+    if (!outcome.allowed) {
+      decision.reason = outcome.refusedBy!
+      const untilMidnight = seconds(endsAt - now)
+      if (outcome.refusedBy === 'requests') decision.retryAfterSeconds = requests!.resetSeconds
+      else if (outcome.refusedBy === 'tokens') decision.retryAfterSeconds = tokenState!.resetSeconds
+      else {
+        const own = outcome.refusedBy === 'budget'
+        const limit = toMicros((own ? policy.dailyBudgetUsd : policy.globalDailyBudgetUsd) ?? 0)
+        const spent = own ? outcome.day.spentMicros : outcome.global.spentMicros
+        decision.retryAfterSeconds = spent + reserveMicros > limit ? untilMidnight : Math.min(untilMidnight, HELD_RETRY_SECONDS)
+        if (spent >= limit) this.#blocked.set(own ? who : GLOBAL, { reason: outcome.refusedBy!, until: endsAt }, endsAt)
+      }
+      if (outcome.refusedBy === 'requests') this.#blocked.set(who, { reason: 'requests', until: now + requests!.resetMs }, now + requests!.resetMs)
+    } else {
+      decision.ticket = {
+        store, who, day, dayEndsAt: endsAt, reservedMicros: reserveMicros, globalHeld: !!input.globalBudget,
+        tokensTaken: input.tokens?.take ?? 0,
+        ...(input.tokens && { tokenWindow: { windowMs: input.tokens.windowMs, index: windowAt(now, input.tokens.windowMs).index } }),
+      }
+    }
+    const shown = decision.reason === 'tokens' ? tokenState : requests ?? tokenState
+    if (shown) decision.rateLimit = { name: shown.name, limit: shown.limit, remaining: shown.remaining, resetSeconds: shown.resetSeconds }
+    return decision
+  }
+
+  /** Gives back the unused part of a reservation and corrects the token count with the real usage. */
+  async settle(ticket: Ticket, usage: SettleUsage): Promise<void> {
+    const input = {
+      who: ticket.who, day: ticket.day, dayEndsAt: ticket.dayEndsAt,
+      ...(ticket.tokenWindow && { tokens: { ...ticket.tokenWindow, delta: usage.tokens - ticket.tokensTaken } }),
+      dayTokensDelta: usage.tokens - ticket.tokensTaken,
+      reservedMicros: ticket.reservedMicros,
+      actualMicros: toMicros(usage.costUsd),
+      globalHeld: ticket.globalHeld,
+    }
+    try {
+      await this.#bounded(ticket.store.settle(input))
+    } catch (error) {
+      // The hold stays until the day's counters expire: the budget errs on the safe side.
+      this.#log({ level: 'warn', msg: 'limits: could not settle a request; its reservation stays held until midnight UTC', who: ticket.who, error: describe(error) })
+    }
+  }
+
+  /** The caller's counters now, for `GET /v1/usage`; undefined when the store is down and limits fail closed. */
+  async usage(who: string, policy: Policy): Promise<{ counters: Counters; source: 'upstash' | 'memory'; now: number } | undefined> {
+    const now = this.#now()
+    const { day } = utcDay(now)
+    const run = await this.#use((store) => store.usage({
+      who, now, day,
+      ...(policy.requests && { requests: { windowMs: policy.requests.windowMs } }),
+      ...(policy.tokens && { tokens: { windowMs: policy.tokens.windowMs } }),
+    }))
+    return run && { counters: run.value, source: run.store.kind, now }
+  }
+
+  /** Runs `op` on the store within the timeout; on failure the fallback (open) or nothing (closed). */
+  async #use<T>(op: (store: LimitStore) => Promise<T>): Promise<{ store: LimitStore; value: T } | undefined> {
+    if (this.store === this.fallback) return { store: this.fallback, value: await op(this.fallback) }
+    if (this.#now() >= this.#storeDownUntil) {
+      try {
+        return { store: this.store, value: await this.#bounded(op(this.store)) }
+      } catch (error) {
+        this.#storeDownUntil = this.#now() + this.#retryStoreAfterMs
+        this.#log({
+          level: 'warn',
+          msg: this.#onStoreError === 'open'
+            ? `limits: ${this.store.kind} failed; counting in memory (per isolate) for ${this.#retryStoreAfterMs} ms (LIMITS_ON_REDIS_ERROR=open)`
+            : `limits: ${this.store.kind} failed; refusing limited requests for ${this.#retryStoreAfterMs} ms (LIMITS_ON_REDIS_ERROR=closed)`,
+          error: describe(error),
+        })
+      }
+    }
+    if (this.#onStoreError === 'closed') return undefined
+    return { store: this.fallback, value: await op(this.fallback) }
+  }
+
+  #bounded<T>(promise: Promise<T>): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${this.#timeoutMs} ms (REDIS_TIMEOUT_MS)`)), this.#timeoutMs)
+    })
+    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+  }
+}
+
+function windowState(name: 'requests' | 'tokens', rate: Rate, counts: { current: number; previous: number }, now: number, need: number): RateLimitState & { resetMs: number } {
+  const { weight, msToEnd } = windowAt(now, rate.windowMs)
+  const used = usedIn(counts.current, counts.previous, weight)
+  const fits = need > 0 ? msUntilFits(need, rate.limit, counts.current, counts.previous, now, rate.windowMs) : msToEnd
+  const resetMs = Number.isFinite(fits) ? fits : rate.windowMs
+  return { name, limit: rate.limit, remaining: Math.max(0, rate.limit - used), resetSeconds: seconds(resetMs), resetMs }
+}
+
+/** Whole seconds, rounded up, at least 1. */
+export function seconds(ms: number): number {
+  return Math.max(1, Math.ceil(ms / 1000))
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+}
+
+export { fromMicros }

@@ -1,0 +1,117 @@
+import { BoundedMap } from './bounded-map.ts'
+import { limitKeys, windowTtlMs } from './keys.ts'
+import { usedIn, windowAt } from './sliding-window.ts'
+import type { AdmitInput, AdmitOutcome, Counters, LimitStore, SettleInput, UsageInput } from './store.ts'
+
+type Day = { r: number; t: number; s: number; h: number }
+
+export interface MemoryStoreOptions {
+  /** Most counters kept per isolate; the least recently used go first. Default: 10 000. */
+  maxEntries?: number
+  /** Clock for expiring counters, the same one the limiter uses. Default: `Date.now`. */
+  now?: () => number
+}
+
+/**
+ * Limits in this isolate's memory, with the same rules as the Redis script (same keys, same
+ * order of checks, same rounding). Per isolate only: each Worker isolate counts on its own.
+ * Bounded: past `maxEntries` the least recently used counters are forgotten.
+ */
+export class MemoryStore implements LimitStore {
+  readonly kind = 'memory'
+  readonly #map: BoundedMap<number | Day>
+  readonly #now: () => number
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.#map = new BoundedMap(options.maxEntries ?? 10_000)
+    this.#now = options.now ?? Date.now
+  }
+
+  get size(): number {
+    return this.#map.size
+  }
+
+  async admit(input: AdmitInput): Promise<AdmitOutcome> {
+    const k = limitKeys('mem', input.who)
+    const c = this.#counters(input)
+    const { requests: r, tokens: t } = input
+    const rw = r && windowAt(input.now, r.windowMs)
+    const tw = t && windowAt(input.now, t.windowMs)
+    const reserve = input.reserveMicros
+    let refusedBy: AdmitOutcome['refusedBy']
+    if (input.budget && c.day.spentMicros + c.day.heldMicros + reserve > input.budget.limitMicros) refusedBy = 'budget'
+    else if (input.globalBudget && c.global.spentMicros + c.global.heldMicros + reserve > input.globalBudget.limitMicros) refusedBy = 'global_budget'
+    else if (r && rw && usedIn(c.requests!.current, c.requests!.previous, rw.weight) + r.take > r.limit) refusedBy = 'requests'
+    else if (t && tw && usedIn(c.tokens!.current, c.tokens!.previous, tw.weight) + t.take > t.limit) refusedBy = 'tokens'
+    if (refusedBy) return { allowed: false, refusedBy, ...c }
+
+    if (r && rw) c.requests!.current = this.#incr(k.requests(r.windowMs, rw.index), r.take, input.now + windowTtlMs(r.windowMs), input.now)
+    if (t && tw) c.tokens!.current = this.#incr(k.tokens(t.windowMs, tw.index), t.take, input.now + windowTtlMs(t.windowMs), input.now)
+    const day = this.#hash(k.day(input.day), input.dayEndsAt, input.now)
+    day.r += 1
+    day.t += t?.take ?? 0
+    day.h += reserve
+    if (input.globalBudget) this.#hash(k.global(input.day), input.dayEndsAt, input.now).h += reserve
+    return { allowed: true, ...this.#counters(input) }
+  }
+
+  async settle(input: SettleInput): Promise<void> {
+    const k = limitKeys('mem', input.who)
+    const now = this.#now()
+    if (input.tokens && input.tokens.delta !== 0) {
+      const key = k.tokens(input.tokens.windowMs, input.tokens.index)
+      const value = this.#map.get(key, now)
+      if (typeof value === 'number') this.#map.set(key, value + input.tokens.delta, input.tokens.index * input.tokens.windowMs + windowTtlMs(input.tokens.windowMs))
+    }
+    const day = this.#hash(k.day(input.day), input.dayEndsAt, now)
+    day.t += input.dayTokensDelta
+    day.h -= input.reservedMicros
+    day.s += input.actualMicros
+    if (input.globalHeld) {
+      const global = this.#hash(k.global(input.day), input.dayEndsAt, now)
+      global.h -= input.reservedMicros
+      global.s += input.actualMicros
+    }
+  }
+
+  async usage(input: UsageInput): Promise<Counters> {
+    return this.#counters(input)
+  }
+
+  #counters(input: UsageInput): Counters {
+    const k = limitKeys('mem', input.who)
+    const now = input.now
+    const read = (key: string) => {
+      const v = this.#map.get(key, now)
+      return typeof v === 'number' ? v : 0
+    }
+    const win = (key: (ms: number, i: number) => string, windowMs: number) => {
+      const { index } = windowAt(now, windowMs)
+      return { current: read(key(windowMs, index)), previous: read(key(windowMs, index - 1)) }
+    }
+    const day = this.#map.get(k.day(input.day), now)
+    const global = this.#map.get(k.global(input.day), now)
+    const d = typeof day === 'object' ? day : { r: 0, t: 0, s: 0, h: 0 }
+    const g = typeof global === 'object' ? global : { r: 0, t: 0, s: 0, h: 0 }
+    return {
+      ...(input.requests && { requests: win(k.requests, input.requests.windowMs) }),
+      ...(input.tokens && { tokens: win(k.tokens, input.tokens.windowMs) }),
+      day: { requests: d.r, tokens: d.t, spentMicros: d.s, heldMicros: d.h },
+      global: { spentMicros: g.s, heldMicros: g.h },
+    }
+  }
+
+  #incr(key: string, by: number, expiresAt: number, now: number): number {
+    const value = this.#map.get(key, now)
+    const next = (typeof value === 'number' ? value : 0) + by
+    this.#map.set(key, next, expiresAt)
+    return next
+  }
+
+  #hash(key: string, dayEndsAt: number, now: number): Day {
+    const existing = this.#map.get(key, now)
+    const hash = typeof existing === 'object' ? existing : { r: 0, t: 0, s: 0, h: 0 }
+    this.#map.set(key, hash, dayEndsAt + 3_600_000)
+    return hash
+  }
+}

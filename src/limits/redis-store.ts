@@ -1,0 +1,84 @@
+import type { Redis } from '@upstash/redis/cloudflare'
+import { dayExpiresAtSeconds, limitKeys, windowTtlMs } from './keys.ts'
+import { LIMITS_SCRIPT, LIMITS_SCRIPT_SHA1 } from './script.ts'
+import { windowAt } from './sliding-window.ts'
+import type { AdmitInput, AdmitOutcome, Counters, LimitStore, RefusedBy, SettleInput, UsageInput } from './store.ts'
+
+/** The narrowest Redis the store needs: a fake is trivial, the real one is `@upstash/redis`. */
+export type ScriptRedis = Pick<Redis, 'evalsha' | 'eval'>
+
+const REFUSED: Record<number, RefusedBy | undefined> = { 1: 'budget', 2: 'global_budget', 3: 'requests', 4: 'tokens' }
+
+/** Limits on Upstash Redis: every operation is one script call, so one round trip. */
+export class RedisStore implements LimitStore {
+  readonly kind = 'upstash'
+  readonly #redis: ScriptRedis
+  readonly #prefix: string
+
+  constructor(redis: ScriptRedis, prefix = 'claude-edge') {
+    this.#redis = redis
+    this.#prefix = prefix
+  }
+
+  async admit(input: AdmitInput): Promise<AdmitOutcome> {
+    const { keys, windows } = this.#read(input)
+    const { requests: r, tokens: t } = input
+    const args = [
+      'admit',
+      r?.limit ?? 0, windows.requests?.weight ?? 1, r?.take ?? 0, windowTtlMs(r?.windowMs ?? 0),
+      t?.limit ?? 0, windows.tokens?.weight ?? 1, t?.take ?? 0, windowTtlMs(t?.windowMs ?? 0),
+      input.budget?.limitMicros ?? -1, input.globalBudget?.limitMicros ?? -1, input.reserveMicros,
+      dayExpiresAtSeconds(input.dayEndsAt),
+    ].map(String)
+    const reply = await this.#run(keys, args)
+    const refusedBy = REFUSED[reply[0] ?? 0]
+    return { allowed: !refusedBy, ...(refusedBy && { refusedBy }), ...counters(reply, input) }
+  }
+
+  async settle(input: SettleInput): Promise<void> {
+    const k = limitKeys(this.#prefix, input.who)
+    const t = input.tokens
+    const keys = [t ? k.tokens(t.windowMs, t.index) : k.tokens(0, 0), k.day(input.day), k.global(input.day)]
+    const args = ['settle', t?.delta ?? 0, input.dayTokensDelta, input.reservedMicros, input.actualMicros, dayExpiresAtSeconds(input.dayEndsAt), input.globalHeld ? 1 : 0]
+    await this.#run(keys, args.map(String))
+  }
+
+  async usage(input: UsageInput): Promise<Counters> {
+    const { keys } = this.#read(input)
+    return counters(await this.#run(keys, ['usage']), input)
+  }
+
+  #read(input: { who: string; now: number; day: string; requests?: { windowMs: number }; tokens?: { windowMs: number } }) {
+    const k = limitKeys(this.#prefix, input.who)
+    const rw = input.requests && windowAt(input.now, input.requests.windowMs)
+    const tw = input.tokens && windowAt(input.now, input.tokens.windowMs)
+    const rMs = input.requests?.windowMs ?? 0
+    const tMs = input.tokens?.windowMs ?? 0
+    const keys = [
+      k.requests(rMs, rw?.index ?? 0), k.requests(rMs, (rw?.index ?? 0) - 1),
+      k.tokens(tMs, tw?.index ?? 0), k.tokens(tMs, (tw?.index ?? 0) - 1),
+      k.day(input.day), k.global(input.day),
+    ]
+    return { keys, windows: { requests: rw, tokens: tw } }
+  }
+
+  /** EVALSHA first (the script is usually cached by Redis); EVAL once if Redis answers NOSCRIPT. */
+  async #run(keys: string[], args: string[]): Promise<number[]> {
+    try {
+      return (await this.#redis.evalsha(LIMITS_SCRIPT_SHA1, keys, args)) as number[]
+    } catch (error) {
+      if (!String((error as Error)?.message ?? error).includes('NOSCRIPT')) throw error
+      return (await this.#redis.eval(LIMITS_SCRIPT, keys, args)) as number[]
+    }
+  }
+}
+
+function counters(reply: number[], input: { requests?: unknown; tokens?: unknown }): Counters {
+  const n = (i: number) => Number(reply[i] ?? 0)
+  return {
+    ...(input.requests ? { requests: { current: n(1), previous: n(2) } } : {}),
+    ...(input.tokens ? { tokens: { current: n(3), previous: n(4) } } : {}),
+    day: { requests: n(5), tokens: n(6), spentMicros: n(7), heldMicros: n(8) },
+    global: { spentMicros: n(9), heldMicros: n(10) },
+  }
+}

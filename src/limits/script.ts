@@ -1,0 +1,77 @@
+/**
+ * The one Lua script behind the Upstash store.
+ *
+ * Why not `@upstash/ratelimit`'s limiters directly: each of its limiters is its own script call
+ * (one round trip each), and none of them can make a take conditional on the others. Here the
+ * request limit, the token limit and both budget reservations are checked first and taken only
+ * if all pass, atomically, in ONE round trip; a request refused for its budget does not eat its
+ * request or token allowance. The window arithmetic is `@upstash/ratelimit`'s sliding window
+ * (see sliding-window.ts), so the numbers match what users of that package expect.
+ *
+ * Modes (ARGV[1]):
+ * - admit  KEYS req cur, req prev, tok cur, tok prev, day hash, global hash
+ *          ARGV req limit (0 = off), req weight, req take, req ttl ms,
+ *               tok limit (0 = off), tok weight, tok take, tok ttl ms,
+ *               budget µUSD (-1 = off), global budget µUSD (-1 = off), reserve µUSD, day expire-at (s)
+ *          → {refused (0 none, 1 budget, 2 global, 3 requests, 4 tokens), req cur, req prev,
+ *             tok cur, tok prev, day requests, day tokens, day spent, day held, global spent, global held}
+ * - settle KEYS tok key, day hash, global hash
+ *          ARGV tok delta, day tokens delta, reserved µUSD, actual µUSD, day expire-at (s), global on (1/0)
+ * - usage  KEYS as admit; → the same array as admit, refused = 0, nothing written.
+ *
+ * LIMITS_SCRIPT_SHA1 is the SHA-1 of the source, precomputed so the hot path sends EVALSHA;
+ * test/limits/script.test.ts fails if the two drift apart.
+ */
+export const LIMITS_SCRIPT = `local mode = ARGV[1]
+local function num(v) return tonumber(v) or 0 end
+if mode == 'settle' then
+  local delta = tonumber(ARGV[2])
+  if delta ~= 0 and redis.call('EXISTS', KEYS[1]) == 1 then redis.call('INCRBY', KEYS[1], delta) end
+  redis.call('HINCRBY', KEYS[2], 't', ARGV[3])
+  redis.call('HINCRBY', KEYS[2], 'h', -tonumber(ARGV[4]))
+  redis.call('HINCRBY', KEYS[2], 's', ARGV[5])
+  redis.call('EXPIREAT', KEYS[2], ARGV[6])
+  if ARGV[7] == '1' then
+    redis.call('HINCRBY', KEYS[3], 'h', -tonumber(ARGV[4]))
+    redis.call('HINCRBY', KEYS[3], 's', ARGV[5])
+    redis.call('EXPIREAT', KEYS[3], ARGV[6])
+  end
+  return 1
+end
+local rc, rp = num(redis.call('GET', KEYS[1])), num(redis.call('GET', KEYS[2]))
+local tc, tp = num(redis.call('GET', KEYS[3])), num(redis.call('GET', KEYS[4]))
+local d = redis.call('HMGET', KEYS[5], 'r', 't', 's', 'h')
+local g = redis.call('HMGET', KEYS[6], 's', 'h')
+local dr, dt, ds, dh, gs, gh = num(d[1]), num(d[2]), num(d[3]), num(d[4]), num(g[1]), num(g[2])
+if mode == 'usage' then return {0, rc, rp, tc, tp, dr, dt, ds, dh, gs, gh} end
+local rlimit, rtake = tonumber(ARGV[2]), tonumber(ARGV[4])
+local tlimit, ttake = tonumber(ARGV[6]), tonumber(ARGV[8])
+local budget, global, reserve = tonumber(ARGV[10]), tonumber(ARGV[11]), tonumber(ARGV[12])
+local refused = 0
+if budget >= 0 and ds + dh + reserve > budget then refused = 1
+elseif global >= 0 and gs + gh + reserve > global then refused = 2
+elseif rlimit > 0 and math.floor(rp * tonumber(ARGV[3])) + rc + rtake > rlimit then refused = 3
+elseif tlimit > 0 and math.floor(tp * tonumber(ARGV[7])) + tc + ttake > tlimit then refused = 4
+end
+if refused == 0 then
+  if rlimit > 0 then
+    rc = redis.call('INCRBY', KEYS[1], rtake)
+    redis.call('PEXPIRE', KEYS[1], ARGV[5])
+  end
+  if tlimit > 0 then
+    tc = redis.call('INCRBY', KEYS[3], ttake)
+    redis.call('PEXPIRE', KEYS[3], ARGV[9])
+  end
+  dr = redis.call('HINCRBY', KEYS[5], 'r', 1)
+  dt = redis.call('HINCRBY', KEYS[5], 't', ttake)
+  dh = redis.call('HINCRBY', KEYS[5], 'h', reserve)
+  redis.call('EXPIREAT', KEYS[5], ARGV[13])
+  if global >= 0 then
+    gh = redis.call('HINCRBY', KEYS[6], 'h', reserve)
+    redis.call('EXPIREAT', KEYS[6], ARGV[13])
+  end
+end
+return {refused, rc, rp, tc, tp, dr, dt, ds, dh, gs, gh}
+`
+
+export const LIMITS_SCRIPT_SHA1 = '9abf166a5c4e68762c931547e764c78c3060ffc2'

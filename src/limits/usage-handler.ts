@@ -1,0 +1,58 @@
+import type { Context } from 'hono'
+import './context.ts'
+import { GatewayError } from '../errors.ts'
+import { rateLimitHeaders } from './headers.ts'
+import { fromMicros, policyFor, utcDay } from './policy.ts'
+import { seconds } from './limiter.ts'
+import { usedIn, windowAt } from './sliding-window.ts'
+
+/**
+ * `GET /v1/usage`: the caller's usage today (requests, tokens, cost) and what remains of each
+ * limit and budget. Reads the limiter the `limits` middleware set; does not count as a request.
+ */
+export async function usageHandler(c: Context): Promise<Response> {
+  const config = c.get('config')
+  const identity = c.get('identity')
+  const limiter = c.get('limiter')
+  if (!limiter) throw new Error('usageHandler needs the limits middleware in front of it')
+  const policy = policyFor(config, identity)
+  const read = await limiter.usage(identity.id, policy)
+  if (!read) {
+    throw new GatewayError('overloaded_error', 'Usage cannot be read right now (the limits store did not answer). Retry in a few seconds.', { headers: { 'Retry-After': '5' } })
+  }
+  const { counters, now, source } = read
+  const { day, endsAt } = utcDay(now)
+  const window = (rate: NonNullable<typeof policy.requests>, counts: { current: number; previous: number } | undefined) => {
+    const { weight, msToEnd } = windowAt(now, rate.windowMs)
+    const used = counts ? usedIn(counts.current, counts.previous, weight) : 0
+    return { limit: rate.limit, window: rate.window.replace(' ', ''), used, remaining: Math.max(0, rate.limit - used), reset_seconds: seconds(msToEnd) }
+  }
+  const budget = (limit: number | null, spentMicros: number, heldMicros: number) =>
+    limit === null ? null : {
+      limit_usd: limit,
+      spent_usd: fromMicros(spentMicros),
+      held_usd: fromMicros(heldMicros),
+      remaining_usd: fromMicros(Math.max(0, Math.round(limit * 1e6) - spentMicros - heldMicros)),
+      reset_seconds: seconds(endsAt - now),
+    }
+  const requests = policy.requests && window(policy.requests, counters.requests)
+  const tokens = policy.tokens && window(policy.tokens, counters.tokens)
+  const shown = requests ?? tokens
+  if (shown) {
+    for (const [name, value] of Object.entries(rateLimitHeaders({ name: 'requests', limit: shown.limit, remaining: shown.remaining, resetSeconds: shown.reset_seconds }))) c.header(name, value)
+  }
+  return c.json({
+    identity: identity.id,
+    day,
+    resets_at: new Date(endsAt).toISOString(),
+    backend: source,
+    usage: { requests: counters.day.requests, tokens: counters.day.tokens, cost_usd: fromMicros(counters.day.spentMicros), held_usd: fromMicros(counters.day.heldMicros) },
+    limits: {
+      requests,
+      tokens,
+      daily_budget: budget(policy.dailyBudgetUsd, counters.day.spentMicros, counters.day.heldMicros),
+      global_daily_budget: budget(policy.globalDailyBudgetUsd, counters.global.spentMicros, counters.global.heldMicros),
+    },
+    request_id: c.get('requestId'),
+  })
+}

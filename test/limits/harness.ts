@@ -1,0 +1,86 @@
+import { expect } from 'vitest'
+import { createApp } from '../../src/app.ts'
+import { parseConfig } from '../../src/config.ts'
+import type { ScriptRedis } from '../../src/limits/redis-store.ts'
+import { createSimulator } from '../../src/simulator/index.ts'
+
+/** Noon UTC on a fixed day, at the start of a minute: windows begin exactly here. */
+export const NOON = Date.UTC(2026, 10, 23, 12, 0, 0)
+export const ORIGIN = 'https://app.example'
+
+export interface HarnessOptions {
+  env?: Record<string, string>
+  redis?: ScriptRedis
+  prefix?: string
+  now?: () => number
+}
+
+/**
+ * A gateway on the simulator with limits on an injected clock. Requests get an ExecutionContext
+ * whose `waitUntil` promises `settled()` awaits, so tests know when usage has been settled.
+ */
+export function limitedApp(options: HarnessOptions = {}) {
+  const clock = { now: NOON }
+  const simulator = createSimulator()
+  const config = parseConfig({ UPSTREAM: 'simulator', ALLOW_ANONYMOUS: 'true', ALLOWED_ORIGINS: ORIGIN, ...options.env })
+  const logs: Record<string, unknown>[] = []
+  const app = createApp({
+    config,
+    fetch: simulator.fetch,
+    limits: {
+      now: options.now ?? (() => clock.now),
+      log: (line) => logs.push(line),
+      ...(options.redis && { redis: options.redis }),
+      ...(options.prefix && { prefix: options.prefix }),
+    },
+  })
+  const pending: Promise<unknown>[] = []
+  const ctx = { waitUntil: (p: Promise<unknown>) => void pending.push(p), passThroughOnException() {}, props: {} } as unknown as ExecutionContext
+  const request = (path: string, init: RequestInit = {}, ip = '203.0.113.1') =>
+    app.request(path, { ...init, headers: { origin: ORIGIN, 'cf-connecting-ip': ip, ...(init.headers as Record<string, string>) } }, {}, ctx)
+  return {
+    app, config, simulator, clock, logs,
+    chat: (body: Record<string, unknown>, ip?: string, init: RequestInit = {}) =>
+      request('/v1/chat', { method: 'POST', body: JSON.stringify(body), ...init, headers: { 'content-type': 'application/json', ...(init.headers as Record<string, string>) } }, ip),
+    usage: async (ip?: string) => (await request('/v1/usage', {}, ip)).json() as Promise<UsageBody>,
+    request,
+    /** Waits for every settle scheduled so far (they run off the response path). */
+    settled: async () => {
+      while (pending.length) await pending.shift()
+    },
+  }
+}
+
+export interface UsageBody {
+  identity: string
+  day: string
+  resets_at: string
+  backend: 'upstash' | 'memory'
+  usage: { requests: number; tokens: number; cost_usd: number; held_usd: number }
+  limits: {
+    requests: { limit: number; used: number; remaining: number; reset_seconds: number } | null
+    tokens: { limit: number; used: number; remaining: number; reset_seconds: number } | null
+    daily_budget: { limit_usd: number; spent_usd: number; held_usd: number; remaining_usd: number; reset_seconds: number } | null
+    global_daily_budget: { limit_usd: number; spent_usd: number; held_usd: number; remaining_usd: number; reset_seconds: number } | null
+  }
+}
+
+export const say = (text: string, extra: Record<string, unknown> = {}) => ({ messages: [{ role: 'user', content: text }], ...extra })
+
+/** The SPEC §1.1 error body, checked for shape. */
+export async function errorOf(res: Response) {
+  expect(res.headers.get('content-type')).toMatch(/application\/json/)
+  const body = (await res.json()) as { type: string; error: { type: string; message: string }; request_id: string }
+  expect(body.type).toBe('error')
+  expect(body.request_id).toBe(res.headers.get('x-request-id'))
+  return body.error
+}
+
+export function rateHeaders(res: Response) {
+  return {
+    limit: res.headers.get('ratelimit-limit'),
+    remaining: res.headers.get('ratelimit-remaining'),
+    reset: res.headers.get('ratelimit-reset'),
+    retryAfter: res.headers.get('retry-after'),
+  }
+}

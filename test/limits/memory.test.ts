@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest'
+import { BoundedMap } from '../../src/limits/bounded-map.ts'
+import { MemoryStore } from '../../src/limits/memory-store.ts'
+import { limitsBehaviour } from './behaviour.ts'
+import { NOON, limitedApp, say } from './harness.ts'
+
+limitsBehaviour('memory', (options) => limitedApp(options))
+
+describe('limits in memory', () => {
+  it('warns in the log and in /healthz that limits are per isolate', async () => {
+    const h = limitedApp()
+    expect(h.logs).toContainEqual(expect.objectContaining({ level: 'warn', msg: expect.stringMatching(/Upstash is not configured.*in memory, per isolate/) }))
+    const health = (await (await h.request('/healthz')).json()) as { limits: string; warnings: string[] }
+    expect(health.limits).toBe('memory')
+    expect(health.warnings.join(' ')).toMatch(/in memory, per isolate/)
+  })
+
+  it('keeps memory bounded: past maxEntries the least recently used counters go', async () => {
+    const store = new MemoryStore({ maxEntries: 50, now: () => NOON })
+    for (let i = 0; i < 1000; i++) {
+      await store.admit({ who: `ip:${i}`, now: NOON, day: '2026-11-23', dayEndsAt: NOON + 12 * 3600_000, reserveMicros: 0, requests: { limit: 5, windowMs: 60_000, take: 1 } })
+    }
+    expect(store.size).toBe(50)
+  })
+
+  it('BoundedMap evicts the least recently used entry and forgets expired ones', () => {
+    const map = new BoundedMap<number>(2)
+    map.set('a', 1, 100)
+    map.set('b', 2, 100)
+    expect(map.get('a', 0)).toBe(1) // a is now the most recent
+    map.set('c', 3, 100)
+    expect(map.get('b', 0)).toBeUndefined()
+    expect(map.get('a', 0)).toBe(1)
+    expect(map.get('c', 100)).toBeUndefined()
+  })
+
+  it('refuses a blocked identity from the ephemeral cache', async () => {
+    const h = limitedApp({ env: { ANONYMOUS_RATE_LIMIT: '1/1m' } })
+    expect((await h.chat(say('hi'))).status).toBe(200)
+    expect((await h.chat(say('hi'))).status).toBe(429)
+    const again = await h.chat(say('hi'))
+    expect(again.status).toBe(429)
+    // 1 used at the start of the window: the next fits 1 ms into the next window (60.001 s → 61 s).
+    expect(again.headers.get('retry-after')).toBe('61')
+    expect(h.simulator.requests).toHaveLength(1)
+  })
+})
