@@ -1,7 +1,7 @@
 import type { Rate } from '../config.ts'
 import { BoundedMap } from './bounded-map.ts'
 import { MemoryStore } from './memory-store.ts'
-import { fromMicros, toMicros, utcDay, type Policy } from './policy.ts'
+import { fromNanos, toNanos, utcDay, type Policy } from './policy.ts'
 import { msUntilFits, usedIn, windowAt } from './sliding-window.ts'
 import type { AdmitInput, Counters, LimitStore, RefusedBy } from './store.ts'
 
@@ -51,7 +51,7 @@ export interface Ticket {
   dayEndsAt: number
   tokensTaken: number
   tokenWindow?: { windowMs: number; index: number }
-  reservedMicros: number
+  reservedNanos: number
   globalHeld: boolean
 }
 
@@ -119,7 +119,7 @@ export class Limiter {
     const { who, policy, tokens } = request
     const now = this.#now()
     const { day, endsAt } = utcDay(now)
-    const reserveMicros = toMicros(request.reserveUsd)
+    const reserveNanos = toNanos(request.reserveUsd)
     const base = { policy, reserveUsd: request.reserveUsd }
 
     if (policy.tokens && tokens > policy.tokens.limit) {
@@ -133,11 +133,11 @@ export class Limiter {
     }
 
     const input: AdmitInput = {
-      who, now, day, dayEndsAt: endsAt, reserveMicros,
+      who, now, day, dayEndsAt: endsAt, reserveNanos,
       ...(policy.requests && { requests: { limit: policy.requests.limit, windowMs: policy.requests.windowMs, take: 1 } }),
       ...(policy.tokens && { tokens: { limit: policy.tokens.limit, windowMs: policy.tokens.windowMs, take: tokens } }),
-      ...(policy.dailyBudgetUsd !== null && { budget: { limitMicros: toMicros(policy.dailyBudgetUsd) } }),
-      ...(policy.globalDailyBudgetUsd !== null && { globalBudget: { limitMicros: toMicros(policy.globalDailyBudgetUsd) } }),
+      ...(policy.dailyBudgetUsd !== null && { budget: { limitNanos: toNanos(policy.dailyBudgetUsd) } }),
+      ...(policy.globalDailyBudgetUsd !== null && { globalBudget: { limitNanos: toNanos(policy.globalDailyBudgetUsd) } }),
     }
     const run = await this.#use((store) => store.admit(input))
     if (!run) return { ...base, success: false, reason: 'unavailable', retryAfterSeconds: seconds(this.#retryStoreAfterMs), source: 'upstash' }
@@ -154,15 +154,15 @@ export class Limiter {
       else if (outcome.refusedBy === 'tokens') decision.retryAfterSeconds = tokenState!.resetSeconds
       else {
         const own = outcome.refusedBy === 'budget'
-        const limit = toMicros((own ? policy.dailyBudgetUsd : policy.globalDailyBudgetUsd) ?? 0)
-        const spent = own ? outcome.day.spentMicros : outcome.global.spentMicros
-        decision.retryAfterSeconds = spent + reserveMicros > limit ? untilMidnight : Math.min(untilMidnight, HELD_RETRY_SECONDS)
+        const limit = toNanos((own ? policy.dailyBudgetUsd : policy.globalDailyBudgetUsd) ?? 0)
+        const spent = own ? outcome.day.spentNanos : outcome.global.spentNanos
+        decision.retryAfterSeconds = spent + reserveNanos > limit ? untilMidnight : Math.min(untilMidnight, HELD_RETRY_SECONDS)
         if (spent >= limit) this.#blocked.set(own ? who : GLOBAL, { reason: outcome.refusedBy!, until: endsAt }, endsAt)
       }
       if (outcome.refusedBy === 'requests') this.#blocked.set(who, { reason: 'requests', until: now + requests!.resetMs }, now + requests!.resetMs)
     } else {
       decision.ticket = {
-        store, who, day, dayEndsAt: endsAt, reservedMicros: reserveMicros, globalHeld: !!input.globalBudget,
+        store, who, day, dayEndsAt: endsAt, reservedNanos: reserveNanos, globalHeld: !!input.globalBudget,
         tokensTaken: input.tokens?.take ?? 0,
         ...(input.tokens && { tokenWindow: { windowMs: input.tokens.windowMs, index: windowAt(now, input.tokens.windowMs).index } }),
       }
@@ -178,8 +178,8 @@ export class Limiter {
       who: ticket.who, day: ticket.day, dayEndsAt: ticket.dayEndsAt,
       ...(ticket.tokenWindow && { tokens: { ...ticket.tokenWindow, delta: usage.tokens - ticket.tokensTaken } }),
       dayTokensDelta: usage.tokens - ticket.tokensTaken,
-      reservedMicros: ticket.reservedMicros,
-      actualMicros: toMicros(usage.costUsd),
+      reservedNanos: ticket.reservedNanos,
+      actualNanos: toNanos(usage.costUsd),
       globalHeld: ticket.globalHeld,
     }
     try {
@@ -249,4 +249,4 @@ function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error)
 }
 
-export { fromMicros }
+export { fromNanos }

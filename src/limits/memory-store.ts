@@ -37,10 +37,10 @@ export class MemoryStore implements LimitStore {
     const { requests: r, tokens: t } = input
     const rw = r && windowAt(input.now, r.windowMs)
     const tw = t && windowAt(input.now, t.windowMs)
-    const reserve = input.reserveMicros
+    const reserve = input.reserveNanos
     let refusedBy: AdmitOutcome['refusedBy']
-    if (input.budget && c.day.spentMicros + c.day.heldMicros + reserve > input.budget.limitMicros) refusedBy = 'budget'
-    else if (input.globalBudget && c.global.spentMicros + c.global.heldMicros + reserve > input.globalBudget.limitMicros) refusedBy = 'global_budget'
+    if (input.budget && c.day.spentNanos + c.day.heldNanos + reserve > input.budget.limitNanos) refusedBy = 'budget'
+    else if (input.globalBudget && c.global.spentNanos + c.global.heldNanos + reserve > input.globalBudget.limitNanos) refusedBy = 'global_budget'
     else if (r && rw && usedIn(c.requests!.current, c.requests!.previous, rw.weight) + r.take > r.limit) refusedBy = 'requests'
     else if (t && tw && usedIn(c.tokens!.current, c.tokens!.previous, tw.weight) + t.take > t.limit) refusedBy = 'tokens'
     if (refusedBy) return { allowed: false, refusedBy, ...c }
@@ -65,12 +65,12 @@ export class MemoryStore implements LimitStore {
     }
     const day = this.#hash(k.day(input.day), input.dayEndsAt, now)
     day.t += input.dayTokensDelta
-    day.h -= input.reservedMicros
-    day.s += input.actualMicros
+    day.h -= input.reservedNanos
+    day.s += input.actualNanos
     if (input.globalHeld) {
       const global = this.#hash(k.global(input.day), input.dayEndsAt, now)
-      global.h -= input.reservedMicros
-      global.s += input.actualMicros
+      global.h -= input.reservedNanos
+      global.s += input.actualNanos
     }
   }
 
@@ -96,8 +96,8 @@ export class MemoryStore implements LimitStore {
     return {
       ...(input.requests && { requests: win(k.requests, input.requests.windowMs) }),
       ...(input.tokens && { tokens: win(k.tokens, input.tokens.windowMs) }),
-      day: { requests: d.r, tokens: d.t, spentMicros: d.s, heldMicros: d.h },
-      global: { spentMicros: g.s, heldMicros: g.h },
+      day: { requests: d.r, tokens: d.t, spentNanos: d.s, heldNanos: d.h },
+      global: { spentNanos: g.s, heldNanos: g.h },
     }
   }
 

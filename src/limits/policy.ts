@@ -21,8 +21,8 @@ export function policyFor(config: Config, identity: Identity): Policy {
   }
 }
 
-export const toMicros = (usd: number) => Math.round(usd * 1_000_000)
-export const fromMicros = (micros: number) => Math.round(micros) / 1_000_000
+export const toNanos = (usd: number) => Math.round(usd * 1e9)
+export const fromNanos = (nanos: number) => Math.round(nanos) / 1e9
 
 /** The UTC day of `now`, and when it ends (budgets reset at midnight UTC). */
 export function utcDay(now: number): { day: string; endsAt: number } {

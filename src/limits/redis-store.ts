@@ -27,7 +27,7 @@ export class RedisStore implements LimitStore {
       'admit',
       r?.limit ?? 0, windows.requests?.weight ?? 1, r?.take ?? 0, windowTtlMs(r?.windowMs ?? 0),
       t?.limit ?? 0, windows.tokens?.weight ?? 1, t?.take ?? 0, windowTtlMs(t?.windowMs ?? 0),
-      input.budget?.limitMicros ?? -1, input.globalBudget?.limitMicros ?? -1, input.reserveMicros,
+      input.budget?.limitNanos ?? -1, input.globalBudget?.limitNanos ?? -1, input.reserveNanos,
       dayExpiresAtSeconds(input.dayEndsAt),
     ].map(String)
     const reply = await this.#run(keys, args)
@@ -39,7 +39,7 @@ export class RedisStore implements LimitStore {
     const k = limitKeys(this.#prefix, input.who)
     const t = input.tokens
     const keys = [t ? k.tokens(t.windowMs, t.index) : k.tokens(0, 0), k.day(input.day), k.global(input.day)]
-    const args = ['settle', t?.delta ?? 0, input.dayTokensDelta, input.reservedMicros, input.actualMicros, dayExpiresAtSeconds(input.dayEndsAt), input.globalHeld ? 1 : 0]
+    const args = ['settle', t?.delta ?? 0, input.dayTokensDelta, input.reservedNanos, input.actualNanos, dayExpiresAtSeconds(input.dayEndsAt), input.globalHeld ? 1 : 0]
     await this.#run(keys, args.map(String))
   }
 
@@ -78,7 +78,7 @@ function counters(reply: number[], input: { requests?: unknown; tokens?: unknown
   return {
     ...(input.requests ? { requests: { current: n(1), previous: n(2) } } : {}),
     ...(input.tokens ? { tokens: { current: n(3), previous: n(4) } } : {}),
-    day: { requests: n(5), tokens: n(6), spentMicros: n(7), heldMicros: n(8) },
-    global: { spentMicros: n(9), heldMicros: n(10) },
+    day: { requests: n(5), tokens: n(6), spentNanos: n(7), heldNanos: n(8) },
+    global: { spentNanos: n(9), heldNanos: n(10) },
   }
 }

@@ -2,7 +2,7 @@ import type { Rate } from '../config.ts'
 import { GatewayError } from '../errors.ts'
 import { rateLimitHeaders } from './headers.ts'
 import type { Decision } from './limiter.ts'
-import { fromMicros } from './policy.ts'
+import { fromNanos } from './policy.ts'
 
 const usd = (n: number) => `$${n.toFixed(n < 1 ? 4 : 2)}`
 const per = (rate: Rate) => `${rate.limit} per ${rate.window.replace(' ', '')}`
@@ -34,8 +34,8 @@ export function refusalError(decision: Decision, estimatedTokens: number): Gatew
       const own = decision.reason === 'budget'
       const limit = (own ? policy.dailyBudgetUsd : policy.globalDailyBudgetUsd) ?? 0
       const day = own ? counters?.day : counters?.global
-      const spent = fromMicros(day?.spentMicros ?? 0)
-      const held = fromMicros(day?.heldMicros ?? 0)
+      const spent = fromNanos(day?.spentNanos ?? 0)
+      const held = fromNanos(day?.heldNanos ?? 0)
       const which = own ? `Your daily budget (${usd(limit)})` : `The service's global daily budget (${usd(limit)})`
       const resets = `It resets at midnight UTC, in ${inSeconds(retry)}.`
       let message: string

@@ -6,9 +6,9 @@ export interface WindowCheck {
   take: number
 }
 
-/** A daily budget in micro-USD (integers, so Redis and memory add up exactly). */
+/** A daily budget in nano-USD (integers, so Redis and memory add up exactly). */
 export interface BudgetCheck {
-  limitMicros: number
+  limitNanos: number
 }
 
 /** Everything one admission checks and takes, all or nothing. */
@@ -24,8 +24,8 @@ export interface AdmitInput {
   tokens?: WindowCheck
   budget?: BudgetCheck
   globalBudget?: BudgetCheck
-  /** Worst-case cost of the call in micro-USD, held on both budgets until settled. */
-  reserveMicros: number
+  /** Worst-case cost of the call in nano-USD, held on both budgets until settled. */
+  reserveNanos: number
 }
 
 /** Which check refused, in the order they are checked. */
@@ -35,9 +35,9 @@ export type RefusedBy = 'budget' | 'global_budget' | 'requests' | 'tokens'
 export interface Counters {
   requests?: { current: number; previous: number }
   tokens?: { current: number; previous: number }
-  /** The caller's day: requests admitted, tokens counted, micro-USD spent and held. */
-  day: { requests: number; tokens: number; spentMicros: number; heldMicros: number }
-  global: { spentMicros: number; heldMicros: number }
+  /** The caller's day: requests admitted, tokens counted, nano-USD spent and held. */
+  day: { requests: number; tokens: number; spentNanos: number; heldNanos: number }
+  global: { spentNanos: number; heldNanos: number }
 }
 
 export interface AdmitOutcome extends Counters {
@@ -54,8 +54,8 @@ export interface SettleInput {
   tokens?: { windowMs: number; index: number; delta: number }
   /** Tokens to add to the day's count (actual − estimated). */
   dayTokensDelta: number
-  reservedMicros: number
-  actualMicros: number
+  reservedNanos: number
+  actualNanos: number
   /** The reservation was also held on the global budget. */
   globalHeld: boolean
 }

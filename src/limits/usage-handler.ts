@@ -2,7 +2,7 @@ import type { Context } from 'hono'
 import './context.ts'
 import { GatewayError } from '../errors.ts'
 import { rateLimitHeaders } from './headers.ts'
-import { fromMicros, policyFor, utcDay } from './policy.ts'
+import { fromNanos, policyFor, toNanos, utcDay } from './policy.ts'
 import { seconds } from './limiter.ts'
 import { usedIn, windowAt } from './sliding-window.ts'
 
@@ -27,12 +27,12 @@ export async function usageHandler(c: Context): Promise<Response> {
     const used = counts ? usedIn(counts.current, counts.previous, weight) : 0
     return { limit: rate.limit, window: rate.window.replace(' ', ''), used, remaining: Math.max(0, rate.limit - used), reset_seconds: seconds(msToEnd) }
   }
-  const budget = (limit: number | null, spentMicros: number, heldMicros: number) =>
+  const budget = (limit: number | null, spentNanos: number, heldNanos: number) =>
     limit === null ? null : {
       limit_usd: limit,
-      spent_usd: fromMicros(spentMicros),
-      held_usd: fromMicros(heldMicros),
-      remaining_usd: fromMicros(Math.max(0, Math.round(limit * 1e6) - spentMicros - heldMicros)),
+      spent_usd: fromNanos(spentNanos),
+      held_usd: fromNanos(heldNanos),
+      remaining_usd: fromNanos(Math.max(0, toNanos(limit) - spentNanos - heldNanos)),
       reset_seconds: seconds(endsAt - now),
     }
   const requests = policy.requests && window(policy.requests, counters.requests)
@@ -46,12 +46,12 @@ export async function usageHandler(c: Context): Promise<Response> {
     day,
     resets_at: new Date(endsAt).toISOString(),
     backend: source,
-    usage: { requests: counters.day.requests, tokens: counters.day.tokens, cost_usd: fromMicros(counters.day.spentMicros), held_usd: fromMicros(counters.day.heldMicros) },
+    usage: { requests: counters.day.requests, tokens: counters.day.tokens, cost_usd: fromNanos(counters.day.spentNanos), held_usd: fromNanos(counters.day.heldNanos) },
     limits: {
       requests,
       tokens,
-      daily_budget: budget(policy.dailyBudgetUsd, counters.day.spentMicros, counters.day.heldMicros),
-      global_daily_budget: budget(policy.globalDailyBudgetUsd, counters.global.spentMicros, counters.global.heldMicros),
+      daily_budget: budget(policy.dailyBudgetUsd, counters.day.spentNanos, counters.day.heldNanos),
+      global_daily_budget: budget(policy.globalDailyBudgetUsd, counters.global.spentNanos, counters.global.heldNanos),
     },
     request_id: c.get('requestId'),
   })

@@ -18,7 +18,7 @@ describe('limits in memory', () => {
   it('keeps memory bounded: past maxEntries the least recently used counters go', async () => {
     const store = new MemoryStore({ maxEntries: 50, now: () => NOON })
     for (let i = 0; i < 1000; i++) {
-      await store.admit({ who: `ip:${i}`, now: NOON, day: '2026-11-23', dayEndsAt: NOON + 12 * 3600_000, reserveMicros: 0, requests: { limit: 5, windowMs: 60_000, take: 1 } })
+      await store.admit({ who: `ip:${i}`, now: NOON, day: '2026-11-23', dayEndsAt: NOON + 12 * 3600_000, reserveNanos: 0, requests: { limit: 5, windowMs: 60_000, take: 1 } })
     }
     expect(store.size).toBe(50)
   })
