@@ -143,8 +143,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
                 status: response.status,
               })
             }
-            const source = idleTimeoutMs > 0 ? watchIdle(response.body, idleTimeoutMs, attempt) : response.body
-            const reader = decodeUIMessageStream(source).getReader()
+            const requestId = response.headers.get('x-request-id') ?? undefined
+            const idle = idleTimeoutMs > 0 ? watchIdle(response.body, idleTimeoutMs, attempt) : undefined
+            const reader = decodeUIMessageStream(idle?.stream ?? response.body).getReader()
             // A custom `fetch` may ignore the signal: cancelling the reader always stops the body.
             const cancel = () => reader.cancel(attempt.signal.reason).catch(() => {})
             attempt.signal.addEventListener('abort', cancel, { once: true })
@@ -157,11 +158,17 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
               }
             } catch (cause) {
               reader.cancel().catch(() => {})
-              throw cause
+              throw withRequestId(cause, requestId)
             } finally {
+              idle?.stop()
               attempt.signal.removeEventListener('abort', cancel)
             }
-            const result = reply.end()
+            let result: ChatResult
+            try {
+              result = reply.end()
+            } catch (cause) {
+              throw withRequestId(cause, requestId)
+            }
             emit({ type: 'finish', result })
             return result
           } finally {
@@ -185,8 +192,22 @@ async function requestHeaders(options: ChatClientOptions, sendOptions: SendOptio
   }
 }
 
+/** The response's `x-request-id` on a stream error that names none, for support references. */
+function withRequestId(cause: unknown, requestId: string | undefined): unknown {
+  if (!ChatError.isInstance(cause) || cause.requestId !== undefined || requestId === undefined) return cause
+  return new ChatError({
+    type: cause.type,
+    message: cause.message,
+    requestId,
+    partialText: cause.partialText,
+    ...(cause.status === undefined ? {} : { status: cause.status }),
+    ...(cause.retryAfter === undefined ? {} : { retryAfter: cause.retryAfter }),
+    ...(cause.cause === undefined ? {} : { cause: cause.cause }),
+  })
+}
+
 /** Aborts `attempt` with a `network_error` when no bytes arrive for `ms` (heartbeats count). */
-function watchIdle(body: ReadableStream<Uint8Array>, ms: number, attempt: AbortController): ReadableStream<Uint8Array> {
+function watchIdle(body: ReadableStream<Uint8Array>, ms: number, attempt: AbortController) {
   let timer: ReturnType<typeof setTimeout> | undefined
   const disarm = () => {
     if (timer !== undefined) clearTimeout(timer)
@@ -200,7 +221,7 @@ function watchIdle(body: ReadableStream<Uint8Array>, ms: number, attempt: AbortC
     }, ms)
   }
   arm()
-  return body.pipeThrough(
+  const stream = body.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
         arm()
@@ -210,6 +231,7 @@ function watchIdle(body: ReadableStream<Uint8Array>, ms: number, attempt: AbortC
     }),
     { signal: attempt.signal },
   )
+  return { stream, stop: disarm }
 }
 
 function toChatError(cause: unknown, signal: AbortSignal, reply: ReplyAccumulator | undefined): ChatError {

@@ -164,12 +164,12 @@ describe('createChatClient', () => {
     expect(calls).toHaveLength(1)
   })
 
-  it('surfaces an error part with its type and does not retry it', async () => {
-    const { fetch, calls } = fakeFetch(
-      streamResponse([sse({ type: 'start' }), sse({ type: 'error', errorText: 'overloaded_error: Busy.' }), DONE_FRAME].join('')),
-    )
+  it('surfaces an error part with its type and the request id, and does not retry it', async () => {
+    const response = streamResponse([sse({ type: 'start' }), sse({ type: 'error', errorText: 'overloaded_error: Busy.' }), DONE_FRAME].join(''))
+    response.headers.set('x-request-id', 'req_42')
+    const { fetch, calls } = fakeFetch(response)
     const error = await rejection(createChatClient({ endpoint: '/s', fetch, retry: noDelay }).send('x').result)
-    expect([error.type, error.message]).toEqual(['overloaded_error', 'Busy.'])
+    expect([error.type, error.message, error.requestId]).toEqual(['overloaded_error', 'Busy.', 'req_42'])
     expect(calls).toHaveLength(1)
   })
 
