@@ -3,6 +3,8 @@ import { bodyLimit } from 'hono/body-limit'
 import { requestId } from 'hono/request-id'
 import './context.ts'
 import { chatHandler } from './chat/handler.ts'
+import { chatStreamHandler } from './chat/stream-handler.ts'
+import { countTokensHandler, messagesHandler } from './messages/index.ts'
 import type { Config } from './config.ts'
 import { admitAll } from './chat/admission.ts'
 import { GatewayError, errorResponse } from './errors.ts'
@@ -71,6 +73,9 @@ export function createApp(options: AppOptions): Hono {
   })
 
   app.post('/v1/chat', jsonBody, chatHandler)
+  app.post('/v1/chat/stream', jsonBody, chatStreamHandler)
+  app.post('/v1/messages', jsonBody, messagesHandler)
+  app.post('/v1/messages/count_tokens', jsonBody, countTokensHandler)
   app.get('/v1/models', modelsHandler)
   app.get('/v1/usage', usageHandler)
   app.get('/healthz', (c) =>

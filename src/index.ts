@@ -4,3 +4,7 @@ export { GatewayError, errorBody, type ErrorType, type ErrorBody } from './error
 export type { Identity, IdentityLimits } from './auth/identity.ts'
 export { Catalogue, PRICES_CHECKED_AT, type ModelInfo, type Pricing, type PriceTier, type Alias } from './upstream/catalogue.ts'
 export { costOf, type Usage } from './upstream/cost.ts'
+export {
+  streamUIMessages, streamAnthropicEvents, pipeModelStream, relayModelStream, UIStreamWriter, StreamAbortedError,
+  type UIStreamRun, type UIStreamOutcome, type ChatStreamMetadata, type AnthropicStreamRun, type ModelStreamOptions, type ModelStreamResult,
+} from './stream/index.ts'

@@ -12,6 +12,8 @@ export interface CallOptions {
   signal?: AbortSignal
   /** The request's meter: records models tried and retries (callers record usage). */
   meter?: RequestMeter
+  /** Extra request headers, over the defaults (e.g. the `anthropic-version` a gateway client sent). */
+  headers?: Record<string, string>
 }
 
 export interface CallResult<T> {
@@ -35,7 +37,7 @@ export class Upstream {
 
   /** One reply as a whole message. */
   message(params: MessageParams, options: CallOptions = {}): Promise<CallResult<Anthropic.Message>> {
-    return this.#call(params, options, (p, signal) => this.client.messages.create(p, { headers: headersFor(p), signal }))
+    return this.#call(params, options, (p, signal) => this.client.messages.create(p, { headers: { ...headersFor(p), ...options.headers }, signal }))
   }
 
   /**
@@ -44,7 +46,7 @@ export class Upstream {
    */
   stream(params: MessageParams, options: CallOptions = {}): Promise<CallResult<Stream<Anthropic.RawMessageStreamEvent>>> {
     return this.#call(params, options, (p, signal) =>
-      this.client.messages.create({ ...p, stream: true }, { headers: headersFor(p), signal }),
+      this.client.messages.create({ ...p, stream: true }, { headers: { ...headersFor(p), ...options.headers }, signal }),
     )
   }
 

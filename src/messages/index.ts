@@ -1,0 +1,2 @@
+export { messagesHandler, countTokensHandler } from './handler.ts'
+export { prepareMessages, prepareCountTokens, type PreparedMessages } from './prepare.ts'

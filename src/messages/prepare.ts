@@ -1,0 +1,68 @@
+import type Anthropic from '@anthropic-ai/sdk'
+import type { Context } from 'hono'
+import type { ChatRequest } from '../chat/request.ts'
+import { readJsonBody } from '../chat/read-body.ts'
+import { describeIssues } from '../chat/schema.ts'
+import { GatewayError } from '../errors.ts'
+import type { ModelInfo } from '../upstream/catalogue.ts'
+import { resolveModel } from '../upstream/models.ts'
+import { headersFor, type MessageParams } from '../upstream/params.ts'
+import { countTokensBodySchema, messagesBodySchema } from './schema.ts'
+
+export interface PreparedMessages {
+  model: ModelInfo
+  /** The caller's body with the model resolved to its id, without `stream`. */
+  params: MessageParams
+  stream: boolean
+  /** Headers forwarded upstream: the caller's `anthropic-version` and `anthropic-beta`. */
+  headers: Record<string, string>
+}
+
+/** The caller's API version and betas win; without them, the version the parameters need. */
+function forwardedHeaders(c: Context, body: Record<string, unknown>): Record<string, string> {
+  const headers = headersFor(body as Parameters<typeof headersFor>[0])
+  const version = c.req.header('anthropic-version')
+  const beta = c.req.header('anthropic-beta')
+  if (version) headers['anthropic-version'] = version
+  if (beta) headers['anthropic-beta'] = beta
+  return headers
+}
+
+/** Validates what the gateway reads (model, max_tokens), then runs admission (limits, budgets). */
+export async function prepareMessages(c: Context): Promise<PreparedMessages> {
+  const parsed = messagesBodySchema.safeParse(await readJsonBody(c))
+  if (!parsed.success) throw new GatewayError('invalid_request_error', `Invalid request: ${describeIssues(parsed.error)}`)
+  const { stream = false, ...body } = parsed.data
+  const identity = c.get('identity')
+  const model = resolveModel(body.model, c.get('config'), identity)
+  const limit = Math.min(model.maxOutput, identity.maxTokens ?? Infinity)
+  if (body.max_tokens > limit) {
+    throw new GatewayError('invalid_request_error', `Invalid request: max_tokens: ${body.max_tokens} is above the ${limit} output tokens allowed for ${model.id}`)
+  }
+  const params = { ...body, model: model.id } as unknown as MessageParams
+  await c.get('admission')(c, admissionRequest(model, params))
+  return { model, params, stream, headers: forwardedHeaders(c, body) }
+}
+
+/** Validates a `count_tokens` body (the model must be allowed); no admission: it is free. */
+export async function prepareCountTokens(c: Context): Promise<{ params: Anthropic.MessageCountTokensParams; headers: Record<string, string> }> {
+  const parsed = countTokensBodySchema.safeParse(await readJsonBody(c))
+  if (!parsed.success) throw new GatewayError('invalid_request_error', `Invalid request: ${describeIssues(parsed.error)}`)
+  const model = resolveModel(parsed.data.model, c.get('config'), c.get('identity'))
+  const params = { ...parsed.data, model: model.id } as unknown as Anthropic.MessageCountTokensParams
+  return { params, headers: forwardedHeaders(c, parsed.data) }
+}
+
+/** The admission hook speaks ChatRequest: describe the passthrough call in its terms. */
+function admissionRequest(model: ModelInfo, params: MessageParams): ChatRequest {
+  return {
+    model,
+    messages: params.messages,
+    ...(params.system !== undefined && { system: params.system }),
+    maxTokens: params.max_tokens,
+    toolNames: [],
+    clientTools: [],
+    uiMessages: false,
+    warnings: [],
+  }
+}
