@@ -1,4 +1,5 @@
-import { z } from '../validation/zod.ts'
+import * as z from 'zod/mini'
+import '../validation/zod.ts'
 
 const fields = {
   model: z.string().check(z.minLength(1)),
