@@ -153,25 +153,38 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     headers: Record<string, string>,
   ): Response {
     const stop = new AbortController()
+    let stream: ReadableStreamDefaultController<Uint8Array> | undefined
+    let ended = false
     const onAbort = () => {
       if (!record.completed) record.cancelled = true
       stop.abort()
+      // Like a real fetch: once the request is aborted, reading the body fails.
+      if (!ended) stream?.error(requestSignal.reason ?? new DOMException('The operation was aborted', 'AbortError'))
+      ended = true
     }
     requestSignal.addEventListener('abort', onAbort, { once: true })
+    if (requestSignal.aborted) onAbort()
     const last = events.length - 1
     const at = (after: number | undefined) => (after === undefined ? -1 : Math.min(after, last))
     const encoder = new TextEncoder()
 
     let i = 0
-    const finish = () => requestSignal.removeEventListener('abort', onAbort)
+    const finish = () => {
+      ended = true
+      requestSignal.removeEventListener('abort', onAbort)
+    }
     // Pull-based with no queue: an event is produced when the client reads, so `after=N` means
     // N events were delivered, and nothing is generated ahead of a slow or gone reader.
     const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        stream = controller
+      },
       async pull(controller) {
         const write = (frame: string) => {
           controller.enqueue(encoder.encode(frame))
           record.eventsSent++
         }
+        if (stop.signal.aborted) return controller.error(requestSignal.reason)
         try {
           if (i === at(script.drop?.after)) {
             finish()
@@ -185,18 +198,23 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
           }
           if (i === at(script.stall?.after)) await sleep(script.stall!.ms, stop.signal)
           if (i > 0 && script.delay > 0) await sleep(script.delay, stop.signal)
-          if (stop.signal.aborted) return
+          if (stop.signal.aborted || ended) return
           write(sseFrame(events[i++]!))
           if (i > last) {
             record.completed = true
             finish()
             controller.close()
           }
-        } catch {
-          // aborted during a sleep: generate nothing more
+        } catch (err) {
+          // Aborted during a sleep: generate nothing more. Any other failure ends the stream.
+          if (!stop.signal.aborted && !ended) {
+            finish()
+            controller.error(err)
+          }
         }
       },
       cancel() {
+        ended = true
         onAbort()
         finish()
       },
