@@ -10,7 +10,7 @@ import { abortableSleep } from './sleep.ts'
 import { messageJson, replyEvents, sseFrame, type MessageMeta } from './sse.ts'
 import { countTokens, promptSegments } from './tokens.ts'
 import type { Simulator, SimulatorOptions, SimulatorRequestRecord } from './types.ts'
-import { checkAuth, checkBody, checkModelRules, checkVersion } from './validate.ts'
+import { authKind, checkAuth, checkBody, checkModelRules, checkVersion } from './validate.ts'
 
 const MAX_RECORDS = 1000
 type Obj = Record<string, unknown>
@@ -50,7 +50,8 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
 
   /** Auth and version, shared by every route. */
   function admit(req: Request, record: SimulatorRequestRecord) {
-    record.headers.auth = checkAuth(req.headers, accepts)
+    record.headers.auth = authKind(req.headers)
+    checkAuth(req.headers, accepts)
     return checkVersion(req.headers)
   }
 

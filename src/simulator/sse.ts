@@ -24,7 +24,10 @@ export function messageJson(meta: MessageMeta, reply: Reply) {
     stop_reason: reply.stopReason,
     stop_sequence: reply.stopSequence,
     stop_details: reply.stopDetails,
-    usage: { ...meta.usage, output_tokens: reply.outputTokens, service_tier: 'standard', inference_geo: 'global' },
+    usage: {
+      ...meta.usage, output_tokens: reply.outputTokens, output_tokens_details: { thinking_tokens: reply.thinkingTokens },
+      service_tier: 'standard', inference_geo: 'global',
+    },
   }
 }
 
@@ -83,7 +86,7 @@ export function replyEvents(meta: MessageMeta, reply: Reply): StreamEvent[] {
       cache_creation_input_tokens: meta.usage.cache_creation_input_tokens,
       cache_read_input_tokens: meta.usage.cache_read_input_tokens,
       output_tokens: reply.outputTokens,
-      ...(reply.thinkingTokens > 0 ? { output_tokens_details: { thinking_tokens: reply.thinkingTokens } } : {}),
+      output_tokens_details: { thinking_tokens: reply.thinkingTokens },
     },
   })
   events.push({ type: 'message_stop' })

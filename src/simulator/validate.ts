@@ -7,6 +7,11 @@ export const API_VERSIONS = ['2023-01-01', '2023-06-01', '2026-10-21'] as const
 /** How the caller authenticated, recorded without the key. */
 export type AuthKind = 'x-api-key' | 'bearer'
 
+/** Which credential header the caller used, if any. */
+export function authKind(headers: Headers): AuthKind | 'none' {
+  return headers.has('x-api-key') ? 'x-api-key' : headers.has('authorization') ? 'bearer' : 'none'
+}
+
 /** Checks the credential: `x-api-key: <key>` or `Authorization: Bearer <key>`. */
 export function checkAuth(headers: Headers, accepts: (key: string) => boolean): AuthKind {
   const apiKey = headers.get('x-api-key')
