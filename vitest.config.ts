@@ -3,13 +3,24 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   plugins: [
-    cloudflareTest({
-      wrangler: { configPath: './wrangler.toml' },
-      // The Worker under test answers from the in-process simulator, never from Anthropic.
-      miniflare: { bindings: { UPSTREAM: 'simulator' } },
+    cloudflareTest(({ inject }) => {
+      // Local Upstash (redis-server + scripts/upstash-bridge.ts) from test/support/global-setup.ts.
+      const url = inject('upstashUrl')
+      const token = inject('upstashToken')
+      return {
+        wrangler: { configPath: './wrangler.toml' },
+        miniflare: {
+          bindings: {
+            // The Worker under test answers from the in-process simulator, never from Anthropic.
+            UPSTREAM: 'simulator',
+            ...(url ? { UPSTASH_REDIS_REST_URL: url, UPSTASH_REDIS_REST_TOKEN: token } : {}),
+          },
+        },
+      }
     }),
   ],
   test: {
+    globalSetup: ['test/support/global-setup.ts'],
     include: ['test/**/*.test.ts'],
     exclude: ['test/e2e/**', 'node_modules/**'],
     // The first request to the Worker module loads the bundle, which takes seconds on a busy 2-core machine.

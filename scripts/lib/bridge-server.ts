@@ -1,9 +1,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { Redis, ReplyError } from 'ioredis'
+// Default import: ioredis is CommonJS whose module.exports is the Redis class; named imports
+// break under Vite's SSR transform (vitest globalSetup), the default works in both.
+import Redis from 'ioredis'
 import { FAULT_PREFIX, NO_FAULTS, isFaultMode, parseFaultSpec, type FaultMode, type Faults } from './faults.ts'
 import { ScriptRegistry } from './lua-scripts.ts'
+import { rawCommand } from './raw-command.ts'
 import {
   ProtocolError, assertAllowed, encodeReply, parseCommand, type RedisCommand, type RedisReply,
 } from './upstash-protocol.ts'
@@ -32,6 +35,7 @@ export type Bridge = {
 }
 
 const MAX_BODY_BYTES = 64 * 1024 * 1024
+const MAX_SCRIPT_SCOPES = 100
 
 type Reply = { status: number; body: unknown }
 
@@ -42,9 +46,21 @@ type Reply = { status: number; body: unknown }
  */
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const { redisUrl, token, port = 0, host = '127.0.0.1' } = options
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableAutoPipelining: true })
+  // RESP2: Upstash answers in RESP2 shapes (flat WITHSCORES arrays, doubles as strings).
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, protocol: 2 })
   await redis.connect()
-  const scripts = new ScriptRegistry()
+  const sharedScripts = new ScriptRegistry()
+  const scopedScripts = new Map<string, ScriptRegistry>()
+  function scriptRegistry(name: string | undefined): ScriptRegistry {
+    if (!name) return sharedScripts
+    let registry = scopedScripts.get(name)
+    if (!registry) {
+      registry = new ScriptRegistry()
+      scopedScripts.set(name, registry)
+      if (scopedScripts.size > MAX_SCRIPT_SCOPES) scopedScripts.delete(scopedScripts.keys().next().value!)
+    }
+    return registry
+  }
   let global: Faults = { ...NO_FAULTS }
 
   const server = createServer((req, res) => {
@@ -84,7 +100,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
 
     const base64 = req.headers['upstash-encoding'] === 'base64'
     try {
-      send(res, await route(path, body, req.method ?? 'POST', base64))
+      send(res, await route(path, body, req.method ?? 'POST', base64, scriptRegistry(faults.scripts)))
     } catch (error) {
       if (error instanceof ProtocolError) return send(res, { status: 400, body: { error: error.message } })
       if (error instanceof SyntaxError) return send(res, { status: 400, body: { error: 'ERR failed to parse command' } })
@@ -92,39 +108,39 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     }
   }
 
-  async function route(path: string, body: Buffer, method: string, base64: boolean): Promise<Reply> {
-    if (path === '/' || path === '') return single(parseCommand(JSON.parse(body.toString('utf8'))), base64)
+  async function route(path: string, body: Buffer, method: string, base64: boolean, scripts: ScriptRegistry): Promise<Reply> {
+    if (path === '/' || path === '') return single(parseCommand(JSON.parse(body.toString('utf8'))), base64, scripts)
     if (path === '/pipeline' || path === '/multi-exec') {
       const list: unknown = JSON.parse(body.toString('utf8'))
       if (!Array.isArray(list) || list.length === 0) {
         throw new ProtocolError('ERR a pipeline must be a non-empty JSON array of commands')
       }
       const commands = list.map(parseCommand)
-      return batch(commands, path === '/multi-exec', base64)
+      return batch(commands, path === '/multi-exec', base64, scripts)
     }
     // Path style, as in Upstash's curl examples: GET /set/key/value, POST /set/key <value body>.
     const segments = path.split('/').slice(1).map((segment) => decodeURIComponent(segment))
     if (method === 'POST' && body.length > 0) segments.push(body.toString('utf8'))
-    return single(parseCommand(segments), base64)
+    return single(parseCommand(segments), base64, scripts)
   }
 
-  async function single(command: RedisCommand, base64: boolean): Promise<Reply> {
+  async function single(command: RedisCommand, base64: boolean, scripts: ScriptRegistry): Promise<Reply> {
     assertAllowed(command)
     const [name, ...args] = scripts.translate(command)
     try {
-      const reply = (await redis.callBuffer(name, ...args)) as RedisReply
+      const reply = (await redis.sendCommand(rawCommand(name, args))) as RedisReply
       return { status: 200, body: { result: encodeReply(scripts.originalSha(command) ?? reply, base64) } }
     } catch (error) {
       return { status: isReplyError(error) ? 400 : 500, body: { error: errorText(error) } }
     }
   }
 
-  async function batch(commands: RedisCommand[], atomic: boolean, base64: boolean): Promise<Reply> {
+  async function batch(commands: RedisCommand[], atomic: boolean, base64: boolean, scripts: ScriptRegistry): Promise<Reply> {
     commands.forEach(assertAllowed)
     const queue = atomic ? redis.multi() : redis.pipeline()
     for (const command of commands) {
       const [name, ...args] = scripts.translate(command)
-      queue.callBuffer(name, ...args)
+      queue.sendCommand(rawCommand(name, args))
     }
     let results: [Error | null, unknown][] | null
     try {
@@ -222,7 +238,7 @@ function send(res: ServerResponse, reply: Reply): void {
 
 /** An error Redis answered (ERR, NOSCRIPT, WRONGTYPE, EXECABORT…), not a connection problem. */
 function isReplyError(error: unknown): boolean {
-  return error instanceof (ReplyError as ErrorConstructor)
+  return error instanceof (Redis as unknown as { ReplyError: ErrorConstructor }).ReplyError
 }
 
 function errorText(error: unknown): string {

@@ -11,6 +11,12 @@ export type Faults = {
   /** Delay before the command runs, in ms. */
   latencyMs: number
   mode: FaultMode
+  /**
+   * Name of a private script registry: EVALSHA of a rewritten script's original SHA answers
+   * NOSCRIPT until the script was EVAL'd through the same name, whatever other clients did.
+   * Lets a test see the NOSCRIPT → EVAL fallback deterministically. Default: the shared one.
+   */
+  scripts?: string
 }
 
 export const NO_FAULTS: Faults = { latencyMs: 0, mode: 'none' }
@@ -20,14 +26,16 @@ export const FAULT_PREFIX = '/__fault/'
 
 /**
  * Parses the spec of a fault-scoped base URL, `/__fault/<spec>`, where spec is a comma list of
- * `latency=<ms>` and at most one mode, e.g. `latency=300` or `latency=50,error`.
+ * `latency=<ms>`, `scripts=<name>` and at most one mode, e.g. `latency=300` or `latency=50,error`.
  * Returns undefined for a malformed spec.
  */
 export function parseFaultSpec(spec: string): Faults | undefined {
   const faults: Faults = { ...NO_FAULTS }
   for (const part of decodeURIComponent(spec).split(',').filter(Boolean)) {
     const latency = /^latency=(\d{1,7})$/.exec(part)
+    const scripts = /^scripts=([\w-]{1,64})$/.exec(part)
     if (latency) faults.latencyMs = Number(latency[1])
+    else if (scripts) faults.scripts = scripts[1]!
     else if (MODES.has(part)) faults.mode = part as FaultMode
     else return undefined
   }
@@ -39,6 +47,7 @@ export function faultSpec(faults: Partial<Faults>): string {
   const parts: string[] = []
   if (faults.latencyMs) parts.push(`latency=${Math.round(faults.latencyMs)}`)
   if (faults.mode && faults.mode !== 'none') parts.push(faults.mode)
+  if (faults.scripts) parts.push(`scripts=${faults.scripts}`)
   return parts.join(',') || 'none'
 }
 
