@@ -1,9 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
-// Default import: ioredis is CommonJS whose module.exports is the Redis class; named imports
-// break under Vite's SSR transform (vitest globalSetup), the default works in both.
-import Redis from 'ioredis'
+import { Redis, ReplyError, type CommandType } from './ioredis.ts'
 import { FAULT_PREFIX, NO_FAULTS, isFaultMode, parseFaultSpec, type FaultMode, type Faults } from './faults.ts'
 import { ScriptRegistry } from './lua-scripts.ts'
 import { rawCommand } from './raw-command.ts'
@@ -137,7 +135,10 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
 
   async function batch(commands: RedisCommand[], atomic: boolean, base64: boolean, scripts: ScriptRegistry): Promise<Reply> {
     commands.forEach(assertAllowed)
-    const queue = atomic ? redis.multi() : redis.pipeline()
+    // A Pipeline (also in MULTI mode); its typings only show the chainable command methods.
+    const queue = (atomic ? redis.multi() : redis.pipeline()) as ReturnType<typeof redis.pipeline> & {
+      sendCommand(command: CommandType): unknown
+    }
     for (const command of commands) {
       const [name, ...args] = scripts.translate(command)
       queue.sendCommand(rawCommand(name, args))
@@ -238,7 +239,7 @@ function send(res: ServerResponse, reply: Reply): void {
 
 /** An error Redis answered (ERR, NOSCRIPT, WRONGTYPE, EXECABORT…), not a connection problem. */
 function isReplyError(error: unknown): boolean {
-  return error instanceof (Redis as unknown as { ReplyError: ErrorConstructor }).ReplyError
+  return error instanceof (ReplyError as ErrorConstructor)
 }
 
 function errorText(error: unknown): string {
