@@ -1,4 +1,5 @@
-// The e2e harness itself: wrangler dev with --vars on a free port, reachable and stopped again.
+// The e2e harness itself: the Worker under wrangler dev on a free port, configured with --var
+// (simulated upstream, local Upstash), reachable, and stopped again by close().
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { upstashEnv } from '../support/e2e-upstash.ts'
 import { startWranglerDev, type WranglerDev } from '../support/wrangler-dev.ts'
@@ -7,16 +8,19 @@ let dev: WranglerDev
 
 beforeAll(async () => {
   const { url, token } = upstashEnv()
-  dev = await startWranglerDev({ vars: { UPSTASH_REDIS_REST_URL: url, UPSTASH_REDIS_REST_TOKEN: token } })
+  dev = await startWranglerDev({
+    vars: { UPSTREAM: 'simulator', UPSTASH_REDIS_REST_URL: url, UPSTASH_REDIS_REST_TOKEN: token },
+  })
 })
 
 afterAll(async () => {
   await dev?.close()
 })
 
-it('serves the Worker under wrangler dev', async () => {
-  const res = await fetch(dev.url)
-  expect(res.status).toBeLessThan(500)
+it('serves the Worker with the given vars', async () => {
+  const res = await fetch(`${dev.url}/healthz`)
+  expect(res.status).toBe(200)
+  expect(await res.json()).toMatchObject({ upstream: 'simulator', limits: 'upstash' })
 })
 
 it('stops wrangler dev on close', async () => {
