@@ -1,6 +1,8 @@
 export { createChatClient } from './create-chat-client.ts'
 export type { ChatCallbacks, ChatClient, ChatClientOptions, ChatRequestFields, SendOptions } from './create-chat-client.ts'
 export { ChatReply } from './chat-reply.ts'
+export { withToolResults } from './with-tool-results.ts'
+export type { ToolOutcome } from './with-tool-results.ts'
 export { ChatError } from './chat-error.ts'
 export type { ChatErrorInit, ChatErrorType } from './chat-error.ts'
 export type { RetryOptions } from './retry.ts'
