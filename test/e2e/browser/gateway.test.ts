@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../../src/app.ts'
@@ -58,6 +59,8 @@ describe('<claude-chat> against the gateway (simulator upstream)', () => {
     expect(intermediate.length).toBeGreaterThanOrEqual(3)
     for (const state of intermediate) expect(final.startsWith(state.trimEnd())).toBe(true)
     await expect(reply.locator('.meta').textContent()).resolves.toMatch(/^claude-sonnet-5-5 · \d+ tokens · \$\d+\.\d{4}$/)
+    mkdirSync('test-results', { recursive: true })
+    await page.screenshot({ path: 'test-results/claude-chat-gateway.png', fullPage: true })
     await page.close()
   })
 
