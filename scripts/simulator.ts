@@ -3,54 +3,90 @@
 // client disconnect into an aborted Request, so the simulator stops generating at once.
 import { createServer } from 'node:http'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { createSimulator } from '../src/simulator/index.ts'
+import type { AddressInfo } from 'node:net'
+import { fileURLToPath } from 'node:url'
+import { createSimulator, type Simulator, type SimulatorOptions } from '../src/simulator/index.ts'
 
-const port = Number(process.env.PORT ?? 8788)
-const host = '127.0.0.1'
-const keys = process.env.SIM_API_KEYS?.split(',').map((k) => k.trim()).filter(Boolean)
-const sim = createSimulator(keys ? { apiKeys: keys } : {})
-
-async function handle(req: IncomingMessage, res: ServerResponse) {
-  const abort = new AbortController()
-  res.on('close', () => { if (!res.writableFinished) abort.abort() })
-  const chunks: Buffer[] = []
-  for await (const chunk of req) chunks.push(chunk as Buffer)
-  const headers = new Headers()
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value)
-  }
-  const method = req.method ?? 'GET'
-  const request = new Request(`http://${host}:${port}${req.url ?? '/'}`, {
-    method, headers, signal: abort.signal,
-    ...(method === 'GET' || method === 'HEAD' ? {} : { body: Buffer.concat(chunks) }),
-  })
-  const response = await sim.app.fetch(request)
-  res.writeHead(response.status, Object.fromEntries(response.headers))
-  if (!response.body) return res.end()
-  res.flushHeaders()
-  const reader = response.body.getReader()
-  abort.signal.addEventListener('abort', () => { reader.cancel().catch(() => {}) }, { once: true })
-  try {
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) break
-      res.write(value)
-    }
-    res.end()
-  } catch {
-    // The simulated connection drop (or the client went away): flush what was written, then cut
-    // the socket without the final chunk, so the client sees an incomplete body.
-    res.socket?.destroySoon()
-  }
+export interface SimulatorServer {
+  url: string
+  sim: Simulator
+  close(): Promise<void>
 }
 
-createServer((req, res) => {
-  handle(req, res).catch(() => {
-    if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' })
-    res.end('{"type":"error","error":{"type":"api_error","message":"Internal server error"}}')
+/** Starts the simulator on `host:port` (port 0 picks a free one). `log` gets one line per request. */
+export function startSimulatorServer(
+  { port = 8788, host = '127.0.0.1', log, ...options }: SimulatorOptions & { port?: number; host?: string; log?: (line: string) => void } = {},
+): Promise<SimulatorServer> {
+  const sim = createSimulator(options)
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const abort = new AbortController()
+    res.on('close', () => { if (!res.writableFinished) abort.abort() })
+    const chunks: Buffer[] = []
+    for await (const chunk of req) chunks.push(chunk as Buffer)
+    const headers = new Headers()
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value)
+    }
+    const method = req.method ?? 'GET'
+    const request = new Request(`http://${host}${req.url ?? '/'}`, {
+      method, headers, signal: abort.signal,
+      ...(method === 'GET' || method === 'HEAD' ? {} : { body: Buffer.concat(chunks) }),
+    })
+    const response = await sim.app.fetch(request)
+    const id = response.headers.get('request-id')
+    res.on('close', () => {
+      const r = sim.requests.find((x) => x.id === id)
+      if (r && log) {
+        const end = r.completed ? 'completed' : r.cancelled ? 'cancelled by client' : r.stream ? 'ended early' : 'error'
+        log(`${method} ${r.path} ${r.status} ${r.model ?? '-'}${r.stream ? ` stream ${r.eventsSent} events` : ''} ${end}`)
+      }
+    })
+    res.writeHead(response.status, Object.fromEntries(response.headers))
+    if (!response.body) return res.end()
+    res.flushHeaders()
+    const reader = response.body.getReader()
+    abort.signal.addEventListener('abort', () => { reader.cancel().catch(() => {}) }, { once: true })
+    try {
+      for (;;) {
+        const { done, value } = await reader.read()
+        if (done) break
+        res.write(value)
+      }
+      res.end()
+    } catch {
+      // The simulated connection drop (or the client went away): flush what was written, then cut
+      // the socket without the final chunk, so the client sees an incomplete body.
+      res.socket?.destroySoon()
+    }
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' })
+      res.end('{"type":"error","error":{"type":"api_error","message":"Internal server error"}}')
+    })
   })
-}).listen(port, host, () => {
-  console.log(`Anthropic API simulator on http://${host}:${port}`)
-  console.log(keys ? `Accepted API keys: ${keys.length} from SIM_API_KEYS` : 'Accepted API keys: any key starting with "sk-ant-" (e.g. sk-ant-sim)')
-  console.log(`Try: ANTHROPIC_BASE_URL=http://${host}:${port} ANTHROPIC_API_KEY=sk-ant-sim`)
-})
+  return new Promise((resolve) => {
+    server.listen(port, host, () => {
+      const { port: actual } = server.address() as AddressInfo
+      resolve({
+        url: `http://${host}:${actual}`,
+        sim,
+        close: () => new Promise<void>((done) => { server.closeAllConnections(); server.close(() => done()) }),
+      })
+    })
+  })
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const keys = process.env.SIM_API_KEYS?.split(',').map((k) => k.trim()).filter(Boolean)
+  const { url } = await startSimulatorServer({
+    port: Number(process.env.PORT ?? 8788),
+    ...(keys?.length ? { apiKeys: keys } : {}),
+    log: (line) => console.log(line),
+  })
+  console.log(`Anthropic API simulator on ${url}`)
+  console.log(keys?.length ? `Accepted API keys: the ${keys.length} in SIM_API_KEYS` : 'Accepted API keys: any key starting with "sk-ant-" (e.g. sk-ant-sim)')
+  console.log(`Use it: ANTHROPIC_BASE_URL=${url} ANTHROPIC_API_KEY=sk-ant-sim`)
+}
