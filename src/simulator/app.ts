@@ -76,10 +76,8 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     record.status = res.status
     return res
   }
-  const fail = (record: SimulatorRequestRecord, err: unknown) => {
-    if (err instanceof SimError) return respond(record, errorResponse(err, record.id))
-    throw err
-  }
+  const fail = (record: SimulatorRequestRecord, err: unknown) =>
+    respond(record, errorResponse(err instanceof SimError ? err : new SimError(500, 'Internal server error'), record.id))
 
   async function messages(req: Request): Promise<Response> {
     const record = begin(req)
