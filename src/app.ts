@@ -17,6 +17,8 @@ import { createSimulator } from './simulator/index.ts'
 import { createLimiter, type CreateLimiterOptions } from './limits/create-limiter.ts'
 import { limits } from './limits/limits.ts'
 import { usageHandler } from './limits/usage-handler.ts'
+import type { Tool } from './tools/define-tool.ts'
+import { ToolRegistry } from './tools/registry.ts'
 
 export interface AppOptions {
   /** Validated configuration, from `parseConfig(env)`. */
@@ -28,11 +30,17 @@ export interface AppOptions {
   fetch?: typeof fetch
   /** Limits options beyond the config: an injected clock, a Redis client, a key prefix (see `limits`). */
   limits?: CreateLimiterOptions
+  /**
+   * Server tools Claude may call (`defineTool`); each request can narrow them with `tools`.
+   * Checked here: a bad definition throws an Error naming the tool. Default: none.
+   */
+  tools?: readonly Tool[]
 }
 
 /** Builds the gateway: middleware order and routes of SPEC §1. */
 export function createApp(options: AppOptions): Hono {
   const { config } = options
+  const tools = new ToolRegistry(options.tools)
   let upstreamFetch = options.fetch
   if (!upstreamFetch && config.upstream === 'simulator') {
     console.warn('claude-edge: UPSTREAM=simulator, replies come from the built-in Anthropic API simulator, not from Claude')
@@ -50,6 +58,7 @@ export function createApp(options: AppOptions): Hono {
     const ip = c.req.header('cf-connecting-ip') ?? 'local'
     c.set('identity', { kind: 'anonymous', id: `ip:${ip}` })
     c.set('admission', admitAll)
+    c.set('tools', tools)
     const meter = new RequestMeter()
     c.set('meter', meter)
     try {

@@ -3,6 +3,7 @@ import type { Admission } from './chat/admission.ts'
 import type { Config } from './config.ts'
 import type { RequestMeter } from './observability/meter.ts'
 import type { Upstream } from './upstream/upstream.ts'
+import type { ToolRegistry } from './tools/registry.ts'
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -13,6 +14,8 @@ declare module 'hono' {
     /** Usage and cost of this request, settled by limits and logged when `done`. */
     meter: RequestMeter
     admission: Admission
+    /** The app's server tools, checked at `createApp` time. */
+    tools: ToolRegistry
   }
 }
 

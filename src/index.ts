@@ -8,3 +8,7 @@ export {
   streamUIMessages, streamAnthropicEvents, pipeModelStream, relayModelStream, UIStreamWriter, StreamAbortedError,
   type UIStreamRun, type UIStreamOutcome, type ChatStreamMetadata, type AnthropicStreamRun, type ModelStreamOptions, type ModelStreamResult,
 } from './stream/index.ts'
+export {
+  defineTool, ToolError, ToolDefinitionError, calculator, currentTime, demoTools,
+  type Tool, type ToolOptions, type ToolContext, type ToolStep, type LoopStep, type LoopStopReason,
+} from './tools/index.ts'

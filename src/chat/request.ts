@@ -6,6 +6,7 @@ import type { ModelInfo } from '../upstream/catalogue.ts'
 import { resolveModel } from '../upstream/models.ts'
 import * as z from 'zod/mini'
 import '../validation/zod.ts'
+import type { ActiveTools } from '../tools/prepare-tools.ts'
 import { anthropicMessages, chatRequestSchema, describeIssues, uiMessages, type ChatRequestBody } from './schema.ts'
 import { fromUIMessages } from './ui-messages.ts'
 
@@ -22,6 +23,8 @@ export interface ChatRequest {
   toolNames?: string[]
   clientTools: ClientTool[]
   toolChoice?: Anthropic.ToolChoice
+  /** Tools this request may use, resolved by `prepareTools` (server + client). */
+  tools?: ActiveTools
   thinking?: Anthropic.ThinkingConfigParam
   conversationId?: string
   /** The body came from `useChat` (UI messages). */

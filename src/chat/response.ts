@@ -13,11 +13,13 @@ export function chatResponseBody(result: ChatResult, requestId: string, warnings
     role: 'assistant' as const,
     content: message.content,
     text,
-    stop_reason: message.stop_reason,
+    stop_reason: result.stopReason,
     usage: result.usage,
     cost_usd: result.costUsd,
     steps: result.steps,
     models_tried: result.modelsTried,
+    // Client tool calls to run and answer in the next request, with the server results of the same reply.
+    ...(result.pendingToolCalls.length && { pending_tool_calls: result.pendingToolCalls, tool_results: result.toolResults }),
     ...(warnings.length && { warnings }),
     request_id: requestId,
   }

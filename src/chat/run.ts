@@ -1,37 +1,33 @@
-import type Anthropic from '@anthropic-ai/sdk'
-import type { RequestMeter } from '../observability/meter.ts'
-import { toUsage, type Usage } from '../upstream/cost.ts'
-import type { Upstream } from '../upstream/upstream.ts'
-import { messageParams } from '../upstream/params.ts'
+import type { Context } from 'hono'
+import { toUsage } from '../upstream/cost.ts'
+import type { ToolContext } from '../tools/define-tool.ts'
+import { runToolLoop, type StepRunner, type ToolLoopOptions, type ToolLoopResult } from '../tools/tool-loop.ts'
 import type { ChatRequest } from './request.ts'
 
-/** One entry of `steps`: a model call (tool calls are added by the tool loop). */
-export interface ModelStep {
-  type: 'model'
-  model: string
-  stop_reason: string | null
-  usage: Usage
-  cost_usd: number
-}
+export type { ModelStep } from '../tools/tool-loop.ts'
+export type ChatResult = ToolLoopResult
 
-export interface ChatResult {
-  message: Anthropic.Message
-  steps: ModelStep[]
-  usage: Usage
-  costUsd: number
-  modelsTried: string[]
-}
-
-/** Runs a chat request without tools: one model call. */
-export async function runChat(upstream: Upstream, req: ChatRequest, options: { signal?: AbortSignal; meter: RequestMeter }): Promise<ChatResult> {
-  const { value: message, model, modelsTried } = await upstream.message(messageParams(req), options)
-  const usage = toUsage(message.usage)
-  const costUsd = options.meter.record(model, usage)
-  return {
-    message,
-    steps: [{ type: 'model', model: message.model, stop_reason: message.stop_reason, usage, cost_usd: costUsd }],
-    usage,
-    costUsd,
-    modelsTried,
+/** The JSON step: one whole reply from `upstream.message`, recorded on the request meter. */
+export function jsonStep(c: Context): StepRunner {
+  const upstream = c.get('upstream')
+  const meter = c.get('meter')
+  return async (params) => {
+    const { value: message, model, modelsTried } = await upstream.message(params, { signal: c.req.raw.signal, meter })
+    const usage = toUsage(message.usage)
+    return { message, model, modelsTried, usage, costUsd: meter.record(model, usage) }
   }
+}
+
+/** What a tool's `execute` gets about this request. */
+export function toolContext(c: Context): ToolContext {
+  return { requestId: c.get('requestId'), identity: c.get('identity'), signal: c.req.raw.signal, env: (c.env ?? {}) as Record<string, unknown> }
+}
+
+/**
+ * Runs a chat request: the tool loop (a single model call when the request has no tools).
+ * `runStep` decides how each model call is made; JSON by default.
+ */
+export function runChat(c: Context, req: ChatRequest, runStep: StepRunner = jsonStep(c), hooks: Pick<ToolLoopOptions, 'onToolResult' | 'onStepEnd'> = {}): Promise<ChatResult> {
+  const config = c.get('config')
+  return runToolLoop({ req, runStep, context: toolContext(c), maxSteps: config.maxSteps, deadlineMs: config.upstreamDeadlineMs, ...hooks })
 }

@@ -1,0 +1,91 @@
+import type Anthropic from '@anthropic-ai/sdk'
+import { ToolError, type Tool, type ToolContext } from './define-tool.ts'
+import { describeInputIssues } from './describe-input-issues.ts'
+
+/** One tool call as listed in `steps` of the JSON response. */
+export interface ToolStep {
+  type: 'tool'
+  id: string
+  name: string
+  input: unknown
+  /** `server`: run by the gateway; `client`: handed over to the caller, who runs it. */
+  executed_by: 'server' | 'client'
+  /** `ok`, `error` (is_error result sent to the model) or `pending` (a client tool awaiting its result). */
+  status: 'ok' | 'error' | 'pending'
+  /** The tool_result content sent to the model (absent for pending client calls). */
+  output?: string
+  duration_ms?: number
+}
+
+export interface ToolCallOutcome {
+  result: Anthropic.ToolResultBlockParam
+  step: ToolStep
+  /** The tool's output as returned (for UI streams), or the error text. */
+  output: unknown
+  isError: boolean
+}
+
+const MAX_LOGGED_CHARS = 500
+
+/**
+ * Runs one `tool_use` block: validates the input, runs the tool with its timeout and the shared
+ * signal, and always resolves to a `tool_result` (errors become `is_error` results the model can act on).
+ */
+export async function runToolCall(tool: Tool | undefined, call: Anthropic.ToolUseBlock, ctx: ToolContext, available: string[]): Promise<ToolCallOutcome> {
+  const started = Date.now()
+  const finish = (content: string, isError: boolean, output: unknown = content): ToolCallOutcome => ({
+    result: { type: 'tool_result', tool_use_id: call.id, content, ...(isError && { is_error: true }) },
+    step: { type: 'tool', id: call.id, name: call.name, input: call.input, executed_by: 'server', status: isError ? 'error' : 'ok', output: content, duration_ms: Date.now() - started },
+    output,
+    isError,
+  })
+
+  if (!tool) {
+    return finish(`Unknown tool "${call.name}". Available tools: ${available.length ? available.join(', ') : 'none'}.`, true)
+  }
+  const parsed = tool.input.safeParse(call.input)
+  if (!parsed.success) return finish(describeInputIssues(tool.name, parsed.error, call.input), true)
+
+  const timeout = new AbortController()
+  const signal = AbortSignal.any([ctx.signal, timeout.signal])
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const stopped = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => timeout.abort(new ToolTimeout()), tool.timeoutMs)
+    const onAbort = () => reject(signal.reason)
+    if (signal.aborted) onAbort()
+    else signal.addEventListener('abort', onAbort, { once: true })
+  })
+  try {
+    const output = await Promise.race([Promise.resolve().then(() => tool.execute(parsed.data, { ...ctx, signal })), stopped])
+    return finish(serialise(output), false, output)
+  } catch (err) {
+    if (timeout.signal.aborted && !ctx.signal.aborted) {
+      log(ctx, tool.name, call.id, `timed out after ${tool.timeoutMs} ms`)
+      return finish(`Tool "${tool.name}" timed out after ${tool.timeoutMs} ms and was stopped. Try again with a simpler request, or answer without it.`, true)
+    }
+    if (ctx.signal.aborted) {
+      return finish(`Tool "${tool.name}" was interrupted: the request was cancelled or its deadline passed.`, true)
+    }
+    if (ToolError.isInstance(err)) return finish(`Tool "${tool.name}" failed: ${err.message}`, true)
+    log(ctx, tool.name, call.id, err instanceof Error ? `${err.name}: ${err.message}` : String(err))
+    return finish(`Tool "${tool.name}" failed with an internal error. Try again, or answer without it.`, true)
+  } finally {
+    clearTimeout(timer)
+    // `stopped` may reject after the race settled; nothing awaits it then.
+    stopped.catch(() => {})
+  }
+}
+
+class ToolTimeout extends Error {
+  override readonly name = 'TimeoutError'
+}
+
+function serialise(output: unknown): string {
+  if (typeof output === 'string') return output
+  if (output === undefined) return 'null'
+  return JSON.stringify(output) ?? String(output)
+}
+
+function log(ctx: ToolContext, tool: string, id: string, detail: string) {
+  console.error(JSON.stringify({ level: 'error', request_id: ctx.requestId, tool, tool_use_id: id, error: detail.slice(0, MAX_LOGGED_CHARS) }))
+}

@@ -1,0 +1,163 @@
+import type Anthropic from '@anthropic-ai/sdk'
+import type { ChatRequest } from '../chat/request.ts'
+import { GatewayError } from '../errors.ts'
+import type { ModelInfo } from '../upstream/catalogue.ts'
+import { addUsage, roundUsd, ZERO_USAGE, type Usage } from '../upstream/cost.ts'
+import { failureToGatewayError } from '../upstream/errors.ts'
+import { messageParams, type MessageParams } from '../upstream/params.ts'
+import type { ToolContext } from './define-tool.ts'
+import type { ActiveTools } from './prepare-tools.ts'
+import { runToolCall, type ToolCallOutcome, type ToolStep } from './run-tool-call.ts'
+
+/** What one model call produced. The runner has already recorded its usage on the request meter. */
+export interface StepResult {
+  message: Anthropic.Message
+  model: ModelInfo
+  modelsTried: string[]
+  usage: Usage
+  costUsd: number
+}
+
+/**
+ * Makes one model call: the JSON path awaits `upstream.message`, the streaming path pipes
+ * `upstream.stream` into the response as it goes. `step` counts from 1.
+ */
+export type StepRunner = (params: MessageParams, step: number) => Promise<StepResult>
+
+/** One entry of `steps`: a model call. */
+export interface ModelStep {
+  type: 'model'
+  model: string
+  stop_reason: string | null
+  usage: Usage
+  cost_usd: number
+}
+
+export type LoopStep = ModelStep | ToolStep
+
+/** Why the loop ended: the last reply's `stop_reason`, or `max_steps` when the step budget ran out. */
+export type LoopStopReason = Anthropic.StopReason | 'max_steps'
+
+export interface ToolLoopOptions {
+  req: ChatRequest
+  runStep: StepRunner
+  /** Request id, identity, env, and the client's abort signal. */
+  context: ToolContext
+  /** Model calls allowed (`MAX_STEPS`). */
+  maxSteps: number
+  /** Milliseconds the whole loop may take (`UPSTREAM_DEADLINE_MS`); tools are aborted when it passes. */
+  deadlineMs: number
+  /** Called as each server tool call finishes (the stream writes its output part). */
+  onToolResult?: (outcome: ToolCallOutcome) => void | Promise<void>
+  /** Called when a step is over: after its tool calls ran, or right after a final reply. */
+  onStepEnd?: (step: number) => void | Promise<void>
+}
+
+export interface ToolLoopResult {
+  /** The last reply. */
+  message: Anthropic.Message
+  stopReason: LoopStopReason
+  steps: LoopStep[]
+  usage: Usage
+  costUsd: number
+  modelsTried: string[]
+  /** Client tool calls of the last reply, for the caller to run and answer in its next request. */
+  pendingToolCalls: Anthropic.ToolUseBlock[]
+  /** Results of the server tools run in the last reply, when client calls are pending: send them with the client results. */
+  toolResults: Anthropic.ToolResultBlockParam[]
+}
+
+/**
+ * The tool loop: call Claude; run every server `tool_use` of the reply in parallel; send the
+ * results back; repeat until a final answer, a client tool call, `maxSteps` or the deadline.
+ */
+export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopResult> {
+  const { req, runStep, maxSteps } = options
+  const tools = req.tools ?? { server: [], client: [], definitions: [] }
+  const deadline = AbortSignal.timeout(options.deadlineMs)
+  const context: ToolContext = { ...options.context, signal: AbortSignal.any([options.context.signal, deadline]) }
+  const byName = new Map(tools.server.map((tool) => [tool.name, tool]))
+  const available = [...byName.keys(), ...tools.client]
+
+  let messages = req.messages
+  const steps: LoopStep[] = []
+  const modelsTried: string[] = []
+  let usage = ZERO_USAGE
+  let costUsd = 0
+
+  for (let step = 1; ; step++) {
+    checkStillWanted(options.context.signal, deadline, options.deadlineMs, step)
+    const result = await runStep(paramsFor(req, tools, messages, step), step)
+    const { message } = result
+    steps.push({ type: 'model', model: message.model, stop_reason: message.stop_reason, usage: result.usage, cost_usd: result.costUsd })
+    usage = addUsage(usage, result.usage)
+    costUsd = roundUsd(costUsd + result.costUsd)
+    modelsTried.push(...result.modelsTried.filter((id) => !modelsTried.includes(id)))
+    const done = (stopReason: LoopStopReason, pendingToolCalls: Anthropic.ToolUseBlock[] = [], toolResults: Anthropic.ToolResultBlockParam[] = []) => ({
+      message, stopReason, steps, usage, costUsd, modelsTried, pendingToolCalls, toolResults,
+    })
+
+    const calls = message.stop_reason === 'tool_use' ? message.content.filter((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use') : []
+    const clientCalls = calls.filter((call) => tools.client.includes(call.name))
+    const serverCalls = calls.filter((call) => !tools.client.includes(call.name))
+    if (!calls.length) {
+      await options.onStepEnd?.(step)
+      return done(message.stop_reason ?? 'end_turn')
+    }
+    if (!clientCalls.length && step >= maxSteps) {
+      await options.onStepEnd?.(step)
+      return done('max_steps')
+    }
+
+    const outcomes = await Promise.all(
+      serverCalls.map(async (call) => {
+        const outcome = await runToolCall(byName.get(call.name), call, context, available)
+        await options.onToolResult?.(outcome)
+        return outcome
+      }),
+    )
+    steps.push(...outcomes.map((o) => o.step))
+    await options.onStepEnd?.(step)
+    const results = outcomes.map((o) => o.result)
+    if (clientCalls.length) {
+      steps.push(...clientCalls.map((call): ToolStep => ({ type: 'tool', id: call.id, name: call.name, input: call.input, executed_by: 'client', status: 'pending' })))
+      return done('tool_use', clientCalls, results)
+    }
+    messages = [...messages, { role: 'assistant', content: message.content.map(toParam) }, { role: 'user', content: results }]
+  }
+}
+
+function checkStillWanted(client: AbortSignal, deadline: AbortSignal, deadlineMs: number, step: number) {
+  if (client.aborted) throw failureToGatewayError({ kind: 'aborted' }, [], client.reason)
+  if (deadline.aborted) {
+    throw new GatewayError('timeout_error', `The request deadline (UPSTREAM_DEADLINE_MS=${deadlineMs}) passed during the tool loop, before model call ${step}. Retry, or ask for less.`)
+  }
+}
+
+function paramsFor(req: ChatRequest, tools: ActiveTools, messages: Anthropic.MessageParam[], step: number): MessageParams {
+  const params = messageParams(req, messages)
+  if (!tools.definitions.length) return params
+  const choice = step === 1 ? tools.toolChoice : tools.toolChoice && tools.toolChoice.type !== 'none' ? autoChoice(tools.toolChoice) : tools.toolChoice
+  return { ...params, tools: tools.definitions, ...(choice && { tool_choice: choice }) }
+}
+
+function autoChoice(choice: Anthropic.ToolChoice): Anthropic.ToolChoice {
+  const parallel = 'disable_parallel_tool_use' in choice ? choice.disable_parallel_tool_use : undefined
+  return { type: 'auto', ...(parallel !== undefined && { disable_parallel_tool_use: parallel }) }
+}
+
+/** A reply block as a request block (the API wants thinking blocks back unchanged, signature included). */
+function toParam(block: Anthropic.ContentBlock): Anthropic.ContentBlockParam {
+  switch (block.type) {
+    case 'text':
+      return { type: 'text', text: block.text, ...(block.citations?.length && { citations: block.citations as Anthropic.TextCitationParam[] }) }
+    case 'tool_use':
+      return { type: 'tool_use', id: block.id, name: block.name, input: block.input }
+    case 'thinking':
+      return { type: 'thinking', thinking: block.thinking, signature: block.signature }
+    case 'redacted_thinking':
+      return { type: 'redacted_thinking', data: block.data }
+    default:
+      return block as unknown as Anthropic.ContentBlockParam
+  }
+}

@@ -1,0 +1,23 @@
+import { createApp } from '../../src/app.ts'
+import { parseConfig } from '../../src/config.ts'
+import { createSimulator, type Simulator } from '../../src/simulator/index.ts'
+import type { Tool } from '../../src/tools/define-tool.ts'
+
+/** A gateway with the given server tools, wired to a fresh in-process simulator. */
+export function makeToolApp(tools: Tool[], env: Record<string, string> = {}, simulator: Simulator = createSimulator()) {
+  const config = parseConfig({ UPSTREAM: 'simulator', ...env })
+  const app = createApp({ config, fetch: simulator.fetch, tools })
+  return { app, config, simulator }
+}
+
+/** A promise with its resolve function, to control when a tool returns. */
+export function deferred<T = void>() {
+  let resolve!: (value: T) => void
+  const promise = new Promise<T>((r) => (resolve = r))
+  return { promise, resolve }
+}
+
+/** The `messages` the simulator received in its n-th request (0-based; negative from the end). */
+export function sentMessages(simulator: Simulator, n: number): any[] {
+  return (simulator.requests.at(n)!.body as { messages: any[] }).messages
+}
