@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import type * as z from 'zod/mini'
 import type { Identity } from '../auth/identity.ts'
 
 /** What a tool's `execute` gets besides its validated input. */
@@ -13,12 +13,12 @@ export interface ToolContext<Env = Record<string, unknown>> {
   env: Env
 }
 
-export interface ToolOptions<Input extends z.ZodType, Output, Env> {
+export interface ToolOptions<Input extends z.core.$ZodType, Output, Env> {
   /** The name Claude calls the tool by: 1-64 letters, digits, `_` or `-`, unique in the app. */
   name: string
   /** What the tool does and when to use it; Claude reads this to decide. */
   description: string
-  /** Zod 4 schema of the input; converted to JSON Schema with `z.toJSONSchema`, must describe an object. */
+  /** Zod 4 schema of the input (classic `zod` or `zod/mini`); converted with `z.toJSONSchema`, must describe an object. */
   input: Input
   /**
    * Runs the tool. Return a string or anything JSON can encode. Throw a `ToolError` to show its
@@ -35,7 +35,7 @@ export interface ToolOptions<Input extends z.ZodType, Output, Env> {
 const MARKER = Symbol.for('claude-edge.Tool')
 
 /** A server tool, as returned by `defineTool`. */
-export interface Tool<Input extends z.ZodType = z.ZodType, Output = unknown, Env = any> extends Readonly<ToolOptions<Input, Output, Env>> {
+export interface Tool<Input extends z.core.$ZodType = z.core.$ZodType, Output = unknown, Env = any> extends Readonly<ToolOptions<Input, Output, Env>> {
   readonly timeoutMs: number
   readonly [MARKER]: true
 }
@@ -54,7 +54,7 @@ export const DEFAULT_TOOL_TIMEOUT_MS = 10_000
  *   execute: async ({ city }, { signal }) => (await fetch(`https://wttr.in/${city}?format=j1`, { signal })).json(),
  * })
  */
-export function defineTool<Input extends z.ZodType, Output, Env = Record<string, unknown>>(
+export function defineTool<Input extends z.core.$ZodType, Output, Env = Record<string, unknown>>(
   options: ToolOptions<Input, Output, Env>,
 ): Tool<Input, Output, Env> {
   return Object.freeze({ ...options, timeoutMs: options.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS, [MARKER]: true as const })

@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import type * as z from 'zod/mini'
 
 const MAX_ISSUES = 10
 const MAX_VALUE_CHARS = 80
@@ -7,7 +7,7 @@ const MAX_VALUE_CHARS = 80
  * A message the model can act on: one line per failing path, with what was expected and what came.
  * e.g. `city: expected string, got 42` · `unit: expected one of "c"|"f", got "k"`.
  */
-export function describeInputIssues(toolName: string, error: z.ZodError, input: unknown): string {
+export function describeInputIssues(toolName: string, error: z.core.$ZodError, input: unknown): string {
   const lines = error.issues.slice(0, MAX_ISSUES).map((issue) => {
     const path = issue.path.length ? issue.path.map(String).join('.') : '(input)'
     return `- ${path}: ${expected(issue)}, got ${got(issue, input)}`

@@ -1,5 +1,5 @@
 import type Anthropic from '@anthropic-ai/sdk'
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { isTool, type Tool } from './define-tool.ts'
 
 /** The tool-name rule of the Messages API (the simulator enforces the same). */
@@ -55,7 +55,7 @@ function describeTool(tool: unknown, index: number): string {
 }
 
 function inputSchema(tool: Tool, label: string): Anthropic.Tool.InputSchema {
-  if (!(tool.input instanceof z.ZodType)) throw new ToolDefinitionError(`${label}: input must be a zod 4 schema such as z.object({ … })`)
+  if (!isZodSchema(tool.input)) throw new ToolDefinitionError(`${label}: input must be a zod 4 schema such as z.object({ … })`)
   let schema: Record<string, unknown>
   try {
     // The model writes the input, so the schema describes what the tool accepts (before transforms).
@@ -69,4 +69,8 @@ function inputSchema(tool: Tool, label: string): Anthropic.Tool.InputSchema {
   }
   const { $schema: _drop, ...rest } = schema
   return rest as Anthropic.Tool.InputSchema
+}
+
+function isZodSchema(value: unknown): value is z.core.$ZodType {
+  return typeof value === 'object' && value !== null && '_zod' in value
 }

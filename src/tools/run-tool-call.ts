@@ -1,4 +1,6 @@
 import type Anthropic from '@anthropic-ai/sdk'
+import * as z from 'zod/mini'
+import '../validation/zod.ts'
 import { ToolError, type Tool, type ToolContext } from './define-tool.ts'
 import { describeInputIssues } from './describe-input-issues.ts'
 
@@ -43,7 +45,7 @@ export async function runToolCall(tool: Tool | undefined, call: Anthropic.ToolUs
   if (!tool) {
     return finish(`Unknown tool "${call.name}". Available tools: ${available.length ? available.join(', ') : 'none'}.`, true)
   }
-  const parsed = tool.input.safeParse(call.input)
+  const parsed = z.safeParse(tool.input, call.input)
   if (!parsed.success) return finish(describeInputIssues(tool.name, parsed.error, call.input), true)
 
   const timeout = new AbortController()

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { defineTool } from '../define-tool.ts'
 
 function isTimeZone(value: string): boolean {
@@ -15,11 +15,10 @@ export const currentTime = defineTool({
   name: 'current_time',
   description: 'Returns the current date and time in an IANA time zone such as "Europe/Paris" or "America/New_York" (default UTC).',
   input: z.object({
-    time_zone: z
-      .string()
-      .refine(isTimeZone, 'expected an IANA time zone such as "Europe/Paris" or "UTC"')
-      .default('UTC')
-      .describe('IANA time zone name'),
+    time_zone: z._default(
+      z.string().check(z.refine(isTimeZone, 'expected an IANA time zone such as "Europe/Paris" or "UTC"'), z.describe('IANA time zone name')),
+      'UTC',
+    ),
   }),
   timeoutMs: 1000,
   execute({ time_zone }) {
