@@ -1,39 +1,58 @@
 import { mkdirSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApp } from '../../../src/app.ts'
-import { parseConfig } from '../../../src/config.ts'
-import { createSimulator, type Simulator } from '../../../src/simulator/index.ts'
+import { freePort } from '../../../scripts/lib/free-port.ts'
+import { createSimulator } from '../../../src/simulator/index.ts'
+import { startWranglerDev, type WranglerDev } from '../../support/wrangler-dev.ts'
 import { launchChromium } from './browser.ts'
 import { serveFetch } from './serve-fetch.ts'
 
 /**
- * The widget as the Worker serves it (DEMO_PAGE), against the real gateway and its
- * POST /v1/chat/stream, with the in-process Anthropic simulator upstream.
+ * The widget as the deployable Worker serves it (`DEMO_PAGE`), under `wrangler dev`, in
+ * Chromium, against the real POST /v1/chat/stream. Upstream is the Anthropic simulator served from
+ * this process (ANTHROPIC_BASE_URL), so the test can see what reached "Anthropic".
+ *
+ * The Worker allows 3 requests a minute: the tests below run in order and use exactly that.
  */
+const simulator = createSimulator()
+let upstream: { url: string; close(): Promise<void> }
+let worker: WranglerDev
 let browser: Browser
-const servers: { close(): Promise<void> }[] = []
-
-async function openGateway(env: Record<string, string>, simulator: Simulator): Promise<Page> {
-  const app = createApp({ config: parseConfig({ UPSTREAM: 'simulator', DEMO_PAGE: 'true', HEARTBEAT_MS: '200', ...env }), fetch: simulator.fetch })
-  const server = await serveFetch((request, env, ctx) => app.fetch(request, env, ctx as never))
-  servers.push(server)
-  const page = await browser.newPage({ viewport: { width: 900, height: 820 } })
-  await page.goto(server.url)
-  await page.locator('claude-chat textarea').waitFor()
-  return page
-}
 
 beforeAll(async () => {
+  upstream = await serveFetch((request) => simulator.fetch(request))
+  const port = await freePort()
+  worker = await startWranglerDev({
+    port,
+    vars: {
+      UPSTREAM: 'anthropic',
+      ANTHROPIC_BASE_URL: upstream.url,
+      ANTHROPIC_API_KEY: 'sk-ant-e2e-simulator',
+      DEMO_PAGE: 'true',
+      ALLOW_ANONYMOUS: 'true',
+      ALLOWED_ORIGINS: `http://127.0.0.1:${port}`,
+      RATE_LIMIT: '3/1m',
+      ANONYMOUS_RATE_LIMIT: '3/1m',
+      HEARTBEAT_MS: '1000',
+    },
+  })
   browser = await launchChromium()
 })
 
 afterAll(async () => {
   await browser?.close()
-  await Promise.all(servers.map((s) => s.close()))
+  await worker?.close()
+  await upstream?.close()
 })
 
-const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 10_000, interval: 10 })
+const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 15_000, interval: 10 })
+
+async function openPage(): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 900, height: 820 } })
+  await page.goto(worker.url)
+  await page.locator('claude-chat textarea').waitFor()
+  return page
+}
 
 async function send(page: Page, text: string) {
   const input = page.getByRole('textbox', { name: 'Message to Claude' })
@@ -41,10 +60,9 @@ async function send(page: Page, text: string) {
   await input.press('Enter')
 }
 
-describe('<claude-chat> against the gateway (simulator upstream)', () => {
+describe('<claude-chat> served by the Worker (wrangler dev), simulator upstream', () => {
   it('streams a reply in visible steps and shows the model, tokens and cost from the finish part', async () => {
-    const simulator = createSimulator()
-    const page = await openGateway({}, simulator)
+    const page = await openPage()
     await send(page, 'Tell me a story [sim tokens=24 delay=40]')
     const reply = page.locator('claude-chat .msg.assistant').last()
     const states = new Set<string>()
@@ -65,8 +83,7 @@ describe('<claude-chat> against the gateway (simulator upstream)', () => {
   })
 
   it('Stop cancels the upstream request', async () => {
-    const simulator = createSimulator()
-    const page = await openGateway({}, simulator)
+    const page = await openPage()
     await send(page, 'Write a long essay [sim tokens=3000 delay=20]')
     const reply = page.locator('claude-chat .msg.assistant').last()
     await poll(async () => ((await reply.locator('.text').textContent().catch(() => '')) ?? '').length > 10).toBe(true)
@@ -77,15 +94,15 @@ describe('<claude-chat> against the gateway (simulator upstream)', () => {
     await page.close()
   })
 
-  it('a request over the rate limit shows when to try again', async () => {
-    const simulator = createSimulator()
-    const page = await openGateway({ RATE_LIMIT: '1/1m', ANONYMOUS_RATE_LIMIT: '1/1m' }, simulator)
-    await send(page, 'first [sim tokens=3]')
+  it('a request over the rate limit shows when to try again and gives the message back', async () => {
+    const page = await openPage()
+    await send(page, 'third [sim tokens=3]')
     await poll(() => page.locator('claude-chat .msg.assistant').last().getAttribute('aria-busy')).toBe('false')
-    await send(page, 'second')
+    const upstreamCalls = simulator.requests.length
+    await send(page, 'fourth')
     await poll(() => page.getByRole('alert').textContent()).toMatch(/You can send again in \d+ seconds\./)
-    await expect(page.getByRole('textbox', { name: 'Message to Claude' }).inputValue()).resolves.toBe('second')
-    expect(simulator.requests).toHaveLength(1)
+    await expect(page.getByRole('textbox', { name: 'Message to Claude' }).inputValue()).resolves.toBe('fourth')
+    expect(simulator.requests.length).toBe(upstreamCalls)
     await page.close()
   })
 })
