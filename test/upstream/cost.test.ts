@@ -30,6 +30,11 @@ describe('costOf', () => {
     expect(costOf(model('fast'), usage(1, 0, 0, 100_000))).toBeCloseTo(0.0050005, 9)
   })
 
+  it('does not round short cheap calls to zero: Haiku 5.5 input is $0.0000001 per token', () => {
+    expect(costOf(model('fast'), usage(3, 0))).toBe(0.0000003)
+    expect(costOf(model('fast'), usage(0, 0, 0, 7))).toBe(0.00000007) // cache reads at $0.01/MTok
+  })
+
   it('adds usage over steps', () => {
     expect(addUsage(usage(1, 2, 3, 4), usage(10, 20, 30, 40))).toEqual(usage(11, 22, 33, 44))
   })
