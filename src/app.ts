@@ -9,10 +9,12 @@ import type { Config } from './config.ts'
 import { admitAll } from './chat/admission.ts'
 import { GatewayError, errorResponse } from './errors.ts'
 import { RequestMeter } from './observability/meter.ts'
+import { requestLog } from './observability/request-log.ts'
 import { createUpstreamClient } from './upstream/client.ts'
 import { modelsHandler } from './upstream/routes.ts'
 import { demoPage } from './demo/index.ts'
-import { Upstream } from './upstream/upstream.ts'
+import { createCircuitBreaker } from './upstream/shared-breaker.ts'
+import { Upstream, type UpstreamOptions } from './upstream/upstream.ts'
 import { createSimulator } from './simulator/index.ts'
 import { createLimiter, type CreateLimiterOptions } from './limits/create-limiter.ts'
 import { limits } from './limits/limits.ts'
@@ -35,6 +37,8 @@ export interface AppOptions {
    * Checked here: a bad definition throws an Error naming the tool. Default: none.
    */
   tools?: readonly Tool[]
+  /** Retry schedule, circuit breaker, clock and sleep of upstream calls. Default: see `UpstreamOptions`. */
+  upstream?: UpstreamOptions
 }
 
 /** Builds the gateway: middleware order and routes of SPEC §1. */
@@ -46,12 +50,15 @@ export function createApp(options: AppOptions): Hono {
     console.warn('claude-edge: UPSTREAM=simulator, replies come from the built-in Anthropic API simulator, not from Claude')
     upstreamFetch = createSimulator().fetch
   }
-  const upstream = new Upstream(createUpstreamClient(config, upstreamFetch ? { fetch: upstreamFetch } : {}), config)
+  const upstreamOptions = { ...options.upstream }
+  upstreamOptions.breaker ??= createCircuitBreaker(config, upstreamOptions.now ? { now: upstreamOptions.now } : {})
+  const upstream = new Upstream(createUpstreamClient(config, upstreamFetch ? { fetch: upstreamFetch } : {}), config, upstreamOptions)
 
   const limiter = createLimiter(config, options.limits)
 
   const app = new Hono()
   app.use(requestId({ limitLength: 128 }))
+  app.use(requestLog({ logBodies: config.logBodies }))
   app.use(async function context(c, next) {
     c.set('config', config)
     c.set('upstream', upstream)
@@ -104,6 +111,8 @@ export function createApp(options: AppOptions): Hono {
 
   app.notFound((c) => errorResponse(c, new GatewayError('not_found_error', `No route for ${c.req.method} ${new URL(c.req.url).pathname}. See GET /v1/models and the README for the routes.`)))
   app.onError((err, c) => {
+    const meter = c.get('meter')
+    if (meter && !meter.finished) meter.outcome = GatewayError.isInstance(err) ? err.type : 'api_error'
     if (!GatewayError.isInstance(err) || err.status >= 500) {
       console.error(JSON.stringify({ level: 'error', request_id: c.get('requestId'), error: describe(err) }))
     }

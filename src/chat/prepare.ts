@@ -1,12 +1,39 @@
 import type { Context } from 'hono'
+import { fitContext } from '../context/fit-context.ts'
+import { toolTokens } from '../context/estimate-tokens.ts'
+import { allowedModels } from '../upstream/models.ts'
 import { parseChatRequest, type ChatRequest } from './request.ts'
 import { readJsonBody } from './read-body.ts'
 import { prepareTools } from '../tools/prepare-tools.ts'
 
-/** The steps every chat route shares before calling Claude: parse, validate, resolve tools, admit. */
+/** The steps every chat route shares before calling Claude: parse, validate, resolve tools, fit the context, admit. */
 export async function prepareChat(c: Context): Promise<ChatRequest> {
-  const req = parseChatRequest(await readJsonBody(c), c.get('config'), c.get('identity'))
+  const config = c.get('config')
+  const identity = c.get('identity')
+  const req = parseChatRequest(await readJsonBody(c), config, identity)
   prepareTools(req, c.get('tools'))
+  // Fallbacks stay within the models this caller may use.
+  c.set('upstream', c.get('upstream').forCaller({ allowedModels: allowedModels(config, identity) }))
+  applyContextLimit(c, req)
   await c.get('admission')(c, req)
   return req
+}
+
+/** MAX_INPUT_TOKENS / CONTEXT_OVERFLOW: trims `req.messages` in place (and says so) or throws 413. */
+function applyContextLimit(c: Context, req: ChatRequest): void {
+  const config = c.get('config')
+  // Tool definitions go with every model call; they count toward the limit but are never trimmed.
+  const definitions = req.tools?.definitions ?? req.clientTools
+  const reservedTokens = definitions.reduce((n, tool) => n + toolTokens(tool, req.model.tokenizer), 0)
+  const { messages, report } = fitContext(req, req.model, req.maxTokens, {
+    maxInputTokens: config.maxInputTokens,
+    overflow: config.contextOverflow,
+    reservedTokens,
+  })
+  c.get('meter').context = report
+  if (report.dropped_messages === 0) return
+  req.messages = messages
+  req.warnings.push(
+    `context: dropped the ${report.dropped_messages} oldest message(s) after the first one to fit MAX_INPUT_TOKENS (about ${report.estimated_input_tokens} → ${report.sent_input_tokens} of ${report.max_input_tokens} input tokens)`,
+  )
 }

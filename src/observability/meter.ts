@@ -1,3 +1,4 @@
+import type { ContextReport } from '../context/fit-context.ts'
 import type { ModelInfo } from '../upstream/catalogue.ts'
 import { addUsage, costOf, roundUsd, ZERO_USAGE, type Usage } from '../upstream/cost.ts'
 
@@ -18,6 +19,14 @@ export class RequestMeter {
   readonly calls: MeteredCall[] = []
   modelsTried: string[] = []
   retries = 0
+  /** Times the request moved on to the next model of the fallback chain. */
+  fallbacks = 0
+  /** Background work (e.g. sharing circuit-breaker state) to keep alive with `waitUntil`. */
+  readonly pending: Promise<unknown>[] = []
+  /** Estimated input size and what context control did to it (chat routes). */
+  context: ContextReport | undefined
+  /** When `finish` was called (epoch ms). */
+  finishedAt: number | undefined
   /** Milliseconds from the start of the request to the first byte of the response body. */
   ttfbMs: number | undefined
   /** Outcome, for the log: `ok`, or the error type that ended the request. */
@@ -39,6 +48,13 @@ export class RequestMeter {
     return cost
   }
 
+  /** Keeps `task` alive after the response (the log middleware hands it to `waitUntil`). */
+  defer(task: Promise<unknown> | undefined): void {
+    if (!task) return
+    // Bounded: a request never has more than a handful; beyond that, let them float.
+    if (this.pending.length < 32) this.pending.push(task.catch(() => {}))
+  }
+
   markFirstByte(): void {
     this.ttfbMs ??= Date.now() - this.startedAt
   }
@@ -50,7 +66,9 @@ export class RequestMeter {
   /** Ends the request's accounting; idempotent. Streams call it when they close. */
   finish(outcome?: string): void {
     if (this.#finished) return
-    if (outcome) this.outcome = outcome
+    // A specific outcome recorded earlier (e.g. the error type) wins over a generic one.
+    if (outcome && this.outcome === 'ok') this.outcome = outcome
+    this.finishedAt = Date.now()
     this.#finished = true
     this.#resolve(this)
   }

@@ -11,6 +11,8 @@ export interface UpstreamFailure {
   retryAfterSec?: number
   /** The upstream's own message, only for 400s (it describes the caller's request). */
   message?: string
+  /** The upstream's `x-should-retry` header, when sent: it overrides our own judgement. */
+  shouldRetry?: boolean
 }
 
 function retryAfter(headers: Headers | undefined): number | undefined {
@@ -34,11 +36,17 @@ export function classifyFailure(err: unknown): UpstreamFailure {
     const body = err.error as { error?: { type?: string; message?: string } } | undefined
     const type = body?.error?.type
     const after = retryAfter(err.headers)
-    const base = { ...(status !== undefined && { status }), ...(after !== undefined && { retryAfterSec: after }) }
+    const should = err.headers?.get('x-should-retry')
+    const base = {
+      ...(status !== undefined && { status }),
+      ...(after !== undefined && { retryAfterSec: after }),
+      ...((should === 'true' || should === 'false') && { shouldRetry: should === 'true' }),
+    }
     // Mid-stream `event: error` frames carry no status; their type says what happened.
     if (status === 529 || type === 'overloaded_error') return { kind: 'overloaded', ...base }
     if (status === 429 || type === 'rate_limit_error') return { kind: 'rate_limited', ...base }
-    if (status === 401 || status === 403) return { kind: 'misconfigured', ...base }
+    // Our key or account is wrong (402: billing): never the caller's fault.
+    if (status === 401 || status === 402 || status === 403) return { kind: 'misconfigured', ...base }
     if (status === 408 || status === 504 || type === 'timeout_error') return { kind: 'timeout', ...base }
     if (status !== undefined && status >= 400 && status < 500) {
       return { kind: 'bad_request', ...base, ...(body?.error?.message && { message: body.error.message }) }
@@ -60,7 +68,7 @@ export function failureToGatewayError(failure: UpstreamFailure, modelsTried: str
     case 'timeout':
       return new GatewayError('timeout_error', `Claude did not answer within the deadline${tried}. Retry, or ask for a shorter answer.`, { cause })
     case 'misconfigured':
-      return new GatewayError('upstream_error', 'The server is misconfigured: the upstream rejected its credentials. Tell the operator of this service.', { cause })
+      return new GatewayError('upstream_error', 'The server is misconfigured: the upstream rejected its credentials or account. Tell the operator of this service.', { cause })
     case 'bad_request':
       return new GatewayError('invalid_request_error', `Claude rejected the request: ${failure.message ?? `HTTP ${failure.status}`}`, { cause })
     case 'aborted':

@@ -1,19 +1,30 @@
 import type Anthropic from '@anthropic-ai/sdk'
 import type { Stream } from '@anthropic-ai/sdk/core/streaming'
 import type { Config } from '../config.ts'
+import { GatewayError } from '../errors.ts'
 import type { UpstreamClient } from './client.ts'
 import type { RequestMeter } from '../observability/meter.ts'
 import type { ModelInfo } from './catalogue.ts'
-import { classifyFailure, failureToGatewayError } from './errors.ts'
+import { CircuitBreaker } from './circuit-breaker.ts'
+import { classifyFailure, failureToGatewayError, type UpstreamFailure } from './errors.ts'
+import { fallbackChain, paramsForModel } from './fallback.ts'
 import { headersFor, type MessageParams } from './params.ts'
+import { RetryPolicy, type RetryPolicyOptions } from './retry-policy.ts'
+import { abortableSleep } from './sleep.ts'
 
 export interface CallOptions {
-  /** Aborted when the client leaves; cancels the upstream request. */
+  /** Aborted when the client leaves; cancels the upstream request (and any wait between retries). */
   signal?: AbortSignal
-  /** The request's meter: records models tried and retries (callers record usage). */
+  /** The request's meter: records models tried, retries and fallbacks (callers record usage). */
   meter?: RequestMeter
   /** Extra request headers, over the defaults (e.g. the `anthropic-version` a gateway client sent). */
   headers?: Record<string, string>
+  /** Models this caller may use; the fallback chain is narrowed to them. Default: `config.allowedModels`. */
+  allowedModels?: readonly string[]
+  /** Fall back along `FALLBACK_MODELS` on overload or rate limit. Default: true. */
+  fallback?: boolean
+  /** Add `cache_control` breakpoints (see `applyPromptCaching`). Default: `config.promptCaching`. */
+  promptCaching?: boolean
 }
 
 export interface CallResult<T> {
@@ -22,18 +33,63 @@ export interface CallResult<T> {
   model: ModelInfo
   /** Every model tried, in order, the answering one last. */
   modelsTried: string[]
+  /** Retries of this call (all models). */
   retries: number
 }
 
+export interface UpstreamOptions {
+  /** Backoff schedule, or options for the default one. Default: `new RetryPolicy()`. */
+  retry?: RetryPolicy | RetryPolicyOptions
+  /** Circuit breaker shared by every call of this Upstream. Default: `new CircuitBreaker({ now })`. */
+  breaker?: CircuitBreaker
+  /** Clock in ms, for the deadline. Default: `Date.now`. */
+  now?: () => number
+  /** Waits between retries; must reject when `signal` aborts. Default: an abortable setTimeout. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>
+  /** Defaults for every call's options (see `forCaller`). */
+  defaults?: Omit<CallOptions, 'signal' | 'meter' | 'headers'>
+}
+
+type Attempt<T> = (params: MessageParams, signal: AbortSignal) => Promise<T>
+type Outcome<T> = { ok: true; value: T } | { ok: false; failure: UpstreamFailure; deadline: boolean; error: unknown }
+
 /**
- * Every call to Claude goes through here, so the JSON and streaming paths share one place for
- * retries, fallbacks and the circuit breaker.
+ * Every call to Claude goes through here, so the JSON and streaming paths share one
+ * implementation of retries, fallbacks, the circuit breaker and the deadline.
+ *
+ * Why our own loop rather than the SDK's retries (the client runs with `maxRetries: 0`): the
+ * deadline must span every retry *and* every fallback model; a fallback needs the failure after
+ * the last retry, not an exception after the SDK's hidden ones; the breaker must see each
+ * attempt; and a stream is retried only until it has a success status, which the SDK's
+ * per-request retries cannot tell apart from the JSON case. One loop, no retries on retries.
  */
 export class Upstream {
-  constructor(
-    readonly client: UpstreamClient,
-    readonly config: Config,
-  ) {}
+  readonly client: UpstreamClient
+  readonly config: Config
+  readonly policy: RetryPolicy
+  readonly breaker: CircuitBreaker
+  readonly #options: UpstreamOptions
+  readonly #now: () => number
+  readonly #sleep: (ms: number, signal: AbortSignal) => Promise<void>
+
+  constructor(client: UpstreamClient, config: Config, options: UpstreamOptions = {}) {
+    const { retry, now = Date.now, sleep = abortableSleep } = options
+    this.client = client
+    this.config = config
+    this.policy = retry instanceof RetryPolicy ? retry : new RetryPolicy(retry)
+    this.breaker = options.breaker ?? new CircuitBreaker({ now })
+    this.#options = { ...options, retry: this.policy, breaker: this.breaker }
+    this.#now = now
+    this.#sleep = sleep
+  }
+
+  /**
+   * The same upstream (client, breaker, schedule) with per-caller defaults, e.g. the models an
+   * identity may use: `c.set('upstream', upstream.forCaller({ allowedModels }))`.
+   */
+  forCaller(defaults: Omit<CallOptions, 'signal' | 'meter' | 'headers'>): Upstream {
+    return new Upstream(this.client, this.config, { ...this.#options, defaults: { ...this.#options.defaults, ...defaults } })
+  }
 
   /** One reply as a whole message. */
   message(params: MessageParams, options: CallOptions = {}): Promise<CallResult<Anthropic.Message>> {
@@ -50,16 +106,100 @@ export class Upstream {
     )
   }
 
-  /** Runs one call attempt. Retries, fallbacks, the breaker and the deadline belong here. */
-  async #call<T>(params: MessageParams, options: CallOptions, attempt: (params: MessageParams, signal: AbortSignal) => Promise<T>): Promise<CallResult<T>> {
-    const model = this.config.catalogue.get(params.model)!
+  /** Tries the model, retries it, falls back along the chain; the one place for all of that. */
+  async #call<T>(params: MessageParams, callOptions: CallOptions, attempt: Attempt<T>): Promise<CallResult<T>> {
+    const options = { ...this.#options.defaults, ...callOptions }
+    const { meter, fallback = true } = options
     const signal = options.signal ?? new AbortController().signal
-    options.meter?.modelsTried.push(model.id)
+    const caching = options.promptCaching ?? this.config.promptCaching
+    const primary = this.config.catalogue.get(params.model)
+    if (!primary) throw new GatewayError('invalid_request_error', `model: unknown model "${params.model}"`)
+    const chain = fallback ? fallbackChain(primary, this.config, options.allowedModels ?? this.config.allowedModels) : [primary]
+    const deadline = this.#now() + this.config.upstreamDeadlineMs
+    meter?.defer(this.breaker.sync(chain.map((m) => m.id)))
+
+    const tried: string[] = []
+    let retries = 0
+    let last: { failure: UpstreamFailure; error: unknown } | undefined
+    let openFor: number | undefined
+
+    for (const model of chain) {
+      const modelParams = paramsForModel(params, model, model === primary, caching)
+      if (!modelParams) continue
+      const gate = this.breaker.check(model.id)
+      if (!gate.allowed) {
+        openFor = Math.min(openFor ?? Infinity, gate.retryAfterMs)
+        continue
+      }
+      if (tried.length && meter) meter.fallbacks++
+      tried.push(model.id)
+      meter?.modelsTried.push(model.id)
+
+      for (let retry = 0; ; retry++) {
+        const outcome = await this.#attempt(modelParams, attempt, signal, deadline)
+        if (outcome.ok) {
+          meter?.defer(this.breaker.success(model.id))
+          return { value: outcome.value, model, modelsTried: tried, retries }
+        }
+        const { failure, error } = outcome
+        last = { failure, error }
+        if (failure.kind === 'aborted') {
+          this.breaker.release(model.id)
+          throw failureToGatewayError(failure, tried, error)
+        }
+        if (failure.kind === 'bad_request' || failure.kind === 'misconfigured') {
+          // The model answered: it is up. The request (or our key) is wrong; no retry, no fallback.
+          meter?.defer(this.breaker.success(model.id))
+          throw failureToGatewayError(failure, tried, error)
+        }
+        meter?.defer(this.breaker.failure(model.id))
+        if (outcome.deadline) throw failureToGatewayError(failure, tried, error)
+        const wait = this.policy.delayMs(failure, retry)
+        // No wait past the deadline, and no more retries on a model whose circuit just opened.
+        if (wait === undefined || this.#now() + wait >= deadline || this.breaker.isOpen(model.id)) break
+        retries++
+        if (meter) meter.retries++
+        try {
+          await this.#sleep(wait, signal)
+        } catch (err) {
+          throw failureToGatewayError({ kind: 'aborted' }, tried, err)
+        }
+      }
+      // Only overload and rate limits move on to the next model; other failures would repeat there.
+      if (last.failure.kind !== 'overloaded' && last.failure.kind !== 'rate_limited') break
+      if (this.#now() >= deadline) break
+    }
+
+    if (last) throw failureToGatewayError(last.failure, tried, last.error)
+    const retryAfterSec = Math.max(1, Math.ceil((openFor ?? 1000) / 1000))
+    throw new GatewayError(
+      'overloaded_error',
+      `Every model that could answer is unavailable right now (circuit open: ${chain.map((m) => m.id).join(', ')}). Retry after the Retry-After delay.`,
+      { headers: { 'Retry-After': String(retryAfterSec) } },
+    )
+  }
+
+  /** One attempt, cut at the deadline. After success the deadline no longer applies (streams run on). */
+  async #attempt<T>(params: MessageParams, attempt: Attempt<T>, signal: AbortSignal, deadline: number): Promise<Outcome<T>> {
+    const remaining = deadline - this.#now()
+    if (remaining <= 0) return { ok: false, failure: { kind: 'timeout' }, deadline: true, error: undefined }
+    const controller = new AbortController()
+    const onAbort = () => controller.abort(signal.reason)
+    if (signal.aborted) onAbort()
+    else signal.addEventListener('abort', onAbort, { once: true })
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      controller.abort(new Error('upstream deadline'))
+    }, remaining)
     try {
-      const value = await attempt(params, signal)
-      return { value, model, modelsTried: [model.id], retries: 0 }
-    } catch (err) {
-      throw failureToGatewayError(classifyFailure(err), [model.id], err)
+      return { ok: true, value: await attempt(params, controller.signal) }
+    } catch (error) {
+      signal.removeEventListener('abort', onAbort)
+      if (timedOut && !signal.aborted) return { ok: false, failure: { kind: 'timeout' }, deadline: true, error }
+      return { ok: false, failure: classifyFailure(error), deadline: false, error }
+    } finally {
+      clearTimeout(timer)
     }
   }
 }

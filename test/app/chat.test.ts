@@ -1,6 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk'
 import { describe, expect, it } from 'vitest'
-import { makeApp, postJson } from '../support/app.ts'
+import { instantRetries, makeApp, postJson } from '../support/app.ts'
 
 const hello = { messages: [{ role: 'user', content: 'Hello there' }] }
 
@@ -136,17 +136,18 @@ describe('POST /v1/chat errors', () => {
   })
 
   it('maps upstream failures: 529 → 503 with Retry-After, 500 → 502, 401 → 502 misconfigured', async () => {
-    const { app } = makeApp()
-    const overloaded = await postJson(app, '/v1/chat', { messages: [{ role: 'user', content: 'hi [sim status=529]' }] })
+    // A fresh app per case: failures add up in the circuit breaker of one app.
+    const fresh = () => makeApp({}, undefined, instantRetries).app
+    const overloaded = await postJson(fresh(), '/v1/chat', { messages: [{ role: 'user', content: 'hi [sim status=529]' }] })
     expect(overloaded.status).toBe(503)
     expect(overloaded.headers.get('retry-after')).toMatch(/^\d+$/)
     expect((await errorOf(overloaded)).type).toBe('overloaded_error')
 
-    const broken = await postJson(app, '/v1/chat', { messages: [{ role: 'user', content: 'hi [sim status=500]' }] })
+    const broken = await postJson(fresh(), '/v1/chat', { messages: [{ role: 'user', content: 'hi [sim status=500]' }] })
     expect(broken.status).toBe(502)
     expect((await errorOf(broken)).type).toBe('upstream_error')
 
-    const badKey = await postJson(app, '/v1/chat', { messages: [{ role: 'user', content: 'hi [sim status=401]' }] })
+    const badKey = await postJson(fresh(), '/v1/chat', { messages: [{ role: 'user', content: 'hi [sim status=401]' }] })
     expect(badKey.status).toBe(502)
     const error = await errorOf(badKey)
     expect(error.message).toMatch(/misconfigured/)

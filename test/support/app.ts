@@ -1,11 +1,15 @@
 import { createApp } from '../../src/app.ts'
 import { parseConfig } from '../../src/config.ts'
 import { createSimulator, type Simulator } from '../../src/simulator/index.ts'
+import type { UpstreamOptions } from '../../src/upstream/upstream.ts'
+
+/** Upstream options for tests: retries wait for nothing (the schedule is tested in test/upstream). */
+export const instantRetries: UpstreamOptions = { sleep: async () => {} }
 
 /** A gateway wired to a fresh in-process simulator, configured like the Worker from env strings. */
-export function makeApp(env: Record<string, string> = {}, simulator: Simulator = createSimulator()) {
+export function makeApp(env: Record<string, string> = {}, simulator: Simulator = createSimulator(), upstream?: UpstreamOptions) {
   const config = parseConfig({ UPSTREAM: 'simulator', ...env })
-  const app = createApp({ config, fetch: simulator.fetch })
+  const app = createApp({ config, fetch: simulator.fetch, ...(upstream && { upstream }) })
   return { app, config, simulator }
 }
 

@@ -1,0 +1,105 @@
+import type { Context, MiddlewareHandler } from 'hono'
+import type { RequestMeter } from './meter.ts'
+import { waitUntil } from './wait-until.ts'
+
+export interface RequestLogOptions {
+  /** Add the request body (truncated to `maxBodyChars`) to the line (`LOG_BODIES`). Default: false. */
+  logBodies?: boolean
+  /** Longest body logged, in characters. Default: 8192. */
+  maxBodyChars?: number
+  /** Where each line goes. Default: `console.log`. */
+  write?: (line: string) => void
+}
+
+/** The fields of one log line (SPEC §5); no secret, no header, no body unless asked. */
+export interface RequestLogLine {
+  level: 'info' | 'warn' | 'error'
+  msg: 'request'
+  request_id: string
+  identity: string | undefined
+  identity_kind: string | undefined
+  method: string
+  route: string
+  status: number
+  outcome: string
+  latency_ms: number
+  ttfb_ms: number | undefined
+  model: string | undefined
+  models_tried: string[]
+  retries: number
+  fallbacks: number
+  calls: number
+  tokens: { input: number; output: number; cache_creation: number; cache_read: number }
+  cost_usd: number
+  context?: RequestMeter['context']
+  body?: string
+}
+
+/**
+ * One structured JSON line per request, written when the request's meter is done (for a stream:
+ * when it closes), through `executionCtx.waitUntil`, so logging never delays the response. Also
+ * keeps the meter's background work (e.g. breaker sharing) alive. Mount it early: it reads the
+ * meter, identity and final status after everything else ran.
+ *
+ * @example app.use(requestLog({ logBodies: config.logBodies }))
+ */
+export function requestLog(options: RequestLogOptions = {}): MiddlewareHandler {
+  const { logBodies = false, maxBodyChars = 8192, write = (line: string) => console.log(line) } = options
+  return async function requestLog(c, next) {
+    await next()
+    const meter = c.get('meter')
+    if (!meter) return
+    const stream = c.res.headers.get('content-type')?.startsWith('text/event-stream') ?? false
+    // A JSON response is complete when the handler returns; a stream marks its own first byte.
+    if (!stream) meter.markFirstByte()
+    const status = c.res.status
+    const body = logBodies ? await readBody(c, maxBodyChars) : undefined
+    const task = meter.done.then(async (done) => {
+      write(JSON.stringify(lineOf(c, done, status, body)))
+      await Promise.allSettled(done.pending)
+    })
+    waitUntil(c, task)
+  }
+}
+
+function lineOf(c: Context, meter: RequestMeter, status: number, body: string | undefined): RequestLogLine {
+  const identity = c.get('identity')
+  const outcome = meter.outcome
+  return {
+    level: status >= 500 || (outcome !== 'ok' && status < 400) ? 'error' : status >= 400 ? 'warn' : 'info',
+    msg: 'request',
+    request_id: c.get('requestId'),
+    identity: identity?.id,
+    identity_kind: identity?.kind,
+    method: c.req.method,
+    // The path only: a query string may carry a token.
+    route: new URL(c.req.url).pathname,
+    status,
+    outcome,
+    latency_ms: (meter.finishedAt ?? Date.now()) - meter.startedAt,
+    ttfb_ms: meter.ttfbMs,
+    model: meter.calls.at(-1)?.model ?? (outcome === 'ok' ? meter.modelsTried.at(-1) : undefined),
+    models_tried: meter.modelsTried,
+    retries: meter.retries,
+    fallbacks: meter.fallbacks,
+    calls: meter.calls.length,
+    tokens: {
+      input: meter.usage.input_tokens,
+      output: meter.usage.output_tokens,
+      cache_creation: meter.usage.cache_creation_input_tokens,
+      cache_read: meter.usage.cache_read_input_tokens,
+    },
+    cost_usd: meter.costUsd,
+    ...(meter.context && { context: meter.context }),
+    ...(body !== undefined && { body }),
+  }
+}
+
+async function readBody(c: Context, max: number): Promise<string | undefined> {
+  try {
+    const text = await c.req.text()
+    return text.length > max ? `${text.slice(0, max)}…[${text.length - max} more characters]` : text
+  } catch {
+    return undefined
+  }
+}
