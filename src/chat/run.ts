@@ -1,4 +1,6 @@
 import type { Context } from 'hono'
+import { pipeModelStream } from '../stream/pipe-model-stream.ts'
+import type { UIStreamWriter } from '../stream/ui-stream-writer.ts'
 import { toUsage } from '../upstream/cost.ts'
 import type { ToolContext } from '../tools/define-tool.ts'
 import { runToolLoop, type StepRunner, type ToolLoopOptions, type ToolLoopResult } from '../tools/tool-loop.ts'
@@ -8,26 +10,58 @@ export type { ModelStep } from '../tools/tool-loop.ts'
 export type ChatResult = ToolLoopResult
 
 /** The JSON step: one whole reply from `upstream.message`, recorded on the request meter. */
-export function jsonStep(c: Context): StepRunner {
+export function jsonStep(c: Context, signal: AbortSignal = c.req.raw.signal): StepRunner {
   const upstream = c.get('upstream')
   const meter = c.get('meter')
   return async (params) => {
-    const { value: message, model, modelsTried } = await upstream.message(params, { signal: c.req.raw.signal, meter })
+    const { value: message, model, modelsTried } = await upstream.message(params, { signal, meter })
     const usage = toUsage(message.usage)
     return { message, model, modelsTried, usage, costUsd: meter.record(model, usage) }
   }
 }
 
-/** What a tool's `execute` gets about this request. */
-export function toolContext(c: Context): ToolContext {
-  return { requestId: c.get('requestId'), identity: c.get('identity'), signal: c.req.raw.signal, env: (c.env ?? {}) as Record<string, unknown> }
+/**
+ * The streaming step: opens a UI message stream step and pipes the model call into it as it
+ * arrives (text, reasoning, tool input). The loop ends the step once its tools ran.
+ */
+export function streamStep(c: Context, writer: UIStreamWriter, signal: AbortSignal): StepRunner {
+  const upstream = c.get('upstream')
+  const meter = c.get('meter')
+  const idleTimeoutMs = c.get('config').upstreamIdleTimeoutMs
+  return async (params) => {
+    const { value: stream, model, modelsTried } = await upstream.stream(params, { signal, meter })
+    writer.startStep()
+    const { message, usage, costUsd } = await pipeModelStream(stream, writer, { model, meter, signal, idleTimeoutMs })
+    return { message, model, modelsTried, usage, costUsd }
+  }
 }
 
-/**
- * Runs a chat request: the tool loop (a single model call when the request has no tools).
- * `runStep` decides how each model call is made; JSON by default.
- */
-export function runChat(c: Context, req: ChatRequest, runStep: StepRunner = jsonStep(c), hooks: Pick<ToolLoopOptions, 'onToolResult' | 'onStepEnd'> = {}): Promise<ChatResult> {
+/** Loop hooks that write each server tool's output (or error) and the step boundary into a UI stream. */
+export function streamToolHooks(writer: UIStreamWriter): Pick<ToolLoopOptions, 'onToolResult' | 'onStepEnd'> {
+  return {
+    onToolResult: ({ step, output, isError, result }) => {
+      if (isError) writer.toolError(step.id, String(result.content))
+      else writer.toolOutput(step.id, output ?? null)
+    },
+    onStepEnd: () => writer.finishStep(),
+  }
+}
+
+/** What a tool's `execute` gets about this request; `signal` aborts when the client leaves. */
+export function toolContext(c: Context, signal: AbortSignal = c.req.raw.signal): ToolContext {
+  return { requestId: c.get('requestId'), identity: c.get('identity'), signal, env: (c.env ?? {}) as Record<string, unknown> }
+}
+
+export interface RunChatOptions extends Pick<ToolLoopOptions, 'onToolResult' | 'onStepEnd'> {
+  /** How each model call is made. Default: JSON (`jsonStep`). */
+  runStep?: StepRunner
+  /** Aborted when the client leaves. Default: the request's signal. */
+  signal?: AbortSignal
+}
+
+/** Runs a chat request: the tool loop (a single model call when the request has no tools). */
+export function runChat(c: Context, req: ChatRequest, options: RunChatOptions = {}): Promise<ChatResult> {
+  const { signal = c.req.raw.signal, runStep = jsonStep(c, signal), ...hooks } = options
   const config = c.get('config')
-  return runToolLoop({ req, runStep, context: toolContext(c), maxSteps: config.maxSteps, deadlineMs: config.upstreamDeadlineMs, ...hooks })
+  return runToolLoop({ req, runStep, context: toolContext(c, signal), maxSteps: config.maxSteps, deadlineMs: config.upstreamDeadlineMs, ...hooks })
 }
