@@ -118,9 +118,12 @@ export class UIStreamWriter {
   /**
    * The protocol's error part: `useChat` goes to its error state with `errorText` as the
    * message. `errorText` is `"<type>: <message>"`, e.g. `overloaded_error: Claude is overloaded…`.
+   * Open parts and the open step are ended first, so `finish` follows the error directly.
    */
   error(type: string, message: string): void {
     if (!this.#ready()) return
+    this.finishStep()
+    this.#endOpenParts()
     this.sink({ type: 'error', errorText: `${type}: ${message}` })
   }
 

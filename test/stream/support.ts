@@ -79,8 +79,12 @@ export function gatedSleep() {
     },
     /** Waits until the simulator is sleeping, then lets it go on. */
     async release(): Promise<void> {
-      if (!waiting.length) await new Promise<void>((r) => arrivals.push(r))
+      await this.untilSleeping()
       waiting.shift()!.resolve()
+    },
+    /** Resolves once the simulator is sleeping (without releasing it). */
+    async untilSleeping(): Promise<void> {
+      if (!waiting.length) await new Promise<void>((r) => arrivals.push(r))
     },
     /** The simulator is sleeping now. */
     get sleeping(): boolean {
