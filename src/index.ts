@@ -12,3 +12,5 @@ export {
   defineTool, ToolError, ToolDefinitionError, calculator, currentTime, demoTools,
   type Tool, type ToolOptions, type ToolContext, type ToolStep, type LoopStep, type LoopStopReason,
 } from './tools/index.ts'
+export { limits, usageHandler, Limiter, createLimiter, RedisStore, MemoryStore, policyFor, estimateInputTokens, worstCaseCostUsd } from './limits/index.ts'
+export type { LimitsOptions, LimiterOptions, CreateLimiterOptions, Decision, RateLimitState, LimitStore, ScriptRedis, Policy } from './limits/index.ts'
