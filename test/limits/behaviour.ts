@@ -194,6 +194,55 @@ export function limitsBehaviour(backend: 'memory' | 'upstash', make: Make) {
     })
   })
 
+  describe(`limits on ${backend}: streams and the Messages API`, () => {
+    it('puts the RateLimit headers on a streamed reply, and refuses before the stream starts', async () => {
+      const h = make({ env: { ANONYMOUS_RATE_LIMIT: '1/1m' } })
+      const body = JSON.stringify(say('hi [sim tokens=3]'))
+      const ok = await h.request('/v1/chat/stream', { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+      expect(ok.status).toBe(200)
+      expect(ok.headers.get('content-type')).toMatch(/text\/event-stream/)
+      expect(rateHeaders(ok)).toEqual({ limit: '1', remaining: '0', reset: '60', retryAfter: null })
+      await ok.text()
+      const refused = await h.request('/v1/chat/stream', { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+      expect(refused.status).toBe(429)
+      expect((await errorOf(refused)).type).toBe('rate_limit_error')
+    })
+
+    it('settles an aborted stream with its partial usage and releases the rest of the hold', async () => {
+      const h = make({ env: { ANONYMOUS_RATE_LIMIT: 'off', DAILY_BUDGET_USD: '1' } })
+      const res = await h.request('/v1/chat/stream', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(say('Long story [sim tokens=400 delay=20]', { model: 'smart', max_tokens: 1000 })),
+      })
+      expect(res.status).toBe(200)
+      const reader = res.body!.getReader()
+      let seen = ''
+      while (!seen.includes('text-delta')) seen += new TextDecoder().decode((await reader.read()).value)
+      await reader.cancel()
+      await h.settled()
+      const usage = await h.usage()
+      const smart = h.config.catalogue.get('smart')!.pricing
+      expect(usage.usage.held_usd).toBe(0)
+      expect(usage.usage.requests).toBe(1)
+      // Some output was billed, far less than the 400 tokens asked for, let alone max_tokens.
+      expect(usage.usage.cost_usd).toBeGreaterThan(0)
+      expect(usage.usage.cost_usd).toBeLessThan((100 * smart.input + 400 * smart.output) / 1e6)
+      expect(usage.limits.daily_budget!.remaining_usd).toBeCloseTo(1 - usage.usage.cost_usd, 9)
+    })
+
+    it('limits POST /v1/messages the same way', async () => {
+      const h = make({ env: { ANONYMOUS_RATE_LIMIT: '1/1m' } })
+      const body = JSON.stringify({ model: 'fast', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] })
+      const ok = await h.request('/v1/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+      expect(ok.status).toBe(200)
+      expect(rateHeaders(ok)).toMatchObject({ limit: '1', remaining: '0' })
+      const refused = await h.request('/v1/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+      expect(refused.status).toBe(429)
+      expect(refused.headers.get('retry-after')).toBe('61')
+    })
+  })
+
   describe(`GET /v1/usage on ${backend}`, () => {
     it('shows usage today and what remains of each limit and budget', async () => {
       const h = make({ env: { ANONYMOUS_RATE_LIMIT: '10/1m', TOKEN_LIMIT: '10000/1h', DAILY_BUDGET_USD: '2', GLOBAL_DAILY_BUDGET_USD: '100' } })
