@@ -1,0 +1,153 @@
+// Limits against a real redis-server through the local Upstash bridge (`npm test` starts both).
+// Without the bridge these tests fail with instructions: they never skip.
+import { describe, expect, it } from 'vitest'
+import { LIMITS_SCRIPT, LIMITS_SCRIPT_SHA1 } from '../../src/limits/script.ts'
+import type { ScriptRedis } from '../../src/limits/redis-store.ts'
+import { faultyUrl, uniquePrefix, upstashEnv, upstashRedis } from '../support/upstash.ts'
+import { limitsBehaviour } from './behaviour.ts'
+import { errorOf, limitedApp, rateHeaders, say, type HarnessOptions } from './harness.ts'
+
+const onBridge = (options: HarnessOptions = {}, url = upstashEnv().url) =>
+  limitedApp({
+    prefix: uniquePrefix('limits'),
+    ...options,
+    env: { UPSTASH_REDIS_REST_URL: url, UPSTASH_REDIS_REST_TOKEN: upstashEnv().token, ...options.env },
+  })
+
+limitsBehaviour('upstash', (options) => onBridge(options))
+
+/** An @upstash/redis client on the bridge that counts (and times) every round trip. */
+function countingRedis() {
+  const redis = upstashRedis()
+  const calls: { command: 'evalsha' | 'eval'; ms: number }[] = []
+  const timed = <T>(command: 'evalsha' | 'eval', run: () => Promise<T>) => {
+    const started = performance.now()
+    return run().finally(() => calls.push({ command, ms: performance.now() - started }))
+  }
+  const counting: ScriptRedis = {
+    evalsha: ((...args: Parameters<ScriptRedis['evalsha']>) => timed('evalsha', () => redis.evalsha(...args))) as ScriptRedis['evalsha'],
+    eval: ((...args: Parameters<ScriptRedis['eval']>) => timed('eval', () => redis.eval(...args))) as ScriptRedis['eval'],
+  }
+  return { redis: counting, calls }
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+
+describe('limits on Upstash: round trips', () => {
+  it('the script Redis loads has the SHA-1 the hot path sends', async () => {
+    expect(await upstashRedis().scriptLoad(LIMITS_SCRIPT)).toBe(LIMITS_SCRIPT_SHA1)
+  })
+
+  it('costs one round trip before the upstream call, one settle after, none for a blocked caller', async () => {
+    await upstashRedis().scriptLoad(LIMITS_SCRIPT)
+    const { redis, calls } = countingRedis()
+    const h = onBridge({ redis, env: { ANONYMOUS_RATE_LIMIT: '20/1m', TOKEN_LIMIT: '100000/1m', DAILY_BUDGET_USD: '5', GLOBAL_DAILY_BUDGET_USD: '1000' } })
+    for (let i = 1; i <= 20; i++) {
+      const before = calls.length
+      const res = await h.chat(say('hi', { model: 'fast' }))
+      expect(res.status).toBe(200)
+      // Admission: exactly one EVALSHA (request limit + token limit + both budget holds).
+      expect(calls.length - before).toBe(1)
+      await h.settled()
+      expect(calls.length - before).toBe(2) // + the settle, off the response path
+    }
+    expect(calls.every((c) => c.command === 'evalsha')).toBe(true)
+    const before = calls.length
+    expect((await h.chat(say('hi'))).status).toBe(429) // refused by the script: one round trip
+    expect(calls.length - before).toBe(1)
+    expect((await h.chat(say('hi'))).status).toBe(429) // now in the ephemeral cache: none
+    expect(calls.length - before).toBe(1)
+    const checks = calls.filter((_, i) => i % 2 === 0).map((c) => c.ms)
+    console.log(`[limits/upstash] round trips per request: 1 before the call + 1 settle after; admission median ${median(checks).toFixed(2)} ms over ${checks.length} requests (bridge on 127.0.0.1)`)
+  })
+
+  it('falls back to EVAL once when Redis does not know the script (NOSCRIPT)', async () => {
+    await upstashRedis().scriptFlush()
+    const { redis, calls } = countingRedis()
+    const h = onBridge({ redis })
+    expect((await h.chat(say('hi'))).status).toBe(200)
+    expect(calls.map((c) => c.command).slice(0, 2)).toEqual(['evalsha', 'eval'])
+    await h.settled()
+    const before = calls.length
+    expect((await h.chat(say('hi'))).status).toBe(200)
+    expect(calls.slice(before).map((c) => c.command)).toEqual(['evalsha'])
+  })
+})
+
+describe('limits on Upstash: shared between Worker instances', () => {
+  it('two app instances on one Redis enforce one limit and one global budget', async () => {
+    const prefix = uniquePrefix('limits-shared')
+    const env = { ANONYMOUS_RATE_LIMIT: '4/1m', GLOBAL_DAILY_BUDGET_USD: '0.02' }
+    const a = onBridge({ prefix, env })
+    const b = onBridge({ prefix, env })
+    b.clock.now = a.clock.now
+    for (const h of [a, b, a, b]) expect((await h.chat(say('hi', { model: 'fast' }))).status).toBe(200)
+    expect((await a.chat(say('hi'))).status).toBe(429)
+    expect((await b.chat(say('hi'))).status).toBe(429)
+
+    // The global budget: one instance spends it, the other sees it spent.
+    expect((await a.chat(say('Spend. [sim tokens=900]', { model: 'smart', max_tokens: 900 }), '198.51.100.7')).status).toBe(200)
+    await a.settled()
+    const refused = await b.chat(say('Mine', { model: 'smart', max_tokens: 900 }), '198.51.100.8')
+    expect(refused.status).toBe(402)
+    expect((await errorOf(refused)).message).toMatch(/global daily budget/)
+  })
+})
+
+describe('limits on Upstash: Redis slow or down', () => {
+  const closedPort = 'http://127.0.0.1:9'
+
+  it('open (default): Redis stopped → counts in memory, logs it, and still limits', async () => {
+    const h = onBridge({ env: { ANONYMOUS_RATE_LIMIT: '2/1m' } }, closedPort)
+    expect((await h.chat(say('hi'))).status).toBe(200)
+    expect(h.logs).toContainEqual(expect.objectContaining({ level: 'warn', msg: expect.stringMatching(/counting in memory.*LIMITS_ON_REDIS_ERROR=open/) }))
+    expect((await h.chat(say('hi'))).status).toBe(200)
+    const refused = await h.chat(say('hi'))
+    expect(refused.status).toBe(429)
+    expect(rateHeaders(refused)).toMatchObject({ limit: '2', remaining: '0' })
+    expect((await h.usage()).backend).toBe('memory')
+  })
+
+  it('open: connection dropped or HTTP 500 from Upstash → memory fallback', async () => {
+    for (const mode of ['reset', 'error'] as const) {
+      const h = onBridge({}, faultyUrl({ mode }))
+      expect((await h.chat(say('hi'))).status).toBe(200)
+      expect(h.logs.some((l) => /counting in memory/.test(String(l.msg)))).toBe(true)
+    }
+  })
+
+  it('open: Redis hanging → waits at most REDIS_TIMEOUT_MS once, then skips Redis during the cool-down', async () => {
+    const h = onBridge({ env: { REDIS_TIMEOUT_MS: '1000' } }, faultyUrl({ mode: 'hang' }))
+    let started = performance.now()
+    expect((await h.chat(say('hi'))).status).toBe(200)
+    const first = performance.now() - started
+    expect(first).toBeGreaterThanOrEqual(990)
+    expect(first).toBeLessThan(10_000)
+    started = performance.now()
+    expect((await h.chat(say('hi'))).status).toBe(200)
+    expect(performance.now() - started).toBeLessThan(1000)
+    expect(h.logs.filter((l) => /failed/.test(String(l.msg)))).toHaveLength(1)
+  })
+
+  it('a slow Redis inside the timeout is still used', async () => {
+    const h = onBridge({ env: { REDIS_TIMEOUT_MS: '2000' } }, faultyUrl({ latencyMs: 100 }))
+    expect((await h.chat(say('hi'))).status).toBe(200)
+    expect((await h.usage()).backend).toBe('upstash')
+    expect(h.logs).toEqual([])
+  })
+
+  it('closed: Redis stopped or hanging → 503 overloaded_error with Retry-After, nothing sent upstream', async () => {
+    for (const url of [closedPort, faultyUrl({ mode: 'hang' })]) {
+      const h = onBridge({ env: { LIMITS_ON_REDIS_ERROR: 'closed', REDIS_TIMEOUT_MS: '300' } }, url)
+      const res = await h.chat(say('hi'))
+      expect(res.status).toBe(503)
+      expect(res.headers.get('retry-after')).toBe('5')
+      const error = await errorOf(res)
+      expect(error.type).toBe('overloaded_error')
+      expect(error.message).toMatch(/Rate limits cannot be checked right now.*LIMITS_ON_REDIS_ERROR=closed.*Retry in 5 s/)
+      expect(h.simulator.requests).toHaveLength(0)
+      expect((await h.request('/v1/usage')).status).toBe(503)
+      expect(h.logs.some((l) => /refusing limited requests/.test(String(l.msg)))).toBe(true)
+    }
+  })
+})
