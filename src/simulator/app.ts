@@ -1,13 +1,15 @@
 import { Hono } from 'hono'
 import { PromptCache } from './cache.ts'
 import { DirectiveError, parseDirectives, type Directive } from './directives.ts'
+import { humanTurn } from './turn.ts'
 import { errorResponse, SimError, statusForErrorType } from './errors.ts'
 import { base62 } from './hash.ts'
 import { DEFAULT_MODELS, modelSpec, type SimModel } from './models.ts'
 import { planReply } from './reply.ts'
-import { resolveScript, type Script } from './script.ts'
+import { resolveScript } from './script.ts'
 import { abortableSleep } from './sleep.ts'
-import { messageJson, replyEvents, sseFrame, type MessageMeta } from './sse.ts'
+import { messageJson, replyEvents, type MessageMeta } from './sse.ts'
+import { streamReply } from './stream.ts'
 import { countTokens, promptSegments } from './tokens.ts'
 import type { Simulator, SimulatorOptions, SimulatorRequestRecord } from './types.ts'
 import { authKind, checkAuth, checkBody, checkModelRules, checkVersion } from './validate.ts'
@@ -114,9 +116,9 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       const lastContent = JSON.stringify((body.messages as Obj[]).at(-1)?.content ?? '')
       const reply = planReply({ body, model, script, seed: `${turn.step}:${lastContent}`, idSeed: `${seq}` })
       const headers = { 'request-id': record.id }
-      if (record.stream) return respond(record, streamResponse(replyEvents(meta, reply), script, signal, record, headers))
+      if (record.stream) return respond(record, streamReply({ events: replyEvents(meta, reply, script.chunk), script, signal, record, headers, sleep }))
 
-      const events = replyEvents(meta, reply).length
+      const events = replyEvents(meta, reply, script.chunk).length
       if (!(await pause(script.delay * events + (script.stall?.ms ?? 0), signal, record))) {
         return respond(record, new Response(null, { status: 499 }))
       }
@@ -142,85 +144,6 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     }
     if (signal.aborted) record.cancelled = true
     return !signal.aborted
-  }
-
-  function streamResponse(
-    events: ReturnType<typeof replyEvents>,
-    script: Script,
-    requestSignal: AbortSignal,
-    record: SimulatorRequestRecord,
-    headers: Record<string, string>,
-  ): Response {
-    const stop = new AbortController()
-    let stream: ReadableStreamDefaultController<Uint8Array> | undefined
-    let ended = false
-    const onAbort = () => {
-      if (!record.completed) record.cancelled = true
-      stop.abort()
-      // Like a real fetch: once the request is aborted, reading the body fails.
-      if (!ended) stream?.error(requestSignal.reason ?? new DOMException('The operation was aborted', 'AbortError'))
-      ended = true
-    }
-    requestSignal.addEventListener('abort', onAbort, { once: true })
-    if (requestSignal.aborted) onAbort()
-    const last = events.length - 1
-    const at = (after: number | undefined) => (after === undefined ? -1 : Math.min(after, last))
-    const encoder = new TextEncoder()
-
-    let i = 0
-    const finish = () => {
-      ended = true
-      requestSignal.removeEventListener('abort', onAbort)
-    }
-    // Pull-based with no queue: an event is produced when the client reads, so `after=N` means
-    // N events were delivered, and nothing is generated ahead of a slow or gone reader.
-    const body = new ReadableStream<Uint8Array>({
-      start(controller) {
-        stream = controller
-      },
-      async pull(controller) {
-        const write = (frame: string) => {
-          controller.enqueue(encoder.encode(frame))
-          record.eventsSent++
-        }
-        if (stop.signal.aborted) return controller.error(requestSignal.reason)
-        try {
-          if (i === at(script.drop?.after)) {
-            finish()
-            return controller.error(new Error('simulated connection drop'))
-          }
-          if (i === at(script.error?.after)) {
-            const { type, message } = script.error!
-            write(sseFrame({ type: 'error', error: { type, message }, request_id: record.id }))
-            finish()
-            return controller.close()
-          }
-          if (i === at(script.stall?.after)) await sleep(script.stall!.ms, stop.signal)
-          if (i > 0 && script.delay > 0) await sleep(script.delay, stop.signal)
-          if (stop.signal.aborted || ended) return
-          write(sseFrame(events[i++]!))
-          if (i > last) {
-            record.completed = true
-            finish()
-            controller.close()
-          }
-        } catch (err) {
-          // Aborted during a sleep: generate nothing more. Any other failure ends the stream.
-          if (!stop.signal.aborted && !ended) {
-            finish()
-            controller.error(err)
-          }
-        }
-      },
-      cancel() {
-        ended = true
-        onAbort()
-        finish()
-      },
-    }, { highWaterMark: 0 })
-    return new Response(body, {
-      headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...headers },
-    })
   }
 
   async function countTokensRoute(req: Request): Promise<Response> {
@@ -305,22 +228,4 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       seq = 0
     },
   }
-}
-
-/**
- * The last human turn (a user message with text and no tool results), its text, and the step:
- * 1 + the number of assistant turns after it that were answered.
- */
-function humanTurn(messages: Obj[]): { text: string; step: number } {
-  for (let i = messages.length - 1; i >= 0; i--) {
-    const m = messages[i]!
-    if (m.role !== 'user') continue
-    const blocks: Obj[] = typeof m.content === 'string' ? [{ type: 'text', text: m.content }] : (m.content as Obj[])
-    if (blocks.some((b) => b.type === 'tool_result')) continue
-    const texts = blocks.filter((b) => b.type === 'text').map((b) => String(b.text))
-    if (texts.length === 0) continue
-    const answered = messages.slice(i + 1, -1).filter((x) => x.role === 'assistant').length
-    return { text: texts.join('\n'), step: answered + 1 }
-  }
-  return { text: '', step: 1 }
 }

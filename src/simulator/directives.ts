@@ -22,6 +22,7 @@ export interface Directive {
   times?: number
   model?: string
   tokens?: number
+  chunk?: number
   text?: string
   thinking?: number
   delay?: number
@@ -48,7 +49,7 @@ const ERROR_TYPES = new Set([
 ])
 const STOPS = new Set<string>(['end_turn', 'max_tokens', 'refusal', 'stop_sequence', 'pause_turn'])
 const INT_KEYS = {
-  step: 'step', times: 'times', tokens: 'tokens', thinking: 'thinking', delay: 'delay', stall: 'stall',
+  step: 'step', times: 'times', tokens: 'tokens', chunk: 'chunk', thinking: 'thinking', delay: 'delay', stall: 'stall',
   after: 'after', status: 'status', retry_after: 'retryAfter', retry_after_ms: 'retryAfterMs',
 } as const
 
@@ -161,6 +162,7 @@ function parseGroup(text: string, start: number): { directive: Directive; end: n
   }
   if (d.step === 0) fail('steps count from 1')
   if (d.times === 0) fail('times must be at least 1')
+  if (d.chunk === 0) fail('chunk must be at least 1')
   d.raw = text.slice(start, i).replace(/\s+/g, ' ')
   return { directive: d, end: i }
 }

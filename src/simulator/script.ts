@@ -6,6 +6,8 @@ export interface Script {
   /** Answer with this HTTP error before any byte. */
   failure?: { status: number; type: string; message: string; headers: Record<string, string> }
   tokens?: number
+  /** Tokens per text/thinking delta (default 1). */
+  chunk?: number
   text?: string
   thinking?: number
   /** Milliseconds between stream events (JSON mode: waited once per event it would have sent). */
@@ -60,6 +62,7 @@ function apply(s: Script, d: Directive) {
     s.failure = { status: d.status, type, message: d.message ?? defaultErrorMessage(type), headers }
   }
   if (d.tokens !== undefined) s.tokens = d.tokens
+  if (d.chunk !== undefined) s.chunk = d.chunk
   if (d.text !== undefined) s.text = d.text
   if (d.thinking !== undefined) s.thinking = d.thinking
   if (d.delay !== undefined) s.delay = d.delay

@@ -39,7 +39,7 @@ export type StreamEvent = { type: string } & Record<string, unknown>
  * each block (start, a ping after the first start, deltas, stop), message_delta with the
  * cumulative usage, message_stop.
  */
-export function replyEvents(meta: MessageMeta, reply: Reply): StreamEvent[] {
+export function replyEvents(meta: MessageMeta, reply: Reply, chunk = 1): StreamEvent[] {
   const events: StreamEvent[] = [{
     type: 'message_start',
     message: {
@@ -64,11 +64,11 @@ export function replyEvents(meta: MessageMeta, reply: Reply): StreamEvent[] {
     if (index === 0) events.push(PING)
     switch (b.type) {
       case 'thinking':
-        for (const thinking of b.pieces) delta(index, { type: 'thinking_delta', thinking })
+        for (const thinking of group(b.pieces, chunk)) delta(index, { type: 'thinking_delta', thinking })
         delta(index, { type: 'signature_delta', signature: b.signature })
         break
       case 'text':
-        for (const text of b.pieces) delta(index, { type: 'text_delta', text })
+        for (const text of group(b.pieces, chunk)) delta(index, { type: 'text_delta', text })
         break
       case 'tool_use':
         delta(index, { type: 'input_json_delta', partial_json: '' })
@@ -94,6 +94,13 @@ export function replyEvents(meta: MessageMeta, reply: Reply): StreamEvent[] {
 }
 
 const PING: StreamEvent = { type: 'ping' }
+
+/** Joins every `size` pieces into one delta. */
+function group(pieces: string[], size: number): string[] {
+  const out: string[] = []
+  for (let i = 0; i < pieces.length; i += size) out.push(pieces.slice(i, i + size).join(''))
+  return out
+}
 
 /** One SSE frame: `event:` equal to `data.type`, then the JSON data, then a blank line. */
 export function sseFrame(event: StreamEvent): string {

@@ -21,6 +21,14 @@ describe('directives over HTTP', () => {
     expect(calls).toEqual([250])
   })
 
+  it('chunk=K puts K tokens in each text delta; output_tokens still counts tokens', async () => {
+    const { sim } = setup()
+    const events = dataOf((await readSse(await post(sim, stream('x [sim tokens=7 chunk=3]')))).frames)
+    const deltas = events.filter((e) => e.delta?.type === 'text_delta').map((e) => e.delta.text)
+    expect(deltas).toHaveLength(3)
+    expect(events.find((e) => e.type === 'message_delta')!.usage.output_tokens).toBe(7)
+  })
+
   it('status=429 with retry_after and retry_after_ms, before any byte', async () => {
     const { sim } = setup()
     const res = await post(sim, stream('x [sim status=429 retry_after=3 retry_after_ms=2500]'))

@@ -43,6 +43,7 @@ describe('parseDirectives', () => {
     ['[sim after=3]', /after=N needs/],
     ['[sim step=0]', /steps count from 1/],
     ['[sim times=0]', /at least 1/],
+    ['[sim chunk=0]', /chunk must be at least 1/],
     ['[sim tokens]', /needs a value/],
     ['[sim text="open]', /unterminated string/],
   ])('rejects %s', (text, message) => {
