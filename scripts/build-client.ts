@@ -8,7 +8,7 @@
  *   node scripts/build-client.ts           build and write
  *   node scripts/build-client.ts --check   exit 1 if src/demo/assets.ts is stale
  */
-import { build } from 'esbuild'
+import { build, transform, type Plugin } from 'esbuild'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -24,6 +24,20 @@ export interface ClientBuild {
   assets: string
 }
 
+/** The widget's CSS lives in a template string (importable from source); minify it for the bundle. */
+const minifyWidgetCss: Plugin = {
+  name: 'minify-widget-css',
+  setup(b) {
+    b.onLoad({ filter: /client[\\/]widget[\\/]styles\.ts$/ }, async (args) => {
+      const source = readFileSync(args.path, 'utf8')
+      const css = /`([\s\S]*)`/.exec(source)?.[1]
+      if (css === undefined || css.includes('${')) throw new Error(`${args.path}: expected one static CSS template string`)
+      const { code } = await transform(css, { loader: 'css', minify: true })
+      return { contents: `export const styles = ${JSON.stringify(code.trim())}`, loader: 'ts' }
+    })
+  },
+}
+
 async function bundle(entry: string): Promise<string> {
   const result = await build({
     entryPoints: [join(root, entry)],
@@ -35,6 +49,7 @@ async function bundle(entry: string): Promise<string> {
     legalComments: 'none',
     write: false,
     logLevel: 'silent',
+    plugins: [minifyWidgetCss],
   })
   return result.outputFiles[0]!.text
 }

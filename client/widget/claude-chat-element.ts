@@ -225,6 +225,7 @@ export class ClaudeChatElement extends HTMLElement {
     retry.disabled = wait > 0
     if (wait > 0) this.retryTimer = setTimeout(() => (retry.disabled = false), Math.min(wait, 2 ** 31 - 1))
     notice.hidden = false
+    this.scrollToEnd(true) // the notice takes room from the log: keep the latest turn in view
   }
 
   private hideNotice(): void {

@@ -1,6 +1,6 @@
 /**
  * The small, safe Markdown subset the widget renders: paragraphs, line breaks, headings (as bold
- * lines), lists, block quotes, fenced code blocks, code spans, bold, italic and links whose
+ * lines), lists, block quotes, tables, fenced code blocks, code spans, bold, italic and links whose
  * protocol is http(s) or mailto. Parsing is pure (a tree of plain values); `render.ts` turns the
  * tree into DOM nodes with `textContent` only, so model output is never parsed as HTML.
  */
@@ -16,12 +16,16 @@ export type Block =
   | { t: 'p' | 'heading' | 'quote'; c: Inline[] }
   | { t: 'pre'; lang: string; v: string }
   | { t: 'ul' | 'ol'; start: number; items: Inline[][] }
+  | { t: 'table'; align: Align[]; head: Inline[][]; rows: Inline[][][] }
+
+export type Align = 'left' | 'center' | 'right' | undefined
 
 const FENCE = /^\s{0,3}(`{3,}|~{3,})\s*([\w+#.-]*)[^`]*$/
 const HEADING = /^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$/
 const BULLET = /^\s*[-*+]\s+(.*)$/
 const NUMBERED = /^\s*(\d{1,9})[.)]\s+(.*)$/
 const QUOTE = /^\s{0,3}>\s?(.*)$/
+const TABLE_RULE = /^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$/
 
 export function parseMarkdown(source: string): Block[] {
   const lines = source.replace(/\r\n?/g, '\n').split('\n')
@@ -55,6 +59,22 @@ export function parseMarkdown(source: string): Block[] {
       flush()
       continue
     }
+    const next = lines[i + 1]
+    if (line.includes('|') && next !== undefined && next.includes('-') && TABLE_RULE.test(next)) {
+      flush()
+      const align = cells(next).map((cell): Align => {
+        const left = cell.startsWith(':')
+        const right = cell.endsWith(':')
+        return left && right ? 'center' : right ? 'right' : left ? 'left' : undefined
+      })
+      const rows: Inline[][][] = []
+      for (i += 2; i < lines.length && lines[i]!.includes('|') && lines[i]!.trim() !== ''; i++) {
+        rows.push(cells(lines[i]!).map(parseInline))
+      }
+      i--
+      blocks.push({ t: 'table', align, head: cells(line).map(parseInline), rows })
+      continue
+    }
     const heading = HEADING.exec(line)
     if (heading) {
       flush()
@@ -83,6 +103,12 @@ export function parseMarkdown(source: string): Block[] {
   }
   flush()
   return blocks
+}
+
+/** `| a | b \| c |` → `['a', 'b | c']`. */
+function cells(row: string): string[] {
+  const text = row.trim().replace(/^\|/, '').replace(/(?<!\\)\|$/, '')
+  return text.split(/(?<!\\)\|/).map((cell) => cell.trim().replace(/\\\|/g, '|'))
 }
 
 function inlineLines(lines: string[]): Inline[] {

@@ -76,6 +76,18 @@ a { color: var(--_accent); text-underline-offset: 2px; }
 code { font-family: var(--_mono); font-size: .9em; background: var(--_code-bg); padding: .1em .35em; border-radius: 5px; }
 pre { background: var(--_code-bg); padding: 12px 14px; border-radius: 10px; overflow-x: auto; line-height: 1.45; }
 pre code { padding: 0; background: none; font-size: .875em; }
+.code { position: relative; margin: 0 0 .75em; }
+.code pre { margin: 0; }
+.copy {
+  position: absolute; top: 6px; right: 6px; padding: 2px 8px; font-size: .75em;
+  background: var(--_bg); color: var(--_muted); border-color: var(--_border); opacity: 0;
+}
+.code:hover .copy, .copy:focus-visible { opacity: 1; }
+@media (hover: none) { .copy { opacity: 1; } }
+.table { overflow-x: auto; margin: 0 0 .75em; }
+table { border-collapse: collapse; font-size: .92em; }
+th, td { border: 1px solid var(--_border); padding: 5px 10px; text-align: left; vertical-align: top; }
+th { background: var(--_code-bg); font-weight: 600; }
 .reasoning { color: var(--_muted); font-size: .92em; }
 .reasoning summary { cursor: pointer; }
 .tool {
@@ -85,8 +97,9 @@ pre code { padding: 0; background: none; font-size: .875em; }
 .tool-name { font-family: var(--_mono); font-weight: 600; }
 .tool-status { color: var(--_muted); }
 .tool[data-state="output-error"] .tool-status { color: var(--_error-fg); }
-.tool[data-state="output-available"] .tool-status::before { content: "✓ "; }
-.tool[data-state="output-error"] .tool-status::before { content: "⚠ "; }
+/* Decorative: the alternative text after "/" keeps the marks out of the accessible name. */
+.tool[data-state="output-available"] .tool-status::before { content: "✓ " / ""; }
+.tool[data-state="output-error"] .tool-status::before { content: "⚠ " / ""; }
 .tool details { margin-top: 6px; }
 .tool summary { cursor: pointer; color: var(--_muted); }
 .tool pre { margin: 6px 0 0; font-size: .95em; white-space: pre-wrap; }

@@ -21,6 +21,25 @@ describe('parseMarkdown', () => {
     ])
   })
 
+  it('parses a table with alignment and escaped pipes, ended by a blank line', () => {
+    expect(parseMarkdown('| Model | Price |\n|:---|---:|\n| **fast** | 1 \\| 2 |\n| smart | 5 |\n\nAfter')).toEqual([
+      {
+        t: 'table',
+        align: ['left', 'right'],
+        head: [[{ t: 'text', v: 'Model' }], [{ t: 'text', v: 'Price' }]],
+        rows: [
+          [[{ t: 'strong', c: [{ t: 'text', v: 'fast' }] }], [{ t: 'text', v: '1 | 2' }]],
+          [[{ t: 'text', v: 'smart' }], [{ t: 'text', v: '5' }]],
+        ],
+      },
+      { t: 'p', c: [{ t: 'text', v: 'After' }] },
+    ])
+  })
+
+  it('keeps a lone row with pipes (no rule under it yet, e.g. while streaming) as a paragraph', () => {
+    expect(parseMarkdown('| a | b |')).toEqual([{ t: 'p', c: [{ t: 'text', v: '| a | b |' }] }])
+  })
+
   it('keeps HTML as text', () => {
     expect(parseMarkdown('<img src=x onerror=alert(1)>')).toEqual([
       { t: 'p', c: [{ t: 'text', v: '<img src=x onerror=alert(1)>' }] },

@@ -62,6 +62,21 @@ describe('<claude-chat> in Chromium', () => {
     await expect(log.getAttribute('aria-live')).resolves.toBe('polite')
     await expect(page.getByRole('button', { name: 'Send message' }).isVisible()).resolves.toBe(true)
     await expect(page.getByRole('button', { name: 'New chat' }).isVisible()).resolves.toBe(true)
+    expect(await page.locator('claude-chat').ariaSnapshot()).toBe(
+      [
+        '- region "Chat with Claude":',
+        '  - heading "Chat with Claude" [level=2]',
+        '  - button "New chat"',
+        '  - log "Chat with Claude":',
+        '    - paragraph: Ask anything. Replies stream in as they are written.',
+        '  - status',
+        '  - text: Message to Claude',
+        '  - textbox "Message to Claude":',
+        '    - /placeholder: Ask Claude anything…',
+        '  - button "Send message"',
+        '  - paragraph: Enter to send · Shift+Enter for a new line',
+      ].join('\n'),
+    )
   })
 
   it('streams a reply visibly in several steps, then shows usage and returns focus', async () => {
@@ -137,6 +152,23 @@ describe('<claude-chat> in Chromium', () => {
     await expect(tool.locator('.tool-name').textContent()).resolves.toBe('get_weather')
     await expect(tool.locator('.tool-status').textContent()).resolves.toBe('Done')
     await expect(tool.getAttribute('aria-label')).resolves.toBe('Tool get_weather: Done')
+    await poll(() => lastReply().getAttribute('aria-busy')).toBe('false')
+    // What a screen reader gets: labelled turns, the tool as a named group, then the answer.
+    expect(await lastReply().ariaSnapshot()).toBe(
+      [
+        '- article:',
+        '  - heading "Claude said:" [level=3]',
+        '  - paragraph: Let me check the weather.',
+        '  - \'group "Tool get_weather: Done"\':',
+        '    - text: Tool get_weather Done',
+        '    - group: Details',
+        '  - paragraph:',
+        '    - text: It is',
+        '    - strong: 21 °C',
+        '    - text: and clear in Paris.',
+        '  - paragraph: claude-sonnet-5-5 · 32 tokens · $0.0002',
+      ].join('\n'),
+    )
     await tool.locator('summary').click()
     await poll(() => tool.locator('.tool-io').textContent()).toContain('"temperature_c": 21')
     await expect(tool.locator('.tool-io').textContent()).resolves.toContain('"city": "Paris"')
@@ -158,6 +190,24 @@ describe('<claude-chat> in Chromium', () => {
     await expect(reply.textContent()).resolves.toContain('bad link')
     await expect(reply.locator('pre code').textContent()).resolves.toBe('const x = "<b>not bold</b>"')
     await expect(reply.locator('.text').textContent()).resolves.toContain('<img src=x onerror="window.__pwned=1">')
+    const table = await reply.locator('table tr').evaluateAll((rows) => rows.map((r) => [...r.children].map((c) => c.textContent)))
+    expect(table).toEqual([
+      ['Alias', 'Model'],
+      ['fast', 'claude-haiku-5-5'],
+      ['smart', '<i>claude-opus-5-5</i>'],
+    ])
+    await expect(reply.locator('table i').count()).resolves.toBe(0)
+  })
+
+  it('copies a code block with its Copy button', async () => {
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'])
+    await send('markdown')
+    await poll(() => lastReply().getAttribute('aria-busy')).toBe('false')
+    const copy = lastReply().getByRole('button', { name: 'Copy code' })
+    await copy.focus()
+    await page.keyboard.press('Enter')
+    await poll(() => copy.textContent()).toBe('Copied')
+    await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe('const x = "<b>not bold</b>"')
   })
 
   it('works with the keyboard alone: Tab to the input, Shift+Enter, Enter, Escape to stop', async () => {

@@ -117,7 +117,8 @@ export async function startScriptedServer(widgetJs: string, options: { token?: s
         id: 't',
         delta:
           'Some **bold**, _italic_ and `code`.\n\n<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>\n\n' +
-          '[bad link](javascript:window.__pwned=3) and [good link](https://example.com/docs)\n\n```js\nconst x = "<b>not bold</b>"\n```',
+          '[bad link](javascript:window.__pwned=3) and [good link](https://example.com/docs)\n\n```js\nconst x = "<b>not bold</b>"\n```\n\n' +
+          '| Alias | Model |\n|---|---|\n| fast | claude-haiku-5-5 |\n| smart | <i>claude-opus-5-5</i> |',
       })
       write({ type: 'text-end', id: 't' })
     } else {
