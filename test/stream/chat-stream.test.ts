@@ -128,7 +128,9 @@ describe('POST /v1/chat/stream content', () => {
     expect(types.filter((t) => t === 'reasoning-delta')).toHaveLength(6)
     expect(thinking.message.parts.map((p) => p.type)).toEqual(['step-start', 'reasoning', 'text'])
 
-    const tool = await viaTransport(app, 'Weather? [sim tool=get_weather {"city":"Paris","days":[1,2,3]}]')
+    const tool = await viaTransport(app, 'Weather? [sim tool=get_weather {"city":"Paris","days":[1,2,3]}]', {
+      client_tools: [{ name: 'get_weather', input_schema: { type: 'object' } }],
+    })
     expect(tool.errors).toEqual([])
     const deltas = tool.chunks.filter((c) => c.type === 'tool-input-delta') as { inputTextDelta: string }[]
     expect(deltas.length).toBeGreaterThan(1)
@@ -268,7 +270,7 @@ describe('every part we write is valid for the pinned ai package', () => {
     const { app } = makeApp()
     const bodies = [
       ask('A [sim tokens=3]'),
-      ask('B [sim tool=lookup {"q":"x"}]'),
+      ask('B [sim tool=lookup {"q":"x"}]', { client_tools: [{ name: 'lookup', input_schema: { type: 'object' } }] }),
       ask('C [sim thinking=2 tokens=2]', { model: 'fast', thinking: { type: 'enabled', budget_tokens: 1024 }, max_tokens: 2000 }),
       ask('D [sim tokens=5] [sim drop after=5]'),
     ]
