@@ -23,12 +23,21 @@ export function jsonStep(c: Context, signal: AbortSignal = c.req.raw.signal): St
 /**
  * The streaming step: opens a UI message stream step and pipes the model call into it as it
  * arrives (text, reasoning, tool input). The loop ends the step once its tools ran.
+ *
+ * Models that keep thinking on (Opus 5.5, Sonnet 5.5, Fable 5.1: the same ones that reject forced
+ * tool use) put the text between tool calls into thinking blocks that are empty under their
+ * default `display`, so a UI would go silent there. With tools and no caller `thinking`, the
+ * stream asks for `display: "summarized"` and shows that text as reasoning parts. Thinking is
+ * billed the same either way.
  */
 export function streamStep(c: Context, writer: UIStreamWriter, signal: AbortSignal): StepRunner {
   const upstream = c.get('upstream')
   const meter = c.get('meter')
   const idleTimeoutMs = c.get('config').upstreamIdleTimeoutMs
   return async (params) => {
+    if (params.tools?.length && params.thinking === undefined && c.get('config').catalogue.get(params.model)?.rejectsForcedToolUse) {
+      params = { ...params, thinking: { type: 'adaptive', display: 'summarized' } }
+    }
     const { value: stream, model, modelsTried } = await upstream.stream(params, { signal, meter })
     writer.startStep()
     const { message, usage, costUsd } = await pipeModelStream(stream, writer, { model, meter, signal, idleTimeoutMs })

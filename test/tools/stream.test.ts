@@ -81,6 +81,21 @@ describe('tool loop over /v1/chat/stream', () => {
     expect(simulator.requests.map((r) => r.stream)).toEqual([true, true])
   })
 
+  it('on models that keep thinking on, the text between tool calls arrives as reasoning (display summarized)', async () => {
+    const { app, simulator } = makeToolApp([weather])
+    const { chunks, message } = await streamOnce(app, 'Weather? [sim tokens=6 tool=get_weather {"city":"Oslo"}]', { model: 'balanced' })
+    expect((simulator.requests[0]!.body as any).thinking).toEqual({ type: 'adaptive', display: 'summarized' })
+    const firstStep = chunks.slice(0, chunks.findIndex((c) => c.type === 'finish-step'))
+    expect(firstStep.filter((c) => c.type === 'reasoning-delta').length).toBeGreaterThanOrEqual(6)
+    expect((message.parts.find((p) => p.type === 'reasoning') as any).text.length).toBeGreaterThan(0)
+
+    // A caller's own thinking setting is left alone, and so are requests without tools.
+    await streamOnce(app, 'Hi', { model: 'balanced', tools: [] })
+    expect((simulator.requests.at(-1)!.body as any).thinking).toBeUndefined()
+    await streamOnce(app, 'Hi [sim tool=get_weather {"city":"Oslo"}]', { model: 'balanced', thinking: { type: 'adaptive', display: 'omitted' } })
+    expect((simulator.requests.at(-1)!.body as any).thinking).toEqual({ type: 'adaptive', display: 'omitted' })
+  })
+
   it('a failing tool becomes a tool-output-error part and the answer still follows', async () => {
     const broken = defineTool({ name: 'broken', description: 'fails', input: z.object({}), execute: () => { throw new Error('secret detail') } })
     const { app } = makeToolApp([broken])
