@@ -1,15 +1,14 @@
-import { existsSync } from 'node:fs'
 import { chromium, type Browser } from 'playwright-core'
+import { ensureAptPackage } from '../../support/apt.ts'
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-
-/** Debian's Chromium, headless. Install with `apt-get install -y chromium` (never `playwright install`). */
+/**
+ * Debian's Chromium, headless (never `npx playwright install`). `CHROMIUM_PATH` overrides;
+ * otherwise `chromium` is looked up on PATH and installed with apt-get when running as root.
+ */
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium\` or set CHROMIUM_PATH.`)
-  }
+  const executablePath = process.env.CHROMIUM_PATH ?? ensureAptPackage('chromium')
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath,
     args: [
       '--headless',
       '--no-sandbox',

@@ -100,7 +100,7 @@ describe('<claude-chat> served by the Worker (wrangler dev), simulator upstream'
     await poll(() => page.locator('claude-chat .msg.assistant').last().getAttribute('aria-busy')).toBe('false')
     const upstreamCalls = simulator.requests.length
     await send(page, 'fourth')
-    await poll(() => page.getByRole('alert').textContent()).toMatch(/You can send again in \d+ seconds\./)
+    await poll(() => page.getByRole('alert').textContent()).toMatch(/You can send again in \d+ seconds?\./)
     await expect(page.getByRole('textbox', { name: 'Message to Claude' }).inputValue()).resolves.toBe('fourth')
     expect(simulator.requests.length).toBe(upstreamCalls)
     await page.close()
