@@ -179,7 +179,8 @@ export function limitsBehaviour(backend: 'memory' | 'upstash', make: Make) {
       const h = make({ env: { ANONYMOUS_RATE_LIMIT: 'off', DAILY_BUDGET_USD: '0.01' } })
       const res = await h.chat(say('hi', { model: 'smart', max_tokens: 10_000 }))
       expect(res.status).toBe(402)
-      expect((await errorOf(res)).message).toBe("Your daily budget ($0.0100) is smaller than this request's worst case ($0.2001); lower max_tokens or use a cheaper model.")
+      // 10 000 output tokens at $20 per million = $0.20, plus a few input tokens.
+      expect((await errorOf(res)).message).toMatch(/^Your daily budget \(\$0\.0100\) is smaller than this request's worst case \(\$0\.200\d\); lower max_tokens or use a cheaper model\.$/)
       expect(h.simulator.requests).toHaveLength(0)
     })
 
