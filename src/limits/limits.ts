@@ -46,7 +46,8 @@ export function limits(options: LimitsOptions = {}): MiddlewareHandler {
         who: c.get('identity').id,
         policy: policyFor(config, c.get('identity')),
         tokens,
-        reserveUsd: worstCaseCostUsd(req, config, estimate),
+        // A tool loop may call the model up to MAX_STEPS times: reserve every step it may take.
+        reserveUsd: worstCaseCostUsd(req, config, estimate) * (req.tools?.server.length ? config.maxSteps : 1),
       })
       if (!decision.success) throw refusalError(decision, tokens)
       const ticket = decision.ticket!

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { calculator } from '../../src/tools/index.ts'
 import { costOf } from '../../src/upstream/cost.ts'
 import { NOON, errorOf, limitedApp, rateHeaders, say, type HarnessOptions } from './harness.ts'
 
@@ -173,6 +174,16 @@ export function limitsBehaviour(backend: 'memory' | 'upstash', make: Make) {
       expect(usage.usage.held_usd).toBe(0)
       expect(usage.usage.requests).toBe(admitted.length)
       console.log(`[limits/${backend}] 50 concurrent requests, budget $0.005, worst case/call ~$0.0005: ${admitted.length} admitted, ${50 - admitted.length} refused (402), spent $${usage.usage.cost_usd}`)
+    })
+
+    it('reserves every step a tool loop may take (MAX_STEPS × one call\'s worst case)', async () => {
+      // One call: 1000 output tokens of Opus 5.5 at $20/M = $0.02 (+ input). Three steps: ~$0.06.
+      const h = make({ env: { ANONYMOUS_RATE_LIMIT: 'off', DAILY_BUDGET_USD: '0.05', MAX_STEPS: '3' }, tools: [calculator] })
+      const withTools = await h.chat(say('What is 2+2?', { model: 'smart', max_tokens: 1000 }))
+      expect(withTools.status).toBe(402)
+      expect((await errorOf(withTools)).message).toMatch(/smaller than this request's worst case \(\$0\.06\d\d\)/)
+      const noTools = await h.chat(say('What is 2+2?', { model: 'smart', max_tokens: 1000, tools: [] }))
+      expect(noTools.status).toBe(200)
     })
 
     it('refuses a request whose worst case is above the whole budget, saying what to change', async () => {

@@ -3,6 +3,7 @@ import { createApp } from '../../src/app.ts'
 import { parseConfig } from '../../src/config.ts'
 import type { ScriptRedis } from '../../src/limits/redis-store.ts'
 import { createSimulator } from '../../src/simulator/index.ts'
+import type { Tool } from '../../src/tools/define-tool.ts'
 
 /** Noon UTC on a fixed day, at the start of a minute: windows begin exactly here. */
 export const NOON = Date.UTC(2026, 10, 23, 12, 0, 0)
@@ -13,6 +14,7 @@ export interface HarnessOptions {
   redis?: ScriptRedis
   prefix?: string
   now?: () => number
+  tools?: readonly Tool[]
 }
 
 /**
@@ -27,6 +29,7 @@ export function limitedApp(options: HarnessOptions = {}) {
   const app = createApp({
     config,
     fetch: simulator.fetch,
+    ...(options.tools && { tools: options.tools }),
     limits: {
       now: options.now ?? (() => clock.now),
       log: (line) => logs.push(line),
