@@ -52,7 +52,8 @@ describe('parity with the pinned ai package', () => {
       const fetch = (async () => streamResponse(wire)) as unknown as typeof globalThis.fetch
       const ours = await createChatClient({ endpoint: '/s', fetch }).send('x').result
 
-      const sdkParts = sdk.parts.flatMap((part) => {
+      type Part = { type: string; text?: string; id?: string; state?: string; input?: unknown; output?: unknown }
+      const sdkParts = sdk.parts.flatMap((part): Part[] => {
         if (part.type === 'text' || part.type === 'reasoning') return [{ type: part.type, text: part.text }]
         if (part.type.startsWith('tool-')) {
           const tool = part as { toolCallId: string; state: string; input: unknown; output: unknown }
@@ -60,7 +61,7 @@ describe('parity with the pinned ai package', () => {
         }
         return []
       })
-      const ourParts = ours.parts.map((part) =>
+      const ourParts = ours.parts.map((part): Part =>
         part.type === 'tool'
           ? { type: 'tool', id: part.toolCall.toolCallId, state: part.toolCall.state, input: part.toolCall.input, output: part.toolCall.output }
           : { type: part.type, text: part.text },
