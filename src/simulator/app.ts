@@ -27,12 +27,12 @@ type Obj = Record<string, unknown>
  * const client = new Anthropic({ apiKey: 'sk-ant-test', baseURL: 'http://sim.local', fetch: sim.fetch })
  */
 export function createSimulator(options: SimulatorOptions = {}): Simulator {
-  const { apiKeys, sleep = abortableSleep, models = DEFAULT_MODELS, cacheMinTokens = 1024 } = options
+  const { apiKeys, sleep = abortableSleep, models = DEFAULT_MODELS, cacheMinTokens } = options
   const accepts = apiKeys ? (key: string) => apiKeys.includes(key) : (key: string) => key.startsWith('sk-ant-')
   const served = new Set(models)
   const requests: SimulatorRequestRecord[] = []
   const counters = new Map<string, number>()
-  const cache = new PromptCache(cacheMinTokens)
+  const cache = new PromptCache()
   let seq = 0
 
   function begin(req: Request): SimulatorRequestRecord {
@@ -111,7 +111,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
         throw new SimError(status, message, type, headers)
       }
 
-      const usage = cache.usage(model.id, segments, body.cache_control as Obj | null | undefined)
+      const usage = cache.usage(model.id, segments, cacheMinTokens ?? model.minCacheTokens, body.cache_control as Obj | null | undefined)
       const meta: MessageMeta = { id: `msg_01${base62(`msg:${seq}`, 22)}`, model: model.id, usage }
       const lastContent = JSON.stringify((body.messages as Obj[]).at(-1)?.content ?? '')
       const reply = planReply({ body, model, script, seed: `${turn.step}:${lastContent}`, idSeed: `${seq}` })

@@ -7,18 +7,16 @@ import type { InputUsage } from './usage.ts'
  * `cache_control`, which marks the last block) names the prefix up to and including its block.
  * The longest breakpoint prefix seen before (same model, same blocks) is read from the cache;
  * the part after it up to the last breakpoint is written (1-hour or 5-minute by the breakpoint's
- * `ttl`). Prefixes shorter than `minTokens` are not cached, like the real API. Bounded (LRU).
+ * `ttl`). Prefixes shorter than the model's minimum are not cached, like the real API. Bounded (LRU).
  */
 export class PromptCache {
   readonly #seen = new Map<string, true>()
-  readonly minTokens: number
   readonly maxEntries: number
-  constructor(minTokens: number, maxEntries = 1000) {
-    this.minTokens = minTokens
+  constructor(maxEntries = 1000) {
     this.maxEntries = maxEntries
   }
 
-  usage(model: string, segments: PromptSegment[], topLevel?: { ttl?: string } | null): InputUsage {
+  usage(model: string, segments: PromptSegment[], minTokens: number, topLevel?: { ttl?: string } | null): InputUsage {
     let cum = TOKEN_COSTS.request
     let chain = model
     const points: { key: string; end: number; ttl: string | undefined }[] = []
@@ -26,7 +24,7 @@ export class PromptCache {
       cum += s.tokens
       chain = String(hash53(`${chain}\u0001${s.key}`))
       const cc = s.cacheControl ?? (i === segments.length - 1 && topLevel ? topLevel : undefined)
-      if (cc && cum >= this.minTokens) points.push({ key: chain, end: cum, ttl: cc.ttl })
+      if (cc && cum >= minTokens) points.push({ key: chain, end: cum, ttl: cc.ttl })
     })
     const total = cum
     let read = 0

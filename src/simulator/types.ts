@@ -18,9 +18,9 @@ export interface SimulatorOptions {
    */
   models?: string[]
   /**
-   * Smallest prefix, in tokens, that a `cache_control` breakpoint caches (shorter prefixes are
-   * silently not cached, like the real API).
-   * @default 1024
+   * Smallest prefix, in tokens, that a `cache_control` breakpoint caches, for every model (shorter
+   * prefixes are silently not cached, like the real API).
+   * @default per model: 4096 for Opus 4.5–4.8 and Haiku 4.5, 2048 for Haiku 5.5, 1024 otherwise
    */
   cacheMinTokens?: number
 }

@@ -46,7 +46,7 @@ describe('countTokens', () => {
 })
 
 describe('prompt caching', () => {
-  const system = [{ type: 'text', text: long(200), cache_control: { type: 'ephemeral' } }]
+  const system = [{ type: 'text', text: long(400), cache_control: { type: 'ephemeral' } }]
 
   it('writes a prefix on first sight, reads it after; the three counts add up', async () => {
     const { sim } = setup()
@@ -54,7 +54,7 @@ describe('prompt caching', () => {
     const total = countTokens(body, 'claude-haiku-5-5')
     const first = (await (await post(sim, body)).json() as any).usage
     const second = (await (await post(sim, ask('Question two', { system }))).json() as any).usage
-    expect(first.cache_creation_input_tokens).toBeGreaterThan(1024)
+    expect(first.cache_creation_input_tokens).toBeGreaterThan(2048)
     expect(first).toMatchObject({ cache_read_input_tokens: 0, cache_creation: { ephemeral_5m_input_tokens: first.cache_creation_input_tokens, ephemeral_1h_input_tokens: 0 } })
     expect(first.input_tokens + first.cache_creation_input_tokens).toBe(total)
     expect(second).toMatchObject({ cache_read_input_tokens: first.cache_creation_input_tokens, cache_creation_input_tokens: 0 })
@@ -68,17 +68,24 @@ describe('prompt caching', () => {
     expect(a.cache_creation.ephemeral_1h_input_tokens).toBe(a.cache_creation_input_tokens)
     const b = (await (await post(sim, ask('q', { system: oneHour, model: 'claude-opus-5-5' }))).json() as any).usage
     expect(b.cache_read_input_tokens).toBe(0)
-    const auto = ask(long(200), { cache_control: { type: 'ephemeral' } })
+    const auto = ask(long(400), { cache_control: { type: 'ephemeral' } })
     const c1 = (await (await post(sim, auto)).json() as any).usage
     const c2 = (await (await post(sim, auto)).json() as any).usage
     expect(c1.cache_creation_input_tokens).toBe(countTokens(auto, 'claude-haiku-5-5'))
     expect(c2).toMatchObject({ cache_read_input_tokens: c1.cache_creation_input_tokens, input_tokens: 0 })
   })
 
-  it('does not cache prefixes under cacheMinTokens; reset() forgets the cache', async () => {
+  it('does not cache prefixes under the model minimum (or cacheMinTokens); reset() forgets the cache', async () => {
     const { sim } = setup()
     const short = ask('q', { system: [{ type: 'text', text: 'short', cache_control: { type: 'ephemeral' } }] })
     expect((await (await post(sim, short)).json() as any).usage.cache_creation_input_tokens).toBe(0)
+    const medium = ask('q', { system: [{ type: 'text', text: long(200), cache_control: { type: 'ephemeral' } }] })
+    expect(countTokens(medium, 'claude-sonnet-5-5')).toBeGreaterThan(1024)
+    expect(countTokens(medium, 'claude-sonnet-5-5')).toBeLessThan(2048)
+    expect((await (await post(sim, medium)).json() as any).usage.cache_creation_input_tokens).toBe(0)
+    expect((await (await post(sim, { ...medium, model: 'claude-sonnet-5-5' })).json() as any).usage.cache_creation_input_tokens).toBeGreaterThan(0)
+    const { sim: low } = setup({ cacheMinTokens: 1 })
+    expect((await (await post(low, short)).json() as any).usage.cache_creation_input_tokens).toBeGreaterThan(0)
     const body = ask('q', { system })
     await post(sim, body)
     sim.reset()
