@@ -275,6 +275,23 @@ describe('client tools, abort, deadline and history', () => {
     expect(body.warnings[0]).toContain('1 tool call(s) in the history had no result (interrupted)')
   })
 
+  it('useChat history with a tool part that never got its output (page reloaded mid-tool) is repaired', async () => {
+    const { app, simulator } = makeToolApp([weather])
+    const { res } = await chat(app, {
+      id: 'chat-1', trigger: 'submit-message',
+      messages: [
+        { id: 'u1', role: 'user', parts: [{ type: 'text', text: 'Weather in Bern?' }] },
+        { id: 'a1', role: 'assistant', parts: [{ type: 'step-start' }, { type: 'tool-get_weather', toolCallId: 'toolu_cut', state: 'input-available', input: { city: 'Bern' } }] },
+        { id: 'u2', role: 'user', parts: [{ type: 'text', text: 'Hello again' }] },
+      ],
+    })
+    expect(res.status).toBe(200)
+    expect(sentMessages(simulator, 0).slice(1)).toEqual([
+      { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_cut', name: 'get_weather', input: { city: 'Bern' } }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_cut', content: INTERRUPTED, is_error: true }, { type: 'text', text: 'Hello again' }] },
+    ])
+  })
+
   it('a client that leaves during a tool run aborts the tool and makes no further model call', async () => {
     const started = deferred()
     const aborted = deferred<unknown>()
