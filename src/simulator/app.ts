@@ -15,6 +15,8 @@ import type { Simulator, SimulatorOptions, SimulatorRequestRecord } from './type
 import { authKind, checkAuth, checkBody, checkModelRules, checkVersion } from './validate.ts'
 
 const MAX_RECORDS = 1000
+/** Request bodies kept in the records at most (older records lose their `body` first). */
+const MAX_BODY_CHARS = 16 * 1024 * 1024
 type Obj = Record<string, unknown>
 
 /**
@@ -31,6 +33,8 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const accepts = apiKeys ? (key: string) => apiKeys.includes(key) : (key: string) => key.startsWith('sk-ant-')
   const served = new Set(models)
   const requests: SimulatorRequestRecord[] = []
+  const bodySize = new WeakMap<SimulatorRequestRecord, number>()
+  let bodyChars = 0
   const counters = new Map<string, number>()
   const cache = new PromptCache()
   let seq = 0
@@ -46,8 +50,22 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     const beta = req.headers.get('anthropic-beta')
     if (beta) record.headers['anthropic-beta'] = beta
     requests.push(record)
-    if (requests.length > MAX_RECORDS) requests.splice(0, requests.length - MAX_RECORDS)
+    if (requests.length > MAX_RECORDS) {
+      for (const old of requests.splice(0, requests.length - MAX_RECORDS)) bodyChars -= bodySize.get(old) ?? 0
+    }
     return record
+  }
+
+  /** Bounds the memory the records hold: the oldest bodies go first. */
+  function keepBody(record: SimulatorRequestRecord, chars: number) {
+    bodySize.set(record, chars)
+    bodyChars += chars
+    for (const old of requests) {
+      if (bodyChars <= MAX_BODY_CHARS || old === record) break
+      bodyChars -= bodySize.get(old) ?? 0
+      bodySize.delete(old)
+      delete old.body
+    }
   }
 
   /** Auth and version, shared by every route. */
@@ -61,6 +79,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     const text = await req.text()
     try {
       record.body = JSON.parse(text)
+      keepBody(record, text.length)
     } catch {
       throw new SimError(400, 'There was an error parsing the body of your request: it is not valid JSON')
     }
@@ -223,6 +242,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     requests,
     reset() {
       requests.length = 0
+      bodyChars = 0
       counters.clear()
       cache.clear()
       seq = 0

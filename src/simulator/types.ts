@@ -30,7 +30,7 @@ export interface Simulator {
   app: Hono
   /** A drop-in `fetch` for `new Anthropic({ fetch })`: every URL goes to `app`, whatever its host. */
   fetch: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>
-  /** What the simulator saw, newest last, bounded to the last 1000 requests. */
+  /** What the simulator saw, newest last: the last 1000 requests, with at most 16 M characters of bodies (oldest dropped first). */
   requests: SimulatorRequestRecord[]
   /** Clears the records, the per-directive `times` counters, the prompt cache and the id sequence. */
   reset(): void

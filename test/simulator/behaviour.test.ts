@@ -166,6 +166,20 @@ describe('directives over HTTP', () => {
   })
 })
 
+describe('records', () => {
+  it('keep the last 1000 requests and bound the bodies they hold (oldest dropped first)', async () => {
+    const { sim } = setup()
+    const big = ask('x'.repeat(9 * 1024 * 1024))
+    await post(sim, big)
+    await post(sim, big)
+    await post(sim, ask('small'))
+    expect(sim.requests.map((r) => r.body === undefined)).toEqual([true, false, false])
+    for (let i = 0; i < 1000; i++) await sim.fetch('http://sim.local/v1/models', { headers: { 'x-api-key': 'sk-ant-t', 'anthropic-version': '2023-06-01' } })
+    expect(sim.requests).toHaveLength(1000)
+    expect(sim.requests[0]!.path).toBe('/v1/models')
+  })
+})
+
 describe('cancellation', () => {
   it('a cancelled stream stops at once: no further events, record cancelled', async () => {
     const { sleep, nextStart } = hangingSleep()
