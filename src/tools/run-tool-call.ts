@@ -28,6 +28,8 @@ export interface ToolCallOutcome {
 }
 
 const MAX_LOGGED_CHARS = 500
+/** Longest tool output sent to the model; longer output is cut with a note (context is not free). */
+export const MAX_TOOL_OUTPUT_CHARS = 100_000
 
 /**
  * Runs one `tool_use` block: validates the input, runs the tool with its timeout and the shared
@@ -83,9 +85,9 @@ class ToolTimeout extends Error {
 }
 
 function serialise(output: unknown): string {
-  if (typeof output === 'string') return output
-  if (output === undefined) return 'null'
-  return JSON.stringify(output) ?? String(output)
+  const text = typeof output === 'string' ? output : output === undefined ? 'null' : (JSON.stringify(output) ?? String(output))
+  if (text.length <= MAX_TOOL_OUTPUT_CHARS) return text
+  return `${text.slice(0, MAX_TOOL_OUTPUT_CHARS)}\n[output truncated: ${text.length - MAX_TOOL_OUTPUT_CHARS} more characters]`
 }
 
 function log(ctx: ToolContext, tool: string, id: string, detail: string) {

@@ -158,6 +158,15 @@ describe('tool loop over /v1/chat', () => {
     expect(body.content.some((b: any) => b.type === 'tool_use' && b.input.city === 'B')).toBe(true)
   })
 
+  it('cuts a huge tool output for the model, with a note', async () => {
+    const { MAX_TOOL_OUTPUT_CHARS } = await import('../../src/tools/run-tool-call.ts')
+    const big = defineTool({ name: 'big', description: 'big', input: z.object({}), execute: () => 'x'.repeat(MAX_TOOL_OUTPUT_CHARS + 5) })
+    const { app, simulator } = makeToolApp([big])
+    await chat(app, ask('[sim tool=big]'))
+    const sent = resultsOf(sentMessages(simulator, 1))[0].content as string
+    expect(sent).toBe(`${'x'.repeat(MAX_TOOL_OUTPUT_CHARS)}\n[output truncated: 5 more characters]`)
+  })
+
   it('an unknown tool name from the model is an is_error result listing the available tools', async () => {
     const { app, simulator } = makeToolApp([weather, calculator])
     const { res } = await chat(app, ask('[sim tool=get_wether {"city":"Paris"}]'))
