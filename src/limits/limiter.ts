@@ -74,7 +74,7 @@ export interface Decision {
 }
 
 export interface SettleUsage {
-  /** All tokens the calls processed (input, cache writes and reads, output). */
+  /** Input tokens the calls actually sent (plain input, cache writes and reads). */
   tokens: number
   costUsd: number
 }

@@ -51,15 +51,16 @@ export function limits(options: LimitsOptions = {}): MiddlewareHandler {
       })
       if (!decision.success) throw refusalError(decision, tokens)
       const ticket = decision.ticket!
-      waitUntil(c, c.get('meter').done.then((meter) => limiter.settle(ticket, { tokens: totalTokens(meter.usage), costUsd: meter.costUsd })))
+      waitUntil(c, c.get('meter').done.then((meter) => limiter.settle(ticket, { tokens: inputTokens(meter.usage), costUsd: meter.costUsd })))
     })
     await next()
     if (decision) setHeaders(c, rateLimitHeaders(decision.rateLimit, decision.success ? undefined : decision.retryAfterSeconds))
   }
 }
 
-function totalTokens(usage: Usage): number {
-  return usage.input_tokens + usage.cache_creation_input_tokens + usage.cache_read_input_tokens + usage.output_tokens
+/** What TOKEN_LIMIT counts: every prompt token the calls sent (plain input, cache writes and reads). */
+function inputTokens(usage: Usage): number {
+  return usage.input_tokens + usage.cache_creation_input_tokens + usage.cache_read_input_tokens
 }
 
 function setHeaders(c: Context, headers: Record<string, string>): void {
