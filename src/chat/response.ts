@@ -19,7 +19,8 @@ export function chatResponseBody(result: ChatResult, requestId: string, warnings
     steps: result.steps,
     models_tried: result.modelsTried,
     // Client tool calls to run and answer in the next request, with the server results of the same reply.
-    ...(result.pendingToolCalls.length && { pending_tool_calls: result.pendingToolCalls, tool_results: result.toolResults }),
+    // Next request: messages + turns + { role: 'assistant', content } + { role: 'user', content: [...tool_results, ...client results] }.
+    ...(result.pendingToolCalls.length && { pending_tool_calls: result.pendingToolCalls, tool_results: result.toolResults, turns: result.turns }),
     ...(warnings.length && { warnings }),
     request_id: requestId,
   }

@@ -65,6 +65,8 @@ export interface ToolLoopResult {
   pendingToolCalls: Anthropic.ToolUseBlock[]
   /** Results of the server tools run in the last reply, when client calls are pending: send them with the client results. */
   toolResults: Anthropic.ToolResultBlockParam[]
+  /** The assistant / user turns the loop added before the last reply (tool calls and their results). */
+  turns: Anthropic.MessageParam[]
 }
 
 /**
@@ -94,7 +96,7 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopRes
     costUsd = roundUsd(costUsd + result.costUsd)
     modelsTried.push(...result.modelsTried.filter((id) => !modelsTried.includes(id)))
     const done = (stopReason: LoopStopReason, pendingToolCalls: Anthropic.ToolUseBlock[] = [], toolResults: Anthropic.ToolResultBlockParam[] = []) => ({
-      message, stopReason, steps, usage, costUsd, modelsTried, pendingToolCalls, toolResults,
+      message, stopReason, steps, usage, costUsd, modelsTried, pendingToolCalls, toolResults, turns: messages.slice(req.messages.length),
     })
 
     const calls = message.stop_reason === 'tool_use' ? message.content.filter((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use') : []

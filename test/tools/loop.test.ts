@@ -267,6 +267,31 @@ describe('client tools, abort, deadline and history', () => {
     expect(resultsOf(sentMessages(simulator, 1)).map((r: any) => r.content)).toEqual(['{"city":"Nice","unit":"c","temperature":4}', 'confirmed'])
   })
 
+  it('a client call after server steps: turns carries the earlier tool exchanges, so the next request keeps them', async () => {
+    const { app, simulator } = makeToolApp([weather])
+    const question = 'Plan [sim step=1 tool=get_weather {"city":"Nice"}] [sim step=2 tool=confirm_booking {"hotel":"Negresco"}]'
+    const first = await chat(app, ask(question, { client_tools: [confirm] }))
+    expect(first.body.stop_reason).toBe('tool_use')
+    expect(first.body.tool_results).toEqual([])
+    expect(first.body.turns).toHaveLength(2)
+    expect(first.body.turns[0].content.find((b: any) => b.type === 'tool_use')).toMatchObject({ name: 'get_weather' })
+    expect(first.body.turns[1].content[0]).toMatchObject({ type: 'tool_result', content: '{"city":"Nice","unit":"c","temperature":4}' })
+
+    const call = first.body.pending_tool_calls[0]
+    const second = await chat(app, {
+      messages: [
+        { role: 'user', content: question },
+        ...first.body.turns,
+        { role: 'assistant', content: first.body.content },
+        { role: 'user', content: [...first.body.tool_results, { type: 'tool_result', tool_use_id: call.id, content: 'confirmed' }] },
+      ],
+      client_tools: [confirm],
+    })
+    expect(second.res.status).toBe(200)
+    expect(second.body.stop_reason).toBe('end_turn')
+    expect(sentMessages(simulator, -1)).toHaveLength(5)
+  })
+
   it('a history with an orphaned tool_use is repaired, not a 400 (the simulator rejects orphans like the API)', async () => {
     const { app, simulator } = makeToolApp([weather])
     const { res, body } = await chat(app, {
