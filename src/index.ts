@@ -14,3 +14,4 @@ export {
 } from './tools/index.ts'
 export { limits, usageHandler, Limiter, createLimiter, RedisStore, MemoryStore, policyFor, estimateInputTokens, worstCaseCostUsd } from './limits/index.ts'
 export type { LimitsOptions, LimiterOptions, CreateLimiterOptions, Decision, RateLimitState, LimitStore, ScriptRedis, Policy } from './limits/index.ts'
+export { demoPage, widgetScript, type DemoPageOptions, type WidgetScriptOptions } from './demo/index.ts'

@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
-import { CLAUDE_CHAT_JS, DEMO_HTML } from './assets.ts'
+import { DEMO_HTML } from './assets.ts'
+import { widgetScript } from './widget-script.ts'
 
 export interface DemoPageOptions {
   /** The chat stream endpoint the page's widget posts to. Default: `/v1/chat/stream`. */
@@ -45,13 +46,7 @@ export function demoPage(options: DemoPageOptions = {}): Hono {
       'referrer-policy': 'no-referrer',
     })
   })
-  demo.get(scriptPath, function demoScript(c) {
-    return c.body(CLAUDE_CHAT_JS, 200, {
-      'content-type': 'text/javascript; charset=utf-8',
-      'cache-control': 'no-cache',
-      'x-content-type-options': 'nosniff',
-    })
-  })
+  demo.route('/', widgetScript({ path: scriptPath, maxAgeSeconds: 0 }))
   return demo
 }
 

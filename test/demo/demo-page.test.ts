@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
-import { CLAUDE_CHAT_JS } from '../../src/demo/assets.ts'
-import { demoPage } from '../../src/demo/index.ts'
+import { CLAUDE_CHAT_JS, CLAUDE_CHAT_JS_ETAG } from '../../src/demo/assets.ts'
+import { demoPage, widgetScript } from '../../src/demo/index.ts'
 import { makeApp } from '../support/app.ts'
 
 describe('demoPage', () => {
@@ -48,5 +48,28 @@ describe('the app mounts the demo only with DEMO_PAGE', () => {
       expect(res.status).toBe(404)
       expect(((await res.json()) as { error: { type: string } }).error.type).toBe('not_found_error')
     }
+  })
+})
+
+describe('widgetScript', () => {
+  it('serves the bundle cross-origin with caching and answers a matching ETag with 304', async () => {
+    const app = new Hono().route('/', widgetScript())
+    const res = await app.request('/claude-chat.js')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('access-control-allow-origin')).toBe('*')
+    expect(res.headers.get('cache-control')).toBe('public, max-age=3600')
+    const etag = res.headers.get('etag')!
+    expect(etag).toBe(CLAUDE_CHAT_JS_ETAG)
+    expect(await res.text()).toBe(CLAUDE_CHAT_JS)
+    const again = await app.request('/claude-chat.js', { headers: { 'if-none-match': `W/${etag}` } })
+    expect(again.status).toBe(304)
+    expect(await again.text()).toBe('')
+    const other = await app.request('/claude-chat.js', { headers: { 'if-none-match': '"stale"' } })
+    expect(other.status).toBe(200)
+  })
+
+  it('takes a path and max age', async () => {
+    const res = await new Hono().route('/', widgetScript({ path: '/w.js', maxAgeSeconds: 0 })).request('/w.js')
+    expect([res.status, res.headers.get('cache-control')]).toEqual([200, 'no-cache'])
   })
 })
