@@ -140,6 +140,13 @@ describe('POST /v1/messages with stream: true', () => {
     expect(err.error).toMatchObject({ type: 'error', error: { type: 'overloaded_error' } })
   })
 
+  it('a 529 before the first event is retried invisibly; the SDK sees one clean stream', async () => {
+    const { app, simulator } = makeApp()
+    const final = await sdk(app).messages.stream({ model: 'fast', max_tokens: 100, messages: user('Hi [sim status=529 retry_after_ms=1 times=1] [sim tokens=3]') }).finalMessage()
+    expect(final.usage.output_tokens).toBe(3)
+    expect(simulator.requests.map((r) => r.status)).toEqual([529, 200])
+  })
+
   it('a failure before the first event also ends the stream with `event: error`', async () => {
     const { app } = makeApp()
     const res = await postJson(app, '/v1/messages', { model: 'fast', max_tokens: 100, stream: true, messages: user('Hi [sim status=529]') })

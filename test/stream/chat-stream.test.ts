@@ -193,7 +193,24 @@ describe('POST /v1/chat/stream keeps idle connections alive', () => {
 })
 
 describe('POST /v1/chat/stream failures end with an explicit error part and a finish', () => {
-  it('a 529 before the first event: overloaded_error part, finish with the models tried', async () => {
+  it('a 529 before the first event is retried invisibly: only the good answer reaches the client', async () => {
+    const { app, simulator } = makeApp()
+    const { chunks, errors, message } = await viaTransport(app, 'Hi [sim status=529 retry_after_ms=1 times=1] [sim tokens=4]')
+    expect(errors).toEqual([])
+    expect(chunks.map((c) => c.type)).not.toContain('error')
+    expect(simulator.requests.map((r) => r.status)).toEqual([529, 200])
+    expect(message.metadata).toMatchObject({ stop_reason: 'end_turn', usage: { output_tokens: 4 } })
+  })
+
+  it('an overloaded model falls back before the first event; the finish names the model that answered', async () => {
+    const { app } = makeApp({ FALLBACK_MODELS: 'fast' })
+    const { errors, message } = await viaTransport(app, 'Hi [sim status=529 retry_after_ms=1 model=claude-sonnet-5-5] [sim tokens=3]')
+    expect(errors).toEqual([])
+    expect(message.metadata).toMatchObject({ model: 'claude-haiku-5-5', stop_reason: 'end_turn' })
+    expect((message.metadata as any).models_tried).toEqual(expect.arrayContaining(['claude-sonnet-5-5', 'claude-haiku-5-5']))
+  })
+
+  it('529 on every attempt: overloaded_error part, finish with the models tried', async () => {
     const { app } = makeApp()
     const { chunks, errors, message } = await viaTransport(app, 'Hi [sim status=529]')
     expect(chunks.map((c) => c.type)).toEqual(['start', 'error', 'finish'])
