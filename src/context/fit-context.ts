@@ -36,9 +36,10 @@ function hasToolResult(message: Anthropic.MessageParam): boolean {
  * Keeps a conversation under the input-token limit. Under it: unchanged. Over it with `trim`:
  * drops the oldest messages after the first user turn, keeping the system prompt, that first
  * turn and the latest turns, and never separating a `tool_use` from its `tool_result` (the kept
- * part never starts with a message that answers a dropped tool call). With `reject`, or when
- * even the shortest valid conversation is too long, or when one message alone is above the
- * limit: a 413 `request_too_large` with the estimated and allowed numbers.
+ * part never starts with a message that answers a dropped tool call). With `reject`, when even
+ * the shortest valid conversation is too long, or when a message that must be kept (the first or
+ * the latest; with `reject` any) is alone above the limit: a 413 `request_too_large` with the
+ * estimated and allowed numbers.
  */
 export function fitContext(
   params: { system?: unknown; messages: Anthropic.MessageParam[] },
@@ -61,10 +62,13 @@ export function fitContext(
   })
   if (total <= limit) return { messages, report: report(total, 0) }
 
-  const biggest = sizes.reduce((best, size, i) => (size > sizes[best]! ? i : best), 0)
-  if (sizes[biggest]! + fixed > limit) {
+  // A message that can never fit: with `reject` any of them; with `trim` the ones trimming keeps
+  // (the first user turn and the latest message). Older oversized ones are trimmed away below.
+  const mustKeep = overflow === 'reject' ? sizes.map((_, i) => i) : [0, messages.length - 1]
+  const oversized = mustKeep.find((i) => sizes[i]! + fixed > limit)
+  if (oversized !== undefined) {
     throw tooLarge(
-      `messages.${biggest} alone is about ${sizes[biggest]} tokens (with the system prompt ${sizes[biggest]! + fixed}), above the limit of ${limit} input tokens for ${model.id}. Shorten or split it.`,
+      `messages.${oversized} alone is about ${sizes[oversized]} tokens (with the system prompt ${sizes[oversized]! + fixed}), above the limit of ${limit} input tokens for ${model.id}. Shorten or split it.`,
     )
   }
   if (overflow === 'reject') {
