@@ -1,0 +1,129 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createApp } from '../../src/app.ts'
+import { parseConfig } from '../../src/config.ts'
+import { createSimulator } from '../../src/simulator/index.ts'
+import { instantRetries } from '../support/app.ts'
+
+/** Everything written to the console during a test, one string per call. */
+let output: string[] = []
+beforeEach(() => {
+  output = []
+  for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void output.push(args.map(String).join(' ')))
+  }
+})
+afterEach(() => vi.restoreAllMocks())
+
+const ANTHROPIC_KEY = 'sk-ant-api03-TOPSECRET-upstream-key-0123456789'
+const CLIENT_TOKEN = 'ce_live_client-secret-token-9876543210'
+
+/** A gateway with a real-looking Anthropic key, answered by the simulator; requests run with an execution context. */
+function gateway(env: Record<string, string> = {}, simulatorKeys?: string[]) {
+  const simulator = createSimulator(simulatorKeys ? { apiKeys: simulatorKeys } : {})
+  const config = parseConfig({ UPSTREAM: 'anthropic', ANTHROPIC_API_KEY: ANTHROPIC_KEY, ...env })
+  const app = createApp({ config, fetch: simulator.fetch, upstream: instantRetries })
+  const pending: Promise<unknown>[] = []
+  const ctx = { waitUntil: (p: Promise<unknown>) => void pending.push(p), passThroughOnException() {}, props: {} } as unknown as ExecutionContext
+  const send = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
+    const res = await app.request(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }, {}, ctx)
+    const text = await res.text()
+    await Promise.all(pending.splice(0))
+    return { res, text }
+  }
+  const lines = () => output.filter((l) => l.includes('"msg":"request"')).map((l) => JSON.parse(l) as Record<string, any>)
+  return { send, lines, simulator }
+}
+
+describe('the request log line', () => {
+  it('one JSON line per request with id, identity, route, model, status, timings, tokens, cost; no body', async () => {
+    const g = gateway()
+    const { res, text } = await g.send('/v1/chat', { messages: [{ role: 'user', content: 'Hello secret plans [sim tokens=9]' }] })
+    expect(res.status).toBe(200)
+    const body = JSON.parse(text)
+    const lines = g.lines()
+    expect(lines).toHaveLength(1)
+    const line = lines[0]!
+    expect(line).toMatchObject({
+      level: 'info',
+      request_id: res.headers.get('x-request-id'),
+      identity: 'ip:local',
+      method: 'POST',
+      route: '/v1/chat',
+      status: 200,
+      outcome: 'ok',
+      model: 'claude-sonnet-5-5',
+      models_tried: ['claude-sonnet-5-5'],
+      retries: 0,
+      fallbacks: 0,
+      calls: 1,
+      tokens: {
+        input: body.usage.input_tokens,
+        output: 9,
+        cache_creation: body.usage.cache_creation_input_tokens,
+        cache_read: body.usage.cache_read_input_tokens,
+      },
+      cost_usd: body.cost_usd,
+    })
+    expect(line.latency_ms).toBeGreaterThanOrEqual(0)
+    expect(line.ttfb_ms).toBeGreaterThanOrEqual(0)
+    expect(line.context).toMatchObject({ dropped_messages: 0, max_input_tokens: 100_000 })
+    expect(line.body).toBeUndefined()
+    expect(JSON.stringify(line)).not.toContain('secret plans')
+  })
+
+  it('counts retries and fallbacks, and logs the error type of a failed request', async () => {
+    const g = gateway({ FALLBACK_MODELS: 'smart,balanced' })
+    await g.send('/v1/chat', { model: 'smart', messages: [{ role: 'user', content: 'hi [sim status=529 model=claude-opus-5-5]' }] })
+    const failed = await g.send('/v1/chat', { model: 'smart', messages: [{ role: 'user', content: 'hi [sim status=529]' }] })
+    expect(failed.res.status).toBe(503)
+    const [ok, bad] = g.lines()
+    expect(ok).toMatchObject({ status: 200, models_tried: ['claude-opus-5-5', 'claude-sonnet-5-5'], model: 'claude-sonnet-5-5', retries: 2, fallbacks: 1 })
+    // Opus's circuit opens at its fifth failure (3 in the first request, 2 here), so: 1 + 2 retries.
+    expect(bad).toMatchObject({ level: 'error', status: 503, outcome: 'overloaded_error', retries: 3, fallbacks: 1, calls: 0, cost_usd: 0 })
+    expect(bad!.model).toBeUndefined()
+  })
+
+  it('a stream is logged once it has closed, with its time to first byte', async () => {
+    const g = gateway()
+    const { res, text } = await g.send('/v1/chat/stream', { messages: [{ role: 'user', content: 'hi [sim tokens=5]' }] })
+    expect(res.headers.get('content-type')).toMatch(/text\/event-stream/)
+    expect(text).toContain('[DONE]')
+    const [line] = g.lines()
+    expect(line).toMatchObject({ route: '/v1/chat/stream', status: 200, outcome: 'ok', calls: 1, tokens: { output: 5 } })
+    expect(line!.ttfb_ms).toBeGreaterThanOrEqual(0)
+    expect(line!.latency_ms).toBeGreaterThanOrEqual(line!.ttfb_ms)
+  })
+
+  it('LOG_BODIES=true adds the request body, truncated', async () => {
+    const g = gateway({ LOG_BODIES: 'true' })
+    await g.send('/v1/chat', { messages: [{ role: 'user', content: 'Hello visible body' }] })
+    expect(g.lines()[0]!.body).toContain('Hello visible body')
+  })
+})
+
+describe('secrets never leave the Worker', () => {
+  it('neither the Anthropic key nor the client credential appears in any log or response, on success or on error', async () => {
+    const g = gateway({ FALLBACK_MODELS: 'smart,balanced' })
+    const auth = { authorization: `Bearer ${CLIENT_TOKEN}`, 'x-api-key': CLIENT_TOKEN }
+    const responses = [
+      await g.send('/v1/chat', { messages: [{ role: 'user', content: 'hi' }] }, auth),
+      await g.send('/v1/chat', { messages: [{ role: 'user', content: 'hi [sim status=500]' }] }, auth),
+      await g.send('/v1/chat', { model: 'smart', messages: [{ role: 'user', content: 'hi [sim status=529]' }] }, auth),
+      await g.send('/v1/chat', { messages: [{ role: 'user', content: 'hi [sim status=401]' }] }, auth),
+      await g.send('/v1/chat/stream', { messages: [{ role: 'user', content: 'hi [sim tokens=20] [sim error=overloaded_error after=5]' }] }, auth),
+      await g.send('/v1/chat', { messages: 'not an array' }, auth),
+    ]
+    // The upstream itself refuses our key: 502 "misconfigured", and still no key anywhere.
+    const refusing = gateway({}, ['sk-ant-some-other-key'])
+    const misconfigured = await refusing.send('/v1/chat', { messages: [{ role: 'user', content: 'hi' }] }, auth)
+    expect(misconfigured.res.status).toBe(502)
+    expect(misconfigured.text).toMatch(/misconfigured/)
+    responses.push(misconfigured)
+
+    expect(g.lines()).toHaveLength(responses.length) // both gateways log to the same console
+    const everything = [...output, ...responses.flatMap(({ res, text }) => [text, JSON.stringify([...res.headers])])].join('\n')
+    expect(everything).not.toContain(ANTHROPIC_KEY)
+    expect(everything).not.toContain('TOPSECRET')
+    expect(everything).not.toContain(CLIENT_TOKEN)
+  })
+})
