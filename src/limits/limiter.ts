@@ -128,7 +128,8 @@ export class Limiter {
     const blocked = this.#blocked.get(who, now) ?? this.#blocked.get(GLOBAL, now)
     if (blocked) {
       const retry = seconds(blocked.until - now)
-      const rate = policy.requests && { name: 'requests' as const, limit: policy.requests.limit, remaining: 0, resetSeconds: retry }
+      // Blocked by the request limit: nothing left. Blocked by a spent budget: the request count is not known here.
+      const rate = blocked.reason === 'requests' && policy.requests && { name: 'requests' as const, limit: policy.requests.limit, remaining: 0, resetSeconds: retry }
       return { ...base, success: false, reason: blocked.reason, retryAfterSeconds: retry, source: 'cache', ...(rate && { rateLimit: rate }) }
     }
 
