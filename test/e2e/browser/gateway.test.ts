@@ -12,7 +12,7 @@ import { serveFetch } from './serve-fetch.ts'
  * Chromium, against the real POST /v1/chat/stream. Upstream is the Anthropic simulator served from
  * this process (ANTHROPIC_BASE_URL), so the test can see what reached "Anthropic".
  *
- * The Worker allows 3 requests a minute: the tests below run in order and use exactly that.
+ * The Worker allows 4 requests a minute (RATE_LIMIT), so the last test reaches a real 429.
  */
 const simulator = createSimulator()
 let upstream: { url: string; close(): Promise<void> }
@@ -31,8 +31,8 @@ beforeAll(async () => {
       DEMO_PAGE: 'true',
       ALLOW_ANONYMOUS: 'true',
       ALLOWED_ORIGINS: `http://127.0.0.1:${port}`,
-      RATE_LIMIT: '3/1m',
-      ANONYMOUS_RATE_LIMIT: '3/1m',
+      RATE_LIMIT: '4/1m',
+      ANONYMOUS_RATE_LIMIT: '4/1m',
       HEARTBEAT_MS: '1000',
     },
   })
@@ -94,15 +94,36 @@ describe('<claude-chat> served by the Worker (wrangler dev), simulator upstream'
     await page.close()
   })
 
-  it('a request over the rate limit shows when to try again and gives the message back', async () => {
+  it('an upstream failure mid-reply keeps the partial text and explains it', async () => {
     const page = await openPage()
-    await send(page, 'third [sim tokens=3]')
-    await poll(() => page.locator('claude-chat .msg.assistant').last().getAttribute('aria-busy')).toBe('false')
-    const upstreamCalls = simulator.requests.length
-    await send(page, 'fourth')
-    await poll(() => page.getByRole('alert').textContent()).toMatch(/You can send again in \d+ seconds?\./)
-    await expect(page.getByRole('textbox', { name: 'Message to Claude' }).inputValue()).resolves.toBe('fourth')
-    expect(simulator.requests.length).toBe(upstreamCalls)
+    await send(page, 'Explain [sim thinking=2 tokens=40 delay=10] [sim error=overloaded_error after=20]')
+    const reply = page.locator('claude-chat .msg.assistant').last()
+    await poll(() => reply.locator('.flag').textContent()).toBe('Incomplete reply')
+    await expect(reply.locator('.text').textContent()).resolves.toMatch(/\w+/)
+    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/^The reply was cut off\. Claude is very busy right now\./)
+    await page.close()
+  })
+
+  it('a request over the rate limit shows when to try again and gives the message back', async () => {
+    // The limit is a sliding window, so where the wall clock falls decides which request is
+    // refused: keep sending (bounded) until one is.
+    const page = await openPage()
+    const alert = page.getByRole('alert')
+    const input = page.getByRole('textbox', { name: 'Message to Claude' })
+    let refused: string | undefined
+    for (let n = 1; n <= 10 && !refused; n++) {
+      const upstreamCalls = simulator.requests.length
+      const replies = await page.locator('claude-chat .msg.assistant').count()
+      await send(page, `message ${n} [sim tokens=2]`)
+      await poll(async () => (await alert.isVisible()) || (await page.locator('claude-chat .msg.assistant[aria-busy="false"]').count()) > replies).toBe(true)
+      if (await alert.isVisible()) {
+        refused = `message ${n} [sim tokens=2]`
+        expect(simulator.requests.length).toBe(upstreamCalls)
+      }
+    }
+    expect(refused).toBeDefined()
+    await expect(alert.textContent()).resolves.toMatch(/You can send again in \d+ seconds?\./)
+    await expect(input.inputValue()).resolves.toBe(refused)
     await page.close()
   })
 })
