@@ -1,0 +1,84 @@
+// Load on a running contender: autocannon on the JSON path, perf_hooks histograms on streams, and
+// the concurrent-stream step test.
+import { createHistogram, performance } from 'node:perf_hooks'
+import autocannon from 'autocannon'
+import { callFor, hasTextDelta, streamCompleted, type ContenderName } from './contenders.ts'
+
+export interface JsonFigures { rps: number; p50: number; p99: number; errors: number }
+
+/** Fixed concurrency for `seconds` on the JSON path. */
+export async function jsonLoad(name: ContenderName, url: string, directives: string, connections: number, seconds: number): Promise<JsonFigures> {
+  const call = callFor(name, directives, false)
+  const r = await autocannon({ url: url + call.path, method: 'POST', headers: call.headers, body: call.body, connections, duration: seconds, timeout: 30 })
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx }
+}
+
+export interface StreamFigures { ttfbP50: number; ttfbP99: number; gapP50: number; gapP99: number; failed: number }
+
+/**
+ * `total` streams, `concurrency` at a time. TTFB is the time to the first text delta (not to the
+ * headers: a gateway could send headers before it has called upstream); the gap is the time
+ * between consecutive chunks that carry text deltas.
+ */
+export async function streamLoad(name: ContenderName, url: string, directives: string, concurrency: number, total: number): Promise<StreamFigures> {
+  const call = callFor(name, directives, true)
+  const ttfb = createHistogram()
+  const gaps = createHistogram()
+  let failed = 0
+  let next = 0
+  const worker = async () => {
+    while (next < total) {
+      next++
+      const ok = await oneStream(name, url, directives, { ttfb, gaps }, call)
+      if (!ok) failed++
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker))
+  const ms = (ns: number) => ns / 1e6
+  return { ttfbP50: ms(ttfb.percentile(50)), ttfbP99: ms(ttfb.percentile(99)), gapP50: ms(gaps.percentile(50)), gapP99: ms(gaps.percentile(99)), failed }
+}
+
+type Histograms = { ttfb: ReturnType<typeof createHistogram>; gaps: ReturnType<typeof createHistogram> }
+
+/** One stream read to its end; true when it completed without error. Records into `h` if given. */
+async function oneStream(name: ContenderName, url: string, directives: string, h?: Histograms, call = callFor(name, directives, true), timeoutMs = 60_000): Promise<boolean> {
+  const decoder = new TextDecoder()
+  const start = performance.now()
+  let last: number | undefined
+  let text = ''
+  try {
+    const response = await fetch(url + call.path, { method: 'POST', headers: call.headers, body: call.body, signal: AbortSignal.timeout(timeoutMs) })
+    if (!response.ok || !response.body) {
+      await response.body?.cancel()
+      return false
+    }
+    for await (const chunk of response.body) {
+      const now = performance.now()
+      const piece = decoder.decode(chunk, { stream: true })
+      text += piece
+      if (h && hasTextDelta(name, piece)) {
+        if (last === undefined) h.ttfb.record(Math.max(1, Math.round((now - start) * 1e6)))
+        else h.gaps.record(Math.max(1, Math.round((now - last) * 1e6)))
+        last = now
+      }
+    }
+    return streamCompleted(name, text)
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Opens `n` streams at once for each step up to the bound, all of them open together; returns the
+ * largest step in which every stream completed without error (0 if none did) and what failed.
+ */
+export async function concurrentStreams(name: ContenderName, url: string, directives: string, steps: readonly number[]): Promise<{ held: number; note: string }> {
+  let held = 0
+  for (const n of steps) {
+    const results = await Promise.all(Array.from({ length: n }, () => oneStream(name, url, directives, undefined, undefined, 90_000)))
+    const failed = results.filter((ok) => !ok).length
+    if (failed) return { held, note: `${failed}/${n} failed at ${n}` }
+    held = n
+  }
+  return { held, note: '' }
+}
