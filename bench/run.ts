@@ -27,6 +27,8 @@ const settings = {
   streams: full ? 40 : 20,
   holdDirectives: env('BENCH_HOLD_DIRECTIVES', '[sim tokens=10 delay=200]'),
   steps: [100, 300, 1000, 3000, 10000].filter((n) => n <= Number(env('BENCH_MAX_STREAMS', '1000'))),
+  /** A held stream that has not completed by then counts as failed. */
+  holdTimeoutMs: 30_000,
 }
 
 const log = (line: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`)
@@ -74,10 +76,11 @@ try {
       ;(streams[name] ??= []).push(await streamLoad(name, urlOf(name), settings.streamDirectives, settings.connections, settings.streams))
     }
   }
-  const held: Record<string, { held: number; note: string }> = {}
+  const held: Record<string, { held: number; note: string; reasons: string[] }> = {}
   for (const name of CONTENDERS) {
     log(`concurrent streams: ${name} (steps ${settings.steps.join(', ')})`)
-    held[name] = await concurrentStreams(name, urlOf(name), settings.holdDirectives, settings.steps)
+    held[name] = await concurrentStreams(name, urlOf(name), settings.holdDirectives, settings.steps, settings.holdTimeoutMs)
+    for (const reason of held[name]!.reasons) log(`  ${name}: ${reason}`)
   }
 
   const results: Results = {
@@ -99,6 +102,7 @@ try {
         streamErrors: (streams[name] ?? []).reduce((s, x) => s + x.failed, 0),
         held: held[name]!.held,
         heldNote: held[name]!.note,
+        heldReasons: held[name]!.reasons,
         rssMb: peakRssMb(runtime.find((r) => r.name === name)?.workerdPid),
         bundleKb: bundle[name],
       }

@@ -29,7 +29,7 @@ export async function streamLoad(name: ContenderName, url: string, directives: s
   const worker = async () => {
     while (next < total) {
       next++
-      const ok = await oneStream(name, url, directives, { ttfb, gaps }, call)
+      const { ok } = await oneStream(name, url, directives, { ttfb, gaps }, call)
       if (!ok) failed++
     }
   }
@@ -40,18 +40,15 @@ export async function streamLoad(name: ContenderName, url: string, directives: s
 
 type Histograms = { ttfb: ReturnType<typeof createHistogram>; gaps: ReturnType<typeof createHistogram> }
 
-/** One stream read to its end; true when it completed without error. Records into `h` if given. */
-async function oneStream(name: ContenderName, url: string, directives: string, h?: Histograms, call = callFor(name, directives, true), timeoutMs = 60_000): Promise<boolean> {
+/** One stream read to its end: `ok` when it completed without error, else why not. Records into `h` if given. */
+async function oneStream(name: ContenderName, url: string, directives: string, h?: Histograms, call = callFor(name, directives, true), timeoutMs = 60_000): Promise<{ ok: boolean; why?: string }> {
   const decoder = new TextDecoder()
   const start = performance.now()
   let last: number | undefined
   let text = ''
   try {
     const response = await fetch(url + call.path, { method: 'POST', headers: call.headers, body: call.body, signal: AbortSignal.timeout(timeoutMs) })
-    if (!response.ok || !response.body) {
-      await response.body?.cancel()
-      return false
-    }
+    if (!response.ok || !response.body) return { ok: false, why: `HTTP ${response.status} ${(await response.text()).slice(0, 120)}` }
     for await (const chunk of response.body) {
       const now = performance.now()
       const piece = decoder.decode(chunk, { stream: true })
@@ -62,9 +59,10 @@ async function oneStream(name: ContenderName, url: string, directives: string, h
         last = now
       }
     }
-    return streamCompleted(name, text)
-  } catch {
-    return false
+    return streamCompleted(name, text) ? { ok: true } : { ok: false, why: `incomplete: …${text.slice(-120).replace(/\n/g, '⏎')}` }
+  } catch (error) {
+    const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : ''
+    return { ok: false, why: `${error instanceof Error ? error.message : String(error)}${cause}` }
   }
 }
 
@@ -72,13 +70,18 @@ async function oneStream(name: ContenderName, url: string, directives: string, h
  * Opens `n` streams at once for each step up to the bound, all of them open together; returns the
  * largest step in which every stream completed without error (0 if none did) and what failed.
  */
-export async function concurrentStreams(name: ContenderName, url: string, directives: string, steps: readonly number[]): Promise<{ held: number; note: string }> {
+export async function concurrentStreams(name: ContenderName, url: string, directives: string, steps: readonly number[], timeoutMs: number): Promise<{ held: number; note: string; reasons: string[] }> {
   let held = 0
   for (const n of steps) {
-    const results = await Promise.all(Array.from({ length: n }, () => oneStream(name, url, directives, undefined, undefined, 90_000)))
-    const failed = results.filter((ok) => !ok).length
-    if (failed) return { held, note: `${failed}/${n} failed at ${n}` }
+    const results = await Promise.all(Array.from({ length: n }, () => oneStream(name, url, directives, undefined, undefined, timeoutMs)))
+    const failed = results.filter((r) => !r.ok)
+    if (failed.length) {
+      const counts = new Map<string, number>()
+      for (const { why = '?' } of failed) counts.set(why, (counts.get(why) ?? 0) + 1)
+      const reasons = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([why, k]) => `${k}× ${why}`)
+      return { held, note: `${failed.length}/${n} failed at ${n}`, reasons }
+    }
     held = n
   }
-  return { held, note: '' }
+  return { held, note: '', reasons: [] }
 }

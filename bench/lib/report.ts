@@ -19,6 +19,8 @@ export interface Row {
   streamErrors: number
   held: number
   heldNote: string
+  /** The commonest failures of the first failing step. */
+  heldReasons: string[]
   rssMb: number | undefined
   bundleKb: number | undefined
 }
@@ -70,6 +72,10 @@ export function renderResults({ settings: s, rows }: Results): string {
       `${fmt(r.gapP50, 1)} / ${fmt(r.gapP99, 1)} | ${r.held}${r.heldNote ? ` (${r.heldNote})` : ''} | ${fmt(r.rssMb, 0)} | ${fmt(r.bundleKb, 1)} | ${ratio(r.bundleKb, hw.bundleKb)} |`)
   }
   lines.push('', '`direct` is the load generator calling the simulator itself: the floor. Its row has no runtime, so no RSS or bundle.', '')
+  for (const r of rows) {
+    if (r.heldReasons.length) lines.push(`- ${r.name}, failed streams at the first failing step: ${r.heldReasons.map((x) => `\`${x.replace(/`/g, "'")}\``).join('; ')}`)
+  }
+  if (rows.some((r) => r.heldReasons.length)) lines.push('')
 
   const mark = (ok: boolean) => (ok ? 'met' : '**missed**')
   const targets: [string, string, boolean][] = [
