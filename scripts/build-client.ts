@@ -31,8 +31,10 @@ const minifyWidgetCss: Plugin = {
   setup(b) {
     b.onLoad({ filter: /client[\\/]widget[\\/]styles\.ts$/ }, async (args) => {
       const source = readFileSync(args.path, 'utf8')
-      const css = /`([\s\S]*)`/.exec(source)?.[1]
-      if (css === undefined || css.includes('${')) throw new Error(`${args.path}: expected one static CSS template string`)
+      const css = /^export const styles = \/\* css \*\/ `([^`]*)`\s*$/m.exec(source)?.[1]
+      if (css === undefined || css.includes('${')) {
+        throw new Error(`${args.path}: expected \`export const styles = /* css */ \`…\`\` without backticks or \${} inside`)
+      }
       const { code } = await transform(css, { loader: 'css', minify: true })
       return { contents: `export const styles = ${JSON.stringify(code.trim())}`, loader: 'ts' }
     })

@@ -79,6 +79,37 @@ describe('<claude-chat> in Chromium', () => {
     )
   })
 
+  it('is styled from its shadow root, themeable with custom properties, and isolated from the page', async () => {
+    const sendButton = page.getByRole('button', { name: 'Send message' })
+    const style = (locator: ReturnType<Page['locator']>, property: string) =>
+      locator.evaluate((el, p) => getComputedStyle(el).getPropertyValue(p), property)
+    await expect(style(sendButton, 'background-color')).resolves.toBe('rgb(174, 86, 48)')
+    await expect(style(page.locator('claude-chat .chat'), 'border-top-color')).resolves.toBe('rgb(228, 225, 220)')
+    await expect(style(page.locator('claude-chat .chat'), 'border-top-left-radius')).resolves.toBe('14px')
+
+    await page.locator('claude-chat').evaluate((el) => {
+      ;(el as HTMLElement).style.setProperty('--claude-chat-accent', '#0f766e')
+      ;(el as HTMLElement).style.setProperty('--claude-chat-radius', '4px')
+    })
+    await expect(style(sendButton, 'background-color')).resolves.toBe('rgb(15, 118, 110)')
+    await expect(style(page.locator('claude-chat .chat'), 'border-top-left-radius')).resolves.toBe('4px')
+
+    // Page CSS does not reach into the widget, and the widget's CSS does not reach the page.
+    await page.evaluate(() => {
+      const css = document.createElement('style')
+      css.textContent = 'button { background: rgb(255, 0, 0) } .chat { border-radius: 0 }'
+      document.head.append(css)
+      const own = document.createElement('button')
+      own.id = 'page-button'
+      own.textContent = 'page'
+      document.body.append(own)
+    })
+    await expect(style(sendButton, 'background-color')).resolves.toBe('rgb(15, 118, 110)')
+    await expect(style(page.locator('claude-chat .chat'), 'border-top-left-radius')).resolves.toBe('4px')
+    await expect(style(page.locator('#page-button'), 'border-top-left-radius')).resolves.not.toBe('10px')
+    await expect(style(page.locator('#page-button'), 'background-color')).resolves.toBe('rgb(255, 0, 0)')
+  })
+
   it('streams a reply visibly in several steps, then shows usage and returns focus', async () => {
     await send('hello')
     const user = page.locator('claude-chat .msg.user').last()
