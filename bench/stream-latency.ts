@@ -72,13 +72,13 @@ const direct = (i: number) =>
   timed(`${simUrl}/v1/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-api-key': 'sk-ant-bench', 'anthropic-version': '2023-06-01' },
-    body: JSON.stringify({ model: 'claude-sonnet-5-5', max_tokens: 1024, stream: true, messages: [{ role: 'user', content: prompt(i) }] }),
+    body: JSON.stringify({ model: 'claude-haiku-5-5', max_tokens: 1024, stream: true, messages: [{ role: 'user', content: prompt(i) }] }),
   }, (event) => event === 'content_block_delta')
 const gateway = (i: number) =>
   timed(`${worker.url}/v1/chat/stream`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'claude-sonnet-5-5', messages: [{ role: 'user', content: prompt(i) }] }),
+    body: JSON.stringify({ model: 'claude-haiku-5-5', messages: [{ role: 'user', content: prompt(i) }] }),
   }, (_event, data) => data.startsWith('{"type":"text-delta"'))
 
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))]!
