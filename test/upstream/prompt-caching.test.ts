@@ -11,7 +11,7 @@ import { makeApp, postJson } from '../support/app.ts'
 
 const catalogue = new Catalogue()
 const sonnet = catalogue.get('balanced')! // v2 tokenizer, minCacheTokens 1024
-const EPH = { type: 'ephemeral' }
+const EPH = { type: 'ephemeral' as const }
 const long = (tokens: number) => 'w'.repeat(Math.ceil((tokens * 40) / 13)) // v2: ceil(chars × 13 / 40)
 const tool = (name: string, description = 'd'): Anthropic.Tool => ({ name, description, input_schema: { type: 'object' } })
 
