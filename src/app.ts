@@ -13,6 +13,7 @@ import { requestLog } from './observability/request-log.ts'
 import { createUpstreamClient } from './upstream/client.ts'
 import { modelsHandler } from './upstream/routes.ts'
 import { demoPage } from './demo/index.ts'
+import { callerUpstream } from './upstream/caller-upstream.ts'
 import { createCircuitBreaker } from './upstream/shared-breaker.ts'
 import { Upstream, type UpstreamOptions } from './upstream/upstream.ts'
 import { createSimulator } from './simulator/index.ts'
@@ -77,6 +78,8 @@ export function createApp(options: AppOptions): Hono {
   })
 
   app.use('/v1/*', limits({ limiter }))
+  // After the identity is known: fallbacks stay within the models this caller may use.
+  app.use('/v1/*', callerUpstream())
 
   const jsonBody = bodyLimit({
     maxSize: config.maxBodyBytes,

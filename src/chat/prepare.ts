@@ -1,19 +1,14 @@
 import type { Context } from 'hono'
 import { fitContext } from '../context/fit-context.ts'
 import { toolTokens } from '../context/estimate-tokens.ts'
-import { allowedModels } from '../upstream/models.ts'
 import { parseChatRequest, type ChatRequest } from './request.ts'
 import { readJsonBody } from './read-body.ts'
 import { prepareTools } from '../tools/prepare-tools.ts'
 
 /** The steps every chat route shares before calling Claude: parse, validate, resolve tools, fit the context, admit. */
 export async function prepareChat(c: Context): Promise<ChatRequest> {
-  const config = c.get('config')
-  const identity = c.get('identity')
-  const req = parseChatRequest(await readJsonBody(c), config, identity)
+  const req = parseChatRequest(await readJsonBody(c), c.get('config'), c.get('identity'))
   prepareTools(req, c.get('tools'))
-  // Fallbacks stay within the models this caller may use.
-  c.set('upstream', c.get('upstream').forCaller({ allowedModels: allowedModels(config, identity) }))
   applyContextLimit(c, req)
   await c.get('admission')(c, req)
   return req
