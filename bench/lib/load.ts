@@ -40,16 +40,24 @@ export async function streamLoad(name: ContenderName, url: string, directives: s
 
 type Histograms = { ttfb: ReturnType<typeof createHistogram>; gaps: ReturnType<typeof createHistogram> }
 
-/** One stream read to its end: `ok` when it completed without error, else why not. Records into `h` if given. */
-async function oneStream(name: ContenderName, url: string, directives: string, h?: Histograms, call = callFor(name, directives, true), timeoutMs = 60_000): Promise<{ ok: boolean; why?: string }> {
+/**
+ * One stream read to its end: `ok` when it completed without error, else why not. Records into `h`
+ * if given. Fails when nothing arrives for `idleMs` (a slow but moving stream on a busy machine is
+ * not an error) or when `deadline` aborts.
+ */
+async function oneStream(name: ContenderName, url: string, directives: string, h?: Histograms, call = callFor(name, directives, true), idleMs = 60_000, deadline?: AbortSignal): Promise<{ ok: boolean; why?: string }> {
   const decoder = new TextDecoder()
   const start = performance.now()
   let last: number | undefined
   let text = ''
+  const idle = new AbortController()
+  let timer = setTimeout(() => idle.abort(new Error(`nothing for ${idleMs / 1000} s`)), idleMs)
+  const signal = deadline ? AbortSignal.any([idle.signal, deadline]) : idle.signal
   try {
-    const response = await fetch(url + call.path, { method: 'POST', headers: call.headers, body: call.body, signal: AbortSignal.timeout(timeoutMs) })
+    const response = await fetch(url + call.path, { method: 'POST', headers: call.headers, body: call.body, signal })
     if (!response.ok || !response.body) return { ok: false, why: `HTTP ${response.status} ${(await response.text()).slice(0, 120)}` }
     for await (const chunk of response.body) {
+      timer.refresh()
       const now = performance.now()
       const piece = decoder.decode(chunk, { stream: true })
       text += piece
@@ -61,19 +69,26 @@ async function oneStream(name: ContenderName, url: string, directives: string, h
     }
     return streamCompleted(name, text) ? { ok: true } : { ok: false, why: `incomplete: …${text.slice(-120).replace(/\n/g, '⏎')}` }
   } catch (error) {
+    if (signal.aborted) return { ok: false, why: String(signal.reason instanceof Error ? signal.reason.message : signal.reason) }
     const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : ''
     return { ok: false, why: `${error instanceof Error ? error.message : String(error)}${cause}` }
+  } finally {
+    clearTimeout(timer)
   }
 }
 
 /**
  * Opens `n` streams at once for each step up to the bound, all of them open together; returns the
  * largest step in which every stream completed without error (0 if none did) and what failed.
+ * A stream fails after `idleMs` without a byte; a step is cut after `stepMs` (keeps the run bounded).
  */
-export async function concurrentStreams(name: ContenderName, url: string, directives: string, steps: readonly number[], timeoutMs: number): Promise<{ held: number; note: string; reasons: string[] }> {
+export async function concurrentStreams(
+  name: ContenderName, url: string, directives: string, steps: readonly number[], { idleMs, stepMs }: { idleMs: number; stepMs: number },
+): Promise<{ held: number; note: string; reasons: string[] }> {
   let held = 0
   for (const n of steps) {
-    const results = await Promise.all(Array.from({ length: n }, () => oneStream(name, url, directives, undefined, undefined, timeoutMs)))
+    const deadline = AbortSignal.timeout(stepMs)
+    const results = await Promise.all(Array.from({ length: n }, () => oneStream(name, url, directives, undefined, undefined, idleMs, deadline)))
     const failed = results.filter((r) => !r.ok)
     if (failed.length) {
       const counts = new Map<string, number>()
