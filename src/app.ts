@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { requestId } from 'hono/request-id'
 import './context.ts'
+import { authenticate, clientIp, corsPolicy, securityHeaders } from './auth/index.ts'
 import { chatHandler } from './chat/handler.ts'
 import { chatStreamHandler } from './chat/stream-handler.ts'
 import { countTokensHandler, messagesHandler } from './messages/index.ts'
@@ -60,11 +61,13 @@ export function createApp(options: AppOptions): Hono {
   const app = new Hono()
   app.use(requestId({ limitLength: 128 }))
   app.use(requestLog({ logBodies: config.logBodies }))
+  app.use(securityHeaders())
+  app.use(corsPolicy({ allowedOrigins: config.allowedOrigins }))
   app.use(async function context(c, next) {
     c.set('config', config)
     c.set('upstream', upstream)
-    const ip = c.req.header('cf-connecting-ip') ?? 'local'
-    c.set('identity', { kind: 'anonymous', id: `ip:${ip}` })
+    // Public routes count against the client IP; `authenticate` sets the caller on /v1/*.
+    c.set('identity', { kind: 'anonymous', id: `ip:${clientIp(c)}` })
     c.set('admission', admitAll)
     c.set('tools', tools)
     const meter = new RequestMeter()
@@ -77,6 +80,7 @@ export function createApp(options: AppOptions): Hono {
     }
   })
 
+  app.use('/v1/*', authenticate({ config }))
   app.use('/v1/*', limits({ limiter }))
   // After the identity is known: fallbacks stay within the models this caller may use.
   app.use('/v1/*', callerUpstream())
@@ -105,6 +109,9 @@ export function createApp(options: AppOptions): Hono {
       warnings: [
         ...(config.upstream === 'simulator' ? ['UPSTREAM=simulator: replies are simulated, not from Claude'] : []),
         ...(config.upstash ? [] : ['Upstash is not configured: limits and budgets are in memory, per isolate']),
+        ...(config.clientKeys.length || config.sessionSecret || config.allowAnonymous
+          ? []
+          : ['No credential is configured (CLIENT_KEYS, SESSION_SECRET or ALLOW_ANONYMOUS): every /v1 route answers 401']),
       ],
     }),
   )

@@ -2,6 +2,20 @@ export { createApp, type AppOptions } from './app.ts'
 export { parseConfig, parseRate, ConfigError, type Config, type ClientKey, type Rate } from './config.ts'
 export { GatewayError, errorBody, type ErrorType, type ErrorBody } from './errors.ts'
 export type { Identity, IdentityLimits } from './auth/identity.ts'
+export {
+  authenticate,
+  corsPolicy,
+  securityHeaders,
+  mintSessionToken,
+  capMaxTokens,
+  SCOPES,
+  type AuthenticateOptions,
+  type CorsPolicyOptions,
+  type SecurityHeadersOptions,
+  type SessionTokenOptions,
+  type SessionLimits,
+  type Scope,
+} from './auth/index.ts'
 export { Catalogue, PRICES_CHECKED_AT, type ModelInfo, type Pricing, type PriceTier, type Alias } from './upstream/catalogue.ts'
 export { costOf, type Usage } from './upstream/cost.ts'
 export {

@@ -7,14 +7,18 @@ export interface Identity {
   scopes?: string[]
   /** Model ids this credential may use (already resolved); undefined means the app's allowed set. */
   models?: string[]
-  /** Highest `max_tokens` this credential may ask for. */
+  /** Highest `max_tokens` this credential may ask for; larger requests are clamped to it. */
   maxTokens?: number
   /** Own limits overriding the app's defaults (same syntax as the config values). */
   limits?: IdentityLimits
+  /** The end user's plan from a session token's `plan` claim, for logs and the site's own use. */
+  plan?: string
 }
 
 export interface IdentityLimits {
+  /** `<count>/<window>` like `60/1m`, or `off`. */
   rateLimit?: string
+  /** `<count>/<window>` like `100000/1m`, or `off`. */
   tokenLimit?: string
   dailyBudgetUsd?: number
 }

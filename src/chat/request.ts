@@ -1,4 +1,5 @@
 import type Anthropic from '@anthropic-ai/sdk'
+import { capMaxTokens } from '../auth/cap-max-tokens.ts'
 import type { Identity } from '../auth/identity.ts'
 import type { Config } from '../config.ts'
 import { GatewayError } from '../errors.ts'
@@ -64,7 +65,9 @@ export function parseChatRequest(body: unknown, config: Config, identity: Identi
   if (messages[0]!.role !== 'user') throw invalid('Invalid request: messages.0.role: the conversation must start with a user message')
 
   const model = resolveModel(b.model ?? config.defaultModel, config, identity)
-  const maxTokens = b.max_tokens ?? Math.min(config.defaultMaxTokens, model.maxOutput)
+  const capped = capMaxTokens(b.max_tokens ?? Math.min(config.defaultMaxTokens, model.maxOutput), identity, b.max_tokens !== undefined)
+  const maxTokens = capped.maxTokens
+  if (capped.warning) warnings.push(capped.warning)
   if (maxTokens > model.maxOutput) {
     throw invalid(`Invalid request: max_tokens: ${maxTokens} is above the ${model.maxOutput} output tokens ${model.id} allows`)
   }

@@ -1,0 +1,106 @@
+import type { MiddlewareHandler } from 'hono'
+import { ConfigError, type ClientKey, type Config, type Rate } from '../config.ts'
+import { GatewayError } from '../errors.ts'
+import { clientIp } from './client-ip.ts'
+import { readCredential } from './credential.ts'
+import type { Identity, IdentityLimits } from './identity.ts'
+import { ANONYMOUS_SCOPES, SCOPES, isScope, scopeOf } from './scopes.ts'
+import { SecretKeys } from './secret-keys.ts'
+import { createSessionVerifier } from './verify-session-token.ts'
+
+export interface AuthenticateOptions {
+  /**
+   * Validated configuration: `clientKeys`, `sessionSecret`, `allowAnonymous`, `allowedOrigins`,
+   * `anonymousRateLimit` and the model catalogue are read from it.
+   */
+  config: Config
+  /** Tolerated clock difference with the backend that mints session tokens, in seconds. Default 30. */
+  clockSkewSeconds?: number
+}
+
+/** `60/1m` style text of a parsed rate, `off` for none. */
+export function formatRate(rate: Rate | null): string {
+  return rate ? `${rate.limit}/${rate.window.replace(' ', '')}` : 'off'
+}
+
+function keyIdentity(key: ClientKey): Identity {
+  const limits: IdentityLimits = {
+    ...(key.rateLimit && { rateLimit: formatRate(key.rateLimit) }),
+    ...(key.tokenLimit && { tokenLimit: formatRate(key.tokenLimit) }),
+    ...(key.dailyBudgetUsd !== undefined && { dailyBudgetUsd: key.dailyBudgetUsd }),
+  }
+  return {
+    kind: 'key',
+    id: `key:${key.id}`,
+    ...(key.scopes && { scopes: key.scopes }),
+    ...(key.models && { models: key.models }),
+    ...(key.maxTokens !== undefined && { maxTokens: key.maxTokens }),
+    ...(Object.keys(limits).length && { limits }),
+  }
+}
+
+const unauthenticated = (message: string) => new GatewayError('authentication_error', message)
+
+/**
+ * Establishes who the caller is (SPEC §1.2) and sets `c.get('identity')`, or refuses with 401
+ * (no, malformed, unknown or expired credential) or 403 (valid credential, route outside its
+ * scopes). Mount it on the routes that need a caller, e.g. `app.use('/v1/*', authenticate({ config }))`.
+ *
+ * - `Authorization: Bearer <token>` or `x-api-key: <token>`: a secret client key (`CLIENT_KEYS`),
+ *   or a session token (HS256 JWT signed with `SESSION_SECRET`).
+ * - No credential: anonymous, only when `allowAnonymous` and the request has an allowed `Origin`;
+ *   the identity is the client IP, limited by `anonymousRateLimit`.
+ *
+ * @example
+ * ```ts
+ * app.use('/v1/*', authenticate({ config }))
+ * ```
+ */
+export function authenticate(options: AuthenticateOptions): MiddlewareHandler {
+  const { config, clockSkewSeconds = 30 } = options
+  for (const key of config.clientKeys) {
+    const unknown = (key.scopes ?? []).filter((s) => !isScope(s))
+    if (unknown.length) {
+      throw new ConfigError(`Invalid configuration:\n- CLIENT_KEYS: key "${key.id}" has unknown scopes ${unknown.join(', ')}; known: ${SCOPES.join(', ')}`)
+    }
+  }
+  const keys = new SecretKeys(config.clientKeys)
+  const verifySession = config.sessionSecret
+    ? createSessionVerifier({ secret: config.sessionSecret, config, clockSkewSeconds })
+    : undefined
+  const allowedOrigins = new Set(config.allowedOrigins)
+  const anonymousLimits: IdentityLimits = { rateLimit: formatRate(config.anonymousRateLimit) }
+  const accepted = [keys.size ? 'a claude-edge key' : '', verifySession ? 'a session token' : ''].filter(Boolean).join(' or ') || 'a credential'
+  const missing = `Missing credential: send \`Authorization: Bearer <token>\` or \`x-api-key: <token>\` with ${accepted}.`
+
+  return async function authenticate(c, next) {
+    const credential = readCredential(c.req.raw.headers)
+    let identity: Identity
+    if (credential?.kind === 'key') {
+      const key = await keys.find(credential.token)
+      if (!key) {
+        throw unauthenticated('Unknown key: it matches no key configured in CLIENT_KEYS (revoked, mistyped, or an Anthropic key instead of a claude-edge key).')
+      }
+      identity = keyIdentity(key)
+    } else if (credential?.kind === 'session') {
+      if (!verifySession) throw unauthenticated('Session tokens are not accepted here: SESSION_SECRET is not configured.')
+      identity = await verifySession(credential.token)
+    } else {
+      const origin = c.req.header('origin')
+      if (!config.allowAnonymous) throw unauthenticated(missing)
+      if (origin === undefined) {
+        throw unauthenticated(`${missing} Anonymous access is only for pages on the allowed origins.`)
+      }
+      if (!allowedOrigins.has(origin)) {
+        throw new GatewayError('permission_error', 'Origin not allowed: anonymous access is only for pages on the origins in ALLOWED_ORIGINS.')
+      }
+      identity = { kind: 'anonymous', id: `ip:${clientIp(c)}`, scopes: [...ANONYMOUS_SCOPES], limits: anonymousLimits }
+    }
+    if (identity.scopes && !identity.scopes.includes(scopeOf(c.req.path))) {
+      const who = identity.kind === 'key' ? 'This key' : identity.kind === 'session' ? 'This session token' : 'Anonymous access'
+      throw new GatewayError('permission_error', `${who} may not use this route; allowed scopes: ${identity.scopes.join(', ') || 'none'}.`)
+    }
+    c.set('identity', identity)
+    await next()
+  }
+}
