@@ -1,5 +1,6 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
+import { TEST_CLIENT_KEYS, TEST_SESSION_SECRET } from './test/support/credentials.ts'
 
 export default defineConfig({
   plugins: [
@@ -13,6 +14,9 @@ export default defineConfig({
           bindings: {
             // The Worker under test answers from the in-process simulator, never from Anthropic.
             UPSTREAM: 'simulator',
+            // Test-only credentials; the deployed default (no ALLOW_ANONYMOUS) is kept.
+            CLIENT_KEYS: TEST_CLIENT_KEYS,
+            SESSION_SECRET: TEST_SESSION_SECRET,
             ...(url ? { UPSTASH_REDIS_REST_URL: url, UPSTASH_REDIS_REST_TOKEN: token } : {}),
           },
         },

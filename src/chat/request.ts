@@ -4,7 +4,7 @@ import type { Identity } from '../auth/identity.ts'
 import type { Config } from '../config.ts'
 import { GatewayError } from '../errors.ts'
 import type { ModelInfo } from '../upstream/catalogue.ts'
-import { resolveModel } from '../upstream/models.ts'
+import { allowedModels, resolveModel } from '../upstream/models.ts'
 import * as z from 'zod/mini'
 import '../validation/zod.ts'
 import type { ActiveTools } from '../tools/prepare-tools.ts'
@@ -64,7 +64,7 @@ export function parseChatRequest(body: unknown, config: Config, identity: Identi
   if (!messages.length) throw invalid('Invalid request: messages: expected at least one message with content')
   if (messages[0]!.role !== 'user') throw invalid('Invalid request: messages.0.role: the conversation must start with a user message')
 
-  const model = resolveModel(b.model ?? config.defaultModel, config, identity)
+  const model = resolveModel(b.model ?? defaultModelFor(config, identity), config, identity)
   const capped = capMaxTokens(b.max_tokens ?? Math.min(config.defaultMaxTokens, model.maxOutput), identity, b.max_tokens !== undefined)
   const maxTokens = capped.maxTokens
   if (capped.warning) warnings.push(capped.warning)
@@ -92,6 +92,12 @@ export function parseChatRequest(body: unknown, config: Config, identity: Identi
     uiMessages: isUI,
     warnings,
   }
+}
+
+/** DEFAULT_MODEL, or the caller's first allowed model when its own list leaves the default out. */
+function defaultModelFor(config: Config, identity: Identity): string {
+  const allowed = allowedModels(config, identity)
+  return allowed.includes(config.defaultModel) ? config.defaultModel : (allowed[0] ?? config.defaultModel)
 }
 
 function prefix<E extends { issues: { path: PropertyKey[] }[] }>(error: E, key: string): E {
