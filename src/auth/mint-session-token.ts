@@ -1,4 +1,5 @@
 import { sign } from 'hono/jwt'
+import * as z from 'zod/mini'
 import type { Scope } from './scopes.ts'
 import { MAX_SESSION_TTL_SECONDS, describeClaimIssues, hmacKey, sessionClaimsSchema } from './session-claims.ts'
 
@@ -49,7 +50,7 @@ export async function mintSessionToken(options: SessionTokenOptions, secret: str
     throw new TypeError(`mintSessionToken: ttlSeconds must be a whole number from 1 to ${MAX_SESSION_TTL_SECONDS}`)
   }
   const now = Math.floor(Date.now() / 1000)
-  const parsed = sessionClaimsSchema.safeParse({
+  const parsed = z.safeParse(sessionClaimsSchema, {
     sub,
     iat: now,
     exp: now + ttlSeconds,

@@ -1,4 +1,5 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
+import '../validation/zod.ts'
 import { parseRate } from '../config.ts'
 import { SCOPES } from './scopes.ts'
 
@@ -8,9 +9,11 @@ export const MAX_SESSION_TTL_SECONDS = 86_400
 /** Printable ASCII without spaces: safe in Redis keys, log lines and identity ids. */
 const PRINTABLE = /^[\x21-\x7e]+$/
 
-const rate = z
-  .string()
-  .refine((v) => v === 'off' || parseRate(v) !== null, 'expected "<count>/<window>" like "20/1m", or "off"')
+const rate = z.string().check(
+  z.refine((v) => v === 'off' || parseRate(v) !== null, 'expected "<count>/<window>" like "20/1m", or "off"'),
+)
+const printable = (max: number, what: string) =>
+  z.string().check(z.minLength(1), z.maxLength(max), z.regex(PRINTABLE, `expected 1-${max} printable ASCII characters without spaces${what}`))
 
 /**
  * The claims of a session token on the wire. Names follow `CLIENT_KEYS` (snake_case), so a
@@ -18,22 +21,22 @@ const rate = z
  * Unknown claims (`iss`, `aud`, `jti`, …) are allowed and ignored.
  */
 export const sessionClaimsSchema = z.object({
-  sub: z.string().min(1).max(128).regex(PRINTABLE, 'expected 1-128 printable ASCII characters without spaces (a user id)'),
-  exp: z.number().finite(),
-  iat: z.number().finite().optional(),
-  nbf: z.number().finite().optional(),
-  plan: z.string().min(1).max(64).regex(PRINTABLE, 'expected 1-64 printable ASCII characters without spaces').optional(),
-  scopes: z.array(z.enum(SCOPES)).optional(),
-  models: z.array(z.string().min(1).max(64)).max(32).optional(),
-  max_tokens: z.number().int().positive().optional(),
-  rate_limit: rate.optional(),
-  token_limit: rate.optional(),
-  daily_budget_usd: z.number().finite().nonnegative().optional(),
+  sub: printable(128, ' (a user id)'),
+  exp: z.number(),
+  iat: z.optional(z.number()),
+  nbf: z.optional(z.number()),
+  plan: z.optional(printable(64, '')),
+  scopes: z.optional(z.array(z.enum(SCOPES))),
+  models: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(64))).check(z.maxLength(32))),
+  max_tokens: z.optional(z.int().check(z.positive())),
+  rate_limit: z.optional(rate),
+  token_limit: z.optional(rate),
+  daily_budget_usd: z.optional(z.number().check(z.nonnegative())),
 })
 
 export type SessionClaims = z.output<typeof sessionClaimsSchema>
 
-export function describeClaimIssues(error: z.ZodError): string {
+export function describeClaimIssues(error: { issues: readonly z.core.$ZodIssue[] }): string {
   return error.issues.map((issue) => `${issue.path.join('.') || '(claims)'}: ${issue.message}`).join('; ')
 }
 

@@ -1,4 +1,5 @@
 import { verify } from 'hono/jwt'
+import * as z from 'zod/mini'
 import type { Config } from '../config.ts'
 import { GatewayError } from '../errors.ts'
 import type { Identity } from './identity.ts'
@@ -42,7 +43,7 @@ export function createSessionVerifier(options: SessionVerifierOptions): (token: 
       if (name === 'JwtTokenSignatureMismatched') throw refused('the signature does not match. Mint tokens with this service\'s SESSION_SECRET.')
       throw refused('it is not a well-formed JWT.')
     }
-    const claims = sessionClaimsSchema.safeParse(payload)
+    const claims = z.safeParse(sessionClaimsSchema, payload)
     if (!claims.success) throw refused(`invalid claims: ${describeClaimIssues(claims.error)}.`)
     const c = claims.data
     const t = Math.floor(now() / 1000)

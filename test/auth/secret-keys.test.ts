@@ -6,7 +6,7 @@ import { KEY_A, KEY_B, authApp, clientKeys, errorOf, get, post, hello, sha256Hex
 describe('secret client keys', () => {
   it('accepts a configured key as Bearer and as x-api-key, and the identity is key:<id>', async () => {
     const { app } = authApp({ CLIENT_KEYS: await clientKeys([{ key: KEY_A, id: 'backend-1' }]) })
-    for (const headers of [{ authorization: `Bearer ${KEY_A}` }, { 'x-api-key': KEY_A }, { authorization: `bearer  ${KEY_A}` }]) {
+    for (const headers of [{ authorization: `Bearer ${KEY_A}` }, { 'x-api-key': KEY_A }, { authorization: `bearer  ${KEY_A}` }] as Record<string, string>[]) {
       const res = await get(app, '/v1/models/whoami', headers)
       expect(res.status).toBe(200)
       expect(await res.json()).toEqual({ kind: 'key', id: 'key:backend-1' })
@@ -32,7 +32,7 @@ describe('secret client keys', () => {
       { authorization: `Bearer ${KEY_A}"` },
       { 'x-api-key': `${KEY_A} ${KEY_A}` },
       { 'x-api-key': 'k\u00e9y' },
-    ]) {
+    ] as Record<string, string>[]) {
       await errorOf(await get(app, '/v1/models', headers), 401, 'authentication_error')
     }
   })
