@@ -17,4 +17,4 @@ it('the deployed Worker serves /healthz and /v1/chat through its default export'
   const body = (await res.json()) as { text: string; cost_usd: number }
   expect(body.text.length).toBeGreaterThan(0)
   expect(body.cost_usd).toBeGreaterThan(0)
-}, 30_000) // the first call loads (transforms) the whole Worker: slow on a small machine
+})
