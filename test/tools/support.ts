@@ -2,11 +2,12 @@ import { createApp } from '../../src/app.ts'
 import { parseConfig } from '../../src/config.ts'
 import { createSimulator, type Simulator } from '../../src/simulator/index.ts'
 import type { Tool } from '../../src/tools/define-tool.ts'
+import { testEnv, withTestKey } from '../support/app.ts'
 
 /** A gateway with the given server tools, wired to a fresh in-process simulator. */
 export function makeToolApp(tools: Tool[], env: Record<string, string> = {}, simulator: Simulator = createSimulator()) {
-  const config = parseConfig({ UPSTREAM: 'simulator', ...env })
-  const app = createApp({ config, fetch: simulator.fetch, tools })
+  const config = parseConfig(testEnv(env))
+  const app = withTestKey(createApp({ config, fetch: simulator.fetch, tools }))
   return { app, config, simulator }
 }
 
