@@ -59,7 +59,7 @@ describe('CORS', () => {
 describe('security headers', () => {
   it('are on JSON answers and JSON errors', async () => {
     const { app } = makeApp()
-    for (const res of [await get(app, '/v1/models'), await get(app, '/healthz'), await get(app, '/nope'), await makeApp({}, undefined, { testKey: false }).app.request('/v1/models')]) {
+    for (const res of [await get(app, '/v1/models'), await get(app, '/healthz'), await get(app, '/nope'), await makeApp({}, undefined, undefined, { testKey: false }).app.request('/v1/models')]) {
       expect(res.headers.get('content-type')).toMatch(/application\/json/)
       expect(res.headers.get('x-content-type-options')).toBe('nosniff')
       expect(res.headers.get('referrer-policy')).toBe('no-referrer')
@@ -74,7 +74,7 @@ describe('security headers', () => {
 
 describe('public routes', () => {
   it('GET /healthz needs no credential', async () => {
-    const { app } = makeApp({}, undefined, { testKey: false })
+    const { app } = makeApp({}, undefined, undefined, { testKey: false })
     expect((await app.request('/healthz')).status).toBe(200)
   })
 

@@ -22,7 +22,7 @@ export async function clientKeys(entries: { key: string; id: string; [field: str
  * under the `models` scope that shows the identity `authenticate` established.
  */
 export function authApp(env: Record<string, string>) {
-  const made = makeApp(env, undefined, { testKey: false })
+  const made = makeApp(env, undefined, undefined, { testKey: false })
   made.app.get('/v1/models/whoami', (c) => c.json(c.get('identity')))
   return made
 }

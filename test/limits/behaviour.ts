@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { calculator } from '../../src/tools/index.ts'
 import { costOf } from '../../src/upstream/cost.ts'
+import { TEST_CLIENT_KEY, TEST_CLIENT_KEYS } from '../support/credentials.ts'
 import { NOON, errorOf, limitedApp, rateHeaders, say, type HarnessOptions } from './harness.ts'
 
 type Make = (options?: HarnessOptions) => ReturnType<typeof limitedApp>
@@ -248,12 +249,14 @@ export function limitsBehaviour(backend: 'memory' | 'upstash', make: Make) {
     })
 
     it('limits POST /v1/messages the same way', async () => {
-      const h = make({ env: { ANONYMOUS_RATE_LIMIT: '1/1m' } })
+      // The Anthropic-compatible gateway is for servers (anonymous callers lack the `messages` scope): a client key.
+      const h = make({ env: { RATE_LIMIT: '1/1m', CLIENT_KEYS: TEST_CLIENT_KEYS } })
       const body = JSON.stringify({ model: 'fast', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] })
-      const ok = await h.request('/v1/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+      const headers = { 'content-type': 'application/json', 'x-api-key': TEST_CLIENT_KEY }
+      const ok = await h.request('/v1/messages', { method: 'POST', headers, body })
       expect(ok.status).toBe(200)
       expect(rateHeaders(ok)).toMatchObject({ limit: '1', remaining: '0' })
-      const refused = await h.request('/v1/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+      const refused = await h.request('/v1/messages', { method: 'POST', headers, body })
       expect(refused.status).toBe(429)
       expect(refused.headers.get('retry-after')).toBe('61')
     })

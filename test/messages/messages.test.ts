@@ -2,14 +2,15 @@ import Anthropic from '@anthropic-ai/sdk'
 import { describe, expect, it } from 'vitest'
 import { createSimulator } from '../../src/simulator/index.ts'
 import { makeApp, postJson } from '../support/app.ts'
+import { TEST_CLIENT_KEY } from '../support/credentials.ts'
 import { frameReader, gatedSleep, settle } from '../stream/support.ts'
 
 type App = ReturnType<typeof makeApp>['app']
 
-/** The official SDK pointed at the gateway, unchanged except for baseURL and its fetch. */
+/** The official SDK pointed at the gateway with a claude-edge key, unchanged except for baseURL and its fetch. */
 function sdk(app: App) {
   return new Anthropic({
-    apiKey: 'ce-test-key',
+    apiKey: TEST_CLIENT_KEY,
     baseURL: 'http://gateway.local',
     maxRetries: 0,
     fetch: (async (url: RequestInfo | URL, init?: RequestInit) => app.request(String(url), init)) as typeof fetch,
