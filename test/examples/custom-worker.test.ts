@@ -1,9 +1,10 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import worker from '../../examples/custom-worker/src/worker.ts'
+import { TEST_CLIENT_KEY, TEST_CLIENT_KEYS } from '../support/credentials.ts'
 
-// The example as its README runs it: wrangler.toml [vars] (the simulator upstream, SHOP_NAME).
-const env = { UPSTREAM: 'simulator', SHOP_NAME: 'Example Shop' }
+// The example as its README runs it: wrangler.toml [vars] (the simulator upstream, SHOP_NAME), plus a client key.
+const env = { UPSTREAM: 'simulator', SHOP_NAME: 'Example Shop', CLIENT_KEYS: TEST_CLIENT_KEYS }
 
 async function call(path: string, init?: RequestInit) {
   const ctx = createExecutionContext()
@@ -14,7 +15,7 @@ async function call(path: string, init?: RequestInit) {
 }
 
 const chat = (content: string) => call('/v1/chat', {
-  method: 'POST', headers: { 'content-type': 'application/json' },
+  method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_CLIENT_KEY}` },
   body: JSON.stringify({ model: 'fast', messages: [{ role: 'user', content }] }),
 })
 
