@@ -1,11 +1,12 @@
 import { exports } from 'cloudflare:workers'
 import { expect, it } from 'vitest'
+import { TEST_CLIENT_KEY } from '../support/credentials.ts'
 
 // The deployable Worker (src/worker.ts) offers its two demo tools without any code.
 it('the deployed Worker offers current_time and calculator and runs them in the loop', async () => {
   const res = await exports.default.fetch('http://worker/v1/chat', {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_CLIENT_KEY}` },
     body: JSON.stringify({
       model: 'fast',
       messages: [{ role: 'user', content: 'Time in Paris, and 15% of 80? [sim tool=current_time {"time_zone":"Europe/Paris"} tool=calculator {"expression":"80 * 15 / 100"}]' }],
