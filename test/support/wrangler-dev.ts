@@ -4,11 +4,15 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { freePort } from '../../scripts/lib/free-port.ts'
+import { TEST_CLIENT_KEYS } from './credentials.ts'
 
 const root = resolve(import.meta.dirname, '..', '..')
 
 export type WranglerDevOptions = {
-  /** Variables passed as `--var NAME:value` (override wrangler.toml [vars] and .dev.vars). Default: none. */
+  /**
+   * Variables passed as `--var NAME:value` (override wrangler.toml [vars] and .dev.vars). Default:
+   * only `CLIENT_KEYS` with the test client key (send `TEST_CLIENT_KEY`); a value given here wins.
+   */
   vars?: Record<string, string>
   /** Port to listen on. Default: a free port. */
   port?: number
@@ -35,7 +39,7 @@ export async function startWranglerDev(options: WranglerDevOptions = {}): Promis
   const port = options.port ?? (await freePort())
   const inspectorPort = await freePort()
   const persist = mkdtempSync(join(tmpdir(), 'claude-edge-wrangler-'))
-  const varArgs = Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`])
+  const varArgs = Object.entries({ CLIENT_KEYS: TEST_CLIENT_KEYS, ...vars }).flatMap(([name, value]) => ['--var', `${name}:${value}`])
   const child = spawn(process.execPath, [
     join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js'), 'dev',
     '--config', config, '--ip', '127.0.0.1', '--port', String(port),

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { TEST_CLIENT_KEY } from '../../support/credentials.ts'
 import { startWranglerDev, type WranglerDev } from '../../support/wrangler-dev.ts'
 
 // The README's one command: `npx wrangler dev -c examples/custom-worker/wrangler.toml` (on a free port).
@@ -13,7 +14,7 @@ describe('examples/custom-worker under wrangler dev', () => {
     expect(await (await fetch(`${dev.url}/hello`)).text()).toBe('Hello from Example Shop')
     const res = await fetch(`${dev.url}/v1/chat`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_CLIENT_KEY}` },
       body: JSON.stringify({ model: 'fast', messages: [{ role: 'user', content: 'Where is A-1002? [sim tool=order_status {"order_id":"A-1002"}] [sim step=2 text="Still processing."]' }] }),
     })
     expect(res.status, dev.output()).toBe(200)

@@ -8,6 +8,7 @@ import Anthropic from '@anthropic-ai/sdk'
 import { createParser } from 'eventsource-parser'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startSimulatorServer, type SimulatorServer } from '../../../scripts/simulator.ts'
+import { TEST_CLIENT_KEY } from '../../support/credentials.ts'
 import { startWranglerDev, type WranglerDev } from '../../support/wrangler-dev.ts'
 import { startNginx, type Nginx } from './nginx.ts'
 
@@ -55,7 +56,7 @@ async function arrivals(res: Response): Promise<{ frames: Arrival[]; error?: unk
 }
 
 const chat = (base: string, content: string) =>
-  fetch(`${base}/v1/chat/stream`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ messages: [{ role: 'user', content }] }) })
+  fetch(`${base}/v1/chat/stream`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_CLIENT_KEY}` }, body: JSON.stringify({ messages: [{ role: 'user', content }] }) })
 
 describe('/v1/chat/stream through nginx', () => {
   it('arrives incrementally, survives a stall longer than proxy_read_timeout, and completes', async () => {
@@ -95,7 +96,7 @@ describe('client abort through nginx', () => {
     const abort = new AbortController()
     const res = await fetch(`${proxy.url}/v1/chat/stream`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_CLIENT_KEY}` },
       body: JSON.stringify({ messages: [{ role: 'user', content: 'Long [sim tokens=400 delay=50]' }] }),
       signal: abort.signal,
     })
@@ -117,7 +118,7 @@ describe('client abort through nginx', () => {
 
 describe('/v1/messages stream through nginx', () => {
   it('the official SDK streams across the stall, pings keeping the connection open', async () => {
-    const client = new Anthropic({ apiKey: 'ce-test', baseURL: proxy.url, maxRetries: 0 })
+    const client = new Anthropic({ apiKey: TEST_CLIENT_KEY, baseURL: proxy.url, maxRetries: 0 })
     const stream = client.messages.stream({ model: 'fast', max_tokens: 100, messages: [{ role: 'user', content: `Hi [sim tokens=5] [sim stall=${STALL_MS} after=4]` }] })
     const texts: { at: number; text: string }[] = []
     stream.on('text', (text) => texts.push({ at: performance.now(), text }))
