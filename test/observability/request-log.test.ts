@@ -3,6 +3,7 @@ import { createApp } from '../../src/app.ts'
 import { parseConfig } from '../../src/config.ts'
 import { createSimulator } from '../../src/simulator/index.ts'
 import { instantRetries } from '../support/app.ts'
+import { TEST_CLIENT_KEY, TEST_CLIENT_KEYS, TEST_CLIENT_KEY_SHA256 } from '../support/credentials.ts'
 
 /** Everything written to the console during a test, one string per call. */
 let output: string[] = []
@@ -15,17 +16,17 @@ beforeEach(() => {
 afterEach(() => vi.restoreAllMocks())
 
 const ANTHROPIC_KEY = 'sk-ant-api03-TOPSECRET-upstream-key-0123456789'
-const CLIENT_TOKEN = 'ce_live_client-secret-token-9876543210'
+const CLIENT_TOKEN = TEST_CLIENT_KEY
 
 /** A gateway with a real-looking Anthropic key, answered by the simulator; requests run with an execution context. */
 function gateway(env: Record<string, string> = {}, simulatorKeys?: string[]) {
   const simulator = createSimulator(simulatorKeys ? { apiKeys: simulatorKeys } : {})
-  const config = parseConfig({ UPSTREAM: 'anthropic', ANTHROPIC_API_KEY: ANTHROPIC_KEY, ...env })
+  const config = parseConfig({ UPSTREAM: 'anthropic', ANTHROPIC_API_KEY: ANTHROPIC_KEY, CLIENT_KEYS: TEST_CLIENT_KEYS, ...env })
   const app = createApp({ config, fetch: simulator.fetch, upstream: instantRetries })
   const pending: Promise<unknown>[] = []
   const ctx = { waitUntil: (p: Promise<unknown>) => void pending.push(p), passThroughOnException() {}, props: {} } as unknown as ExecutionContext
   const send = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
-    const res = await app.request(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }, {}, ctx)
+    const res = await app.request(path, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${CLIENT_TOKEN}`, ...headers }, body: JSON.stringify(body) }, {}, ctx)
     const text = await res.text()
     await Promise.all(pending.splice(0))
     return { res, text }
@@ -46,7 +47,7 @@ describe('the request log line', () => {
     expect(line).toMatchObject({
       level: 'info',
       request_id: res.headers.get('x-request-id'),
-      identity: 'ip:local',
+      identity: 'key:test',
       method: 'POST',
       route: '/v1/chat',
       status: 200,
@@ -125,5 +126,6 @@ describe('secrets never leave the Worker', () => {
     expect(everything).not.toContain(ANTHROPIC_KEY)
     expect(everything).not.toContain('TOPSECRET')
     expect(everything).not.toContain(CLIENT_TOKEN)
+    expect(everything).not.toContain(TEST_CLIENT_KEY_SHA256)
   })
 })

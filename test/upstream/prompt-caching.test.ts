@@ -7,7 +7,7 @@ import { Catalogue } from '../../src/upstream/catalogue.ts'
 import { costOf, toUsage } from '../../src/upstream/cost.ts'
 import { applyPromptCaching, type CacheableParams } from '../../src/upstream/prompt-caching.ts'
 import { calculator } from '../../src/tools/index.ts'
-import { makeApp, postJson } from '../support/app.ts'
+import { makeApp, postJson, testEnv, withTestKey } from '../support/app.ts'
 
 const catalogue = new Catalogue()
 const sonnet = catalogue.get('balanced')! // v2 tokenizer, minCacheTokens 1024
@@ -116,8 +116,8 @@ describe('prompt caching through /v1/chat', () => {
 
   it('multi-step: cost_usd is the sum of every billed call, each priced from its own usage', async () => {
     const simulator = createSimulator()
-    const config = parseConfig({ UPSTREAM: 'simulator', DEFAULT_MODEL: 'fast' })
-    const app = createApp({ config, fetch: simulator.fetch, tools: [calculator] })
+    const config = parseConfig(testEnv({ DEFAULT_MODEL: 'fast' }))
+    const app = withTestKey(createApp({ config, fetch: simulator.fetch, tools: [calculator] }))
     const res = await postJson(app, '/v1/chat', {
       system: long(2500), // Haiku 5.5 caches from 2048 tokens
       messages: [{ role: 'user', content: 'Compute [sim step=1 tool=calculator {"expression":"2+2"}] [sim step=2 tokens=12]' }],
