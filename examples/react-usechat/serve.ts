@@ -1,0 +1,24 @@
+// `npm run example:react`: the Worker under `wrangler dev` on :8787 (anonymous calls allowed from
+// the app's origin only), the app built with esbuild, served on :8791 (a different origin, so
+// CORS is real). Ctrl-C stops both. Ports: WORKER_PORT (default 8787), PORT (default 8791).
+import { fileURLToPath } from 'node:url'
+import { startLocalWorker } from '../shared/local-worker.ts'
+import { pageOrigins, serveStatic, type StaticServer } from '../shared/static-server.ts'
+import { buildReactApp } from './build.ts'
+
+export async function serveReactApp(options: { workerUrl: string; port: number }): Promise<StaticServer> {
+  const { html, js } = await buildReactApp({ workerUrl: options.workerUrl })
+  return serveStatic({
+    '/index.html': { body: html, type: 'text/html; charset=utf-8' },
+    '/app.js': { body: js, type: 'text/javascript; charset=utf-8' },
+  }, options.port)
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const port = Number(process.env.PORT ?? 8791)
+  const worker = await startLocalWorker({ vars: { ALLOW_ANONYMOUS: 'true', ALLOWED_ORIGINS: pageOrigins(port) } })
+  const app = await serveReactApp({ workerUrl: worker.url, port })
+  process.once('SIGINT', () => void app.close())
+  process.once('SIGTERM', () => void app.close())
+  console.log(`Open ${app.url}/ (the Worker is at ${worker.url}; Ctrl-C stops both)`)
+}
