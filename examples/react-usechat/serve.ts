@@ -1,6 +1,6 @@
 // `npm run example:react`: the Worker under `wrangler dev` on :8787 (anonymous calls allowed from
-// the app's origin only), the app built with esbuild, served on :8791 (a different origin, so
-// CORS is real). Ctrl-C stops both. Ports: WORKER_PORT (default 8787), PORT (default 8791).
+// the app's origin only), the app built with esbuild, served on :8792 (a different origin, so
+// CORS is real). Ctrl-C stops both. Ports: WORKER_PORT (default 8787), PORT (default 8792).
 import { fileURLToPath } from 'node:url'
 import { startLocalWorker } from '../shared/local-worker.ts'
 import { pageOrigins, serveStatic, type StaticServer } from '../shared/static-server.ts'
@@ -15,7 +15,7 @@ export async function serveReactApp(options: { workerUrl: string; port: number }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const port = Number(process.env.PORT ?? 8791)
+  const port = Number(process.env.PORT ?? 8792)
   const worker = await startLocalWorker({ vars: { ALLOW_ANONYMOUS: 'true', ALLOWED_ORIGINS: pageOrigins(port) } })
   const app = await serveReactApp({ workerUrl: worker.url, port })
   process.once('SIGINT', () => void app.close())
