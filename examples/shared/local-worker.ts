@@ -13,7 +13,8 @@ export interface LocalWorkerOptions {
 export async function startLocalWorker(options: LocalWorkerOptions = {}): Promise<WranglerDev> {
   const port = options.port ?? Number(process.env.WORKER_PORT ?? 8787)
   console.log(`Starting the Worker (wrangler dev) on http://127.0.0.1:${port} …`)
-  const worker = await startWranglerDev({ port, vars: { UPSTREAM: 'auto', ...options.vars } })
+  // CLIENT_KEYS: none unless the example gives its own (never the test suite's default key).
+  const worker = await startWranglerDev({ port, vars: { UPSTREAM: 'auto', CLIENT_KEYS: '[]', ...options.vars } })
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void worker.close().finally(() => process.exit(130)))
   }
