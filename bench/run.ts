@@ -6,6 +6,7 @@ import { cpus, loadavg } from 'node:os'
 import { writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { CONTENDERS, type ContenderName } from './lib/contenders.ts'
+import { ensureAptPackage } from '../scripts/lib/apt.ts'
 import { bundleGzipKb } from './lib/bundle.ts'
 import { inProcessContenders, inProcessRound, inProcessWarmUp, type CpuFigures } from './lib/in-process.ts'
 import { concurrentStreams, jsonLoad, streamLoad, type JsonFigures, type StreamFigures } from './lib/load.ts'
@@ -21,7 +22,7 @@ const settings = {
   rounds: Number(env('BENCH_ROUNDS', full ? '5' : '3')),
   inProcess: { jsonRequests: full ? 2000 : 500, streams: full ? 80 : 20, tokens: 100, concurrency: 8 },
   jsonDirectives: env('BENCH_JSON_DIRECTIVES', '[sim tokens=20]'),
-  jsonSeconds: full ? 10 : 3,
+  jsonSeconds: full ? 6 : 3,
   connections: Number(env('BENCH_CONNECTIONS', '10')),
   streamDirectives: env('BENCH_STREAM_DIRECTIVES', '[sim tokens=30 delay=20]'),
   streams: full ? 40 : 20,
@@ -35,6 +36,7 @@ const log = (line: string) => console.error(`[bench ${new Date().toISOString().s
 const started = Date.now()
 log(`${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}, profile ${settings.profile}`)
 
+ensureAptPackage('redis-server') // installs it as root, else throws with the command to run
 const bridge = await spawnBridge()
 const simulator = await spawnSimulator()
 const runtime: RuntimeContender[] = []
