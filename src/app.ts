@@ -122,8 +122,10 @@ export function createApp(options: AppOptions): Hono {
   app.notFound((c) => errorResponse(c, new GatewayError('not_found_error', `No route for ${c.req.method} ${new URL(c.req.url).pathname}. See GET /v1/models and the README for the routes.`)))
   app.onError((err, c) => {
     const meter = c.get('meter')
-    if (meter && !meter.finished) meter.outcome = GatewayError.isInstance(err) ? err.type : 'api_error'
-    if (!GatewayError.isInstance(err) || err.status >= 500) {
+    // A client that left is not our failure: no error log, and the log line says `aborted`.
+    const aborted = c.req.raw.signal.aborted
+    if (meter && !meter.finished) meter.outcome = aborted ? 'aborted' : GatewayError.isInstance(err) ? err.type : 'api_error'
+    if (!aborted && (!GatewayError.isInstance(err) || err.status >= 500)) {
       console.error(JSON.stringify({ level: 'error', request_id: c.get('requestId'), error: describe(err) }))
     }
     return errorResponse(c, err)

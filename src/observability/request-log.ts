@@ -66,7 +66,7 @@ function lineOf(c: Context, meter: RequestMeter, status: number, body: string | 
   const identity = c.get('identity')
   const outcome = meter.outcome
   return {
-    level: status >= 500 || (outcome !== 'ok' && status < 400) ? 'error' : status >= 400 ? 'warn' : 'info',
+    level: outcome === 'aborted' ? 'info' : status >= 500 || (outcome !== 'ok' && status < 400) ? 'error' : status >= 400 ? 'warn' : 'info',
     msg: 'request',
     request_id: c.get('requestId'),
     identity: identity?.id,

@@ -133,7 +133,8 @@ export class Upstream {
       }
       if (tried.length && meter) meter.fallbacks++
       tried.push(model.id)
-      meter?.modelsTried.push(model.id)
+      // Once per model per request, however many tool-loop steps call it.
+      if (meter && !meter.modelsTried.includes(model.id)) meter.modelsTried.push(model.id)
 
       for (let retry = 0; ; retry++) {
         const outcome = await this.#attempt(modelParams, attempt, signal, deadline)

@@ -102,6 +102,40 @@ describe('the request log line', () => {
   })
 })
 
+describe('the request log line, edge cases', () => {
+  it('a JSON request the client abandons is logged as aborted at info level, with no error line', async () => {
+    const g = gateway()
+    const controller = new AbortController()
+    const pending: Promise<unknown>[] = []
+    const ctx = { waitUntil: (p: Promise<unknown>) => void pending.push(p), passThroughOnException() {}, props: {} } as unknown as ExecutionContext
+    const config = parseConfig({ UPSTREAM: 'simulator', CLIENT_KEYS: TEST_CLIENT_KEYS })
+    const app = createApp({ config, fetch: g.simulator.fetch, upstream: instantRetries })
+    const request = app.request('/v1/chat', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${CLIENT_TOKEN}` },
+      body: JSON.stringify({ messages: [{ role: 'user', content: 'Slow please [sim stall=5000]' }] }),
+      signal: controller.signal,
+    }, {}, ctx)
+    await vi.waitFor(() => expect(g.simulator.requests).toHaveLength(1))
+    controller.abort()
+    await request
+    await Promise.all(pending)
+    const lines = g.lines()
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toMatchObject({ level: 'info', outcome: 'aborted' })
+    expect(output.filter((l) => l.includes('"level":"error"'))).toEqual([])
+  })
+
+  it('lists each model once in models_tried over a multi-step tool loop', async () => {
+    const g = gateway()
+    const { res } = await g.send('/v1/chat', { messages: [{ role: 'user', content: 'What time is it? [sim tool=current_time {"time_zone":"UTC"}]' }] })
+    expect(res.status).toBe(200)
+    const line = g.lines()[0]!
+    expect(line.calls).toBeGreaterThanOrEqual(2)
+    expect(line.models_tried).toEqual(['claude-sonnet-5-5'])
+  })
+})
+
 describe('secrets never leave the Worker', () => {
   it('neither the Anthropic key nor the client credential appears in any log or response, on success or on error', async () => {
     const g = gateway({ FALLBACK_MODELS: 'smart,balanced' })
