@@ -1,30 +1,25 @@
+import { blockTokens as estimateBlock, textTokens as estimateText, toolTokens as estimateTool, TOKEN_OVERHEAD, type Tokenizer as EstimatorTokenizer } from '../context/estimate-tokens.ts'
 import { modelSpec, type SimModel } from './models.ts'
 
 /**
- * The simulator's token count: a documented, deterministic approximation (not Anthropic's
- * tokenizer). Legacy tokenizer (Haiku 4.5, Sonnet 4.5/4.6, Opus 4.5/4.6): one token per 4
- * characters of text, rounded up per block. Newer tokenizer (Opus 4.7+, all 5.x): 30 % more,
- * i.e. ceil(chars × 13 / 40). Fixed costs: 3 per request, 3 per message and per system prompt,
- * 8 per tool definition, 5 per tool_use / tool_result block, 1600 per image, 1500 per
- * non-text document. Thinking blocks in the history count 0 (the API strips them).
+ * The simulator's token count follows the same documented approximation as the gateway's
+ * estimator (src/context/estimate-tokens.ts): one token per 4 characters on the classic
+ * tokenizer, 30 % more on the newer one, plus fixed costs per request, message, tool, tool
+ * block, image and document. Sharing it keeps the gateway's limits and the simulated usage in
+ * step; what the simulator adds is the split of the prompt into cacheable segments.
  */
-export const TOKEN_COSTS = {
-  request: 3,
-  message: 3,
-  tool: 8,
-  toolBlock: 5,
-  image: 1600,
-  document: 1500,
-} as const
+export const TOKEN_COSTS = TOKEN_OVERHEAD
 
 type Tokenizer = SimModel['tokenizer']
 
+/** The estimator's name for a simulator tokenizer. */
+function family(tokenizer: Tokenizer): EstimatorTokenizer {
+  return tokenizer === 'legacy' ? 'classic' : 'v2'
+}
+
 /** Tokens of a piece of text under the given tokenizer. */
 export function textTokens(text: string, tokenizer: Tokenizer): number {
-  let chars = 0
-  for (const _ of text) chars++
-  if (chars === 0) return 0
-  return tokenizer === 'legacy' ? Math.ceil(chars / 4) : Math.ceil((chars * 13) / 40)
+  return estimateText(text, family(tokenizer))
 }
 
 /** One cacheable unit of the prompt, in the order the API builds it: tools, system, messages. */
@@ -45,32 +40,7 @@ function keyOf(block: unknown): string {
 }
 
 function blockTokens(block: unknown, tk: Tokenizer): number {
-  if (typeof block === 'string') return textTokens(block, tk)
-  if (!isObj(block)) return 0
-  switch (block.type) {
-    case 'text':
-      return textTokens(String(block.text ?? ''), tk)
-    case 'image':
-      return TOKEN_COSTS.image
-    case 'document': {
-      const source = isObj(block.source) ? block.source : {}
-      return source.type === 'text' ? textTokens(String(source.data ?? ''), tk) : TOKEN_COSTS.document
-    }
-    case 'tool_use':
-      return TOKEN_COSTS.toolBlock + textTokens(String(block.name ?? '') + JSON.stringify(block.input ?? {}), tk)
-    case 'tool_result': {
-      const content = block.content
-      const inner = Array.isArray(content)
-        ? content.reduce((n: number, b) => n + blockTokens(b, tk), 0)
-        : typeof content === 'string' ? textTokens(content, tk) : 0
-      return TOKEN_COSTS.toolBlock + inner
-    }
-    case 'thinking':
-    case 'redacted_thinking':
-      return 0
-    default:
-      return textTokens(JSON.stringify(block), tk)
-  }
+  return estimateBlock(block, family(tk))
 }
 
 function contentBlocks(content: unknown): unknown[] {
@@ -89,13 +59,7 @@ export function promptSegments(body: unknown, model: string): PromptSegment[] {
     cacheControl: isObj(block) && isObj(block.cache_control) ? block.cache_control : undefined,
   })
 
-  for (const tool of Array.isArray(b.tools) ? b.tools : []) {
-    const t = isObj(tool) ? tool : {}
-    const schemaText = t.type === undefined || t.type === 'custom'
-      ? JSON.stringify({ name: t.name, description: t.description, input_schema: t.input_schema })
-      : keyOf(t)
-    push(tool, TOKEN_COSTS.tool + textTokens(schemaText, tk))
-  }
+  for (const tool of Array.isArray(b.tools) ? b.tools : []) push(tool, estimateTool(tool, family(tk)))
   const system = contentBlocks(b.system)
   system.forEach((block, i) => push(block, (i === 0 ? TOKEN_COSTS.message : 0) + blockTokens(block, tk), 'system'))
   for (const message of Array.isArray(b.messages) ? b.messages : []) {
