@@ -36,10 +36,10 @@ function hasToolResult(message: Anthropic.MessageParam): boolean {
  * Keeps a conversation under the input-token limit. Under it: unchanged. Over it with `trim`:
  * drops the oldest messages after the first user turn, keeping the system prompt, that first
  * turn and the latest turns, and never separating a `tool_use` from its `tool_result` (the kept
- * part never starts with a message that answers a dropped tool call). With `reject`, when even
- * the shortest valid conversation is too long, or when a message that must be kept (the first or
- * the latest; with `reject` any) is alone above the limit: a 413 `request_too_large` with the
- * estimated and allowed numbers.
+ * part never starts with a message that answers a dropped tool call). A 413 `request_too_large`
+ * with the estimated and allowed numbers when any single message is alone above the limit (both
+ * modes), with `reject` when the conversation is over it, and with `trim` when even the shortest
+ * valid conversation is.
  */
 export function fitContext(
   params: { system?: unknown; messages: Anthropic.MessageParam[] },
@@ -62,11 +62,10 @@ export function fitContext(
   })
   if (total <= limit) return { messages, report: report(total, 0) }
 
-  // A message that can never fit: with `reject` any of them; with `trim` the ones trimming keeps
-  // (the first user turn and the latest message). Older oversized ones are trimmed away below.
-  const mustKeep = overflow === 'reject' ? sizes.map((_, i) => i) : [0, messages.length - 1]
-  const oversized = mustKeep.find((i) => sizes[i]! + fixed > limit)
-  if (oversized !== undefined) {
+  // A single message above the limit is always a 413 with numbers, in both modes: trimming
+  // would silently drop what is most likely the content the user cares about (a pasted log).
+  const oversized = sizes.findIndex((size) => size + fixed > limit)
+  if (oversized !== -1) {
     throw tooLarge(
       `messages.${oversized} alone is about ${sizes[oversized]} tokens (with the system prompt ${sizes[oversized]! + fixed}), above the limit of ${limit} input tokens for ${model.id}. Shorten or split it.`,
     )

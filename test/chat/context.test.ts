@@ -10,9 +10,9 @@ const words = (n: number, seed: string) => `${seed} ${'lorem ipsum dolor '.repea
 // A conversation whose only tool_use / tool_result pair sits where a naive trim would cut it.
 const m = [
   { role: 'user', content: 'Start: help me plan a trip.' },
-  { role: 'assistant', content: words(30, 'A1') },
-  { role: 'user', content: words(30, 'U2') },
-  { role: 'assistant', content: [{ type: 'text', text: words(20, 'A3') }, { type: 'tool_use', id: 'toolu_1', name: 'lookup', input: { q: 'trains' } }] },
+  { role: 'assistant', content: words(12, 'A1') },
+  { role: 'user', content: words(12, 'U2') },
+  { role: 'assistant', content: [{ type: 'text', text: words(8, 'A3') }, { type: 'tool_use', id: 'toolu_1', name: 'lookup', input: { q: 'trains' } }] },
   { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: words(5, 'R4') }] },
   { role: 'assistant', content: words(10, 'A5') },
   { role: 'user', content: 'And the hotels? [sim tokens=5]' },
@@ -70,19 +70,34 @@ describe('context control over /v1/chat', () => {
 })
 
 describe('fitContext', () => {
-  it('trim drops an old message that alone is above the limit; reject names it', () => {
+  it('an old message that alone is above the limit is a 413 naming it, with trim as with reject', () => {
     const model = new Catalogue().get('claude-haiku-4-5')!
     const messages = [
       { role: 'user' as const, content: 'hi' },
       { role: 'assistant' as const, content: 'y'.repeat(4000) },
       { role: 'user' as const, content: 'short question' },
     ]
+    for (const overflow of ['trim', 'reject'] as const) {
+      expect(() => fitContext({ messages }, model, 10, { maxInputTokens: 100, overflow })).toThrow(
+        'messages.1 alone is about 1003 tokens (with the system prompt 1006), above the limit of 100 input tokens for claude-haiku-4-5',
+      )
+    }
+  })
+
+  it('trim drops the oldest turns after the first until the conversation fits', () => {
+    const model = new Catalogue().get('claude-haiku-4-5')!
+    const messages = [
+      { role: 'user' as const, content: 'hi' },
+      { role: 'assistant' as const, content: 'y'.repeat(300) },
+      { role: 'user' as const, content: 'z'.repeat(200) },
+      { role: 'assistant' as const, content: 'ok' },
+      { role: 'user' as const, content: 'short question' },
+    ]
     const { messages: kept, report } = fitContext({ messages }, model, 10, { maxInputTokens: 100, overflow: 'trim' })
-    expect(kept).toEqual([messages[0], messages[2]])
-    expect(report).toMatchObject({ estimated_input_tokens: 1017, sent_input_tokens: 14, max_input_tokens: 100, dropped_messages: 1 })
-    expect(() => fitContext({ messages }, model, 10, { maxInputTokens: 100, overflow: 'reject' })).toThrow(
-      'messages.1 alone is about 1003 tokens (with the system prompt 1006), above the limit of 100 input tokens for claude-haiku-4-5',
-    )
+    expect(kept).toEqual([messages[0], messages[2], messages[3], messages[4]])
+    expect(report).toMatchObject({ max_input_tokens: 100, dropped_messages: 1 })
+    expect(report.sent_input_tokens).toBeLessThanOrEqual(100)
+    expect(report.estimated_input_tokens).toBeGreaterThan(100)
   })
 
   const model = new Catalogue().get('claude-haiku-4-5')!
