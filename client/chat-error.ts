@@ -1,3 +1,5 @@
+import type { ErrorType } from '../src/error-type.ts'
+
 const marker = Symbol.for('claude-edge.ChatError')
 
 /**
@@ -10,17 +12,7 @@ const marker = Symbol.for('claude-edge.ChatError')
  * - `stream_error`: an `error` part whose text names no type.
  */
 export type ChatErrorType =
-  | 'invalid_request_error'
-  | 'authentication_error'
-  | 'permission_error'
-  | 'not_found_error'
-  | 'request_too_large'
-  | 'rate_limit_error'
-  | 'budget_exceeded_error'
-  | 'upstream_error'
-  | 'overloaded_error'
-  | 'timeout_error'
-  | 'api_error'
+  | ErrorType
   | 'network_error'
   | 'incomplete'
   | 'aborted'

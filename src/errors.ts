@@ -1,19 +1,8 @@
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 
-/** The stable `error.type` values of the HTTP contract (SPEC §1.1). */
-export type ErrorType =
-  | 'invalid_request_error'
-  | 'authentication_error'
-  | 'permission_error'
-  | 'not_found_error'
-  | 'request_too_large'
-  | 'rate_limit_error'
-  | 'budget_exceeded_error'
-  | 'upstream_error'
-  | 'overloaded_error'
-  | 'timeout_error'
-  | 'api_error'
+export type { ErrorType } from './error-type.ts'
+import type { ErrorType } from './error-type.ts'
 
 const STATUS_OF: Record<ErrorType, ContentfulStatusCode> = {
   invalid_request_error: 400,

@@ -4,7 +4,7 @@ import { defineTool, ToolError } from '../../src/tools/define-tool.ts'
 import { INTERRUPTED } from '../../src/tools/repair-history.ts'
 import { calculator, currentTime } from '../../src/tools/demo/index.ts'
 import { postJson } from '../support/app.ts'
-import { deferred, makeToolApp, sentMessages } from './support.ts'
+import { deferred, makeToolApp, sentMessages, waitingTool } from './support.ts'
 
 const weatherCalls: unknown[] = []
 const weather = defineTool({
@@ -327,15 +327,7 @@ describe('client tools, abort, deadline and history', () => {
   })
 
   it('a client that leaves during a tool run aborts the tool and makes no further model call', async () => {
-    const started = deferred()
-    const aborted = deferred<unknown>()
-    const waiting = defineTool({
-      name: 'waiting', description: 'waits', input: z.object({}),
-      execute: (_input, { signal }) => {
-        started.resolve()
-        return new Promise((_, reject) => signal.addEventListener('abort', () => { aborted.resolve(signal.reason); reject(signal.reason) }))
-      },
-    })
+    const { tool: waiting, started, aborted } = waitingTool()
     const { app, simulator } = makeToolApp([waiting])
     const controller = new AbortController()
     const res = app.request('/v1/chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ask('[sim tool=waiting]')), signal: controller.signal })

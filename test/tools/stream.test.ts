@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { defineTool } from '../../src/tools/define-tool.ts'
 import { postJson } from '../support/app.ts'
-import { deferred, makeToolApp, sentMessages } from './support.ts'
+import { makeToolApp, sentMessages, waitingTool } from './support.ts'
 
 type App = ReturnType<typeof makeToolApp>['app']
 
@@ -151,15 +151,7 @@ describe('tool loop over /v1/chat/stream', () => {
   })
 
   it('a client that leaves during a tool run aborts the tool; no further model call is made', async () => {
-    const started = deferred()
-    const aborted = deferred<unknown>()
-    const waiting = defineTool({
-      name: 'waiting', description: 'waits', input: z.object({}),
-      execute: (_input, { signal }) => {
-        started.resolve()
-        return new Promise((_, reject) => signal.addEventListener('abort', () => { aborted.resolve(signal.reason); reject(signal.reason) }))
-      },
-    })
+    const { tool: waiting, started, aborted } = waitingTool()
     const { app, simulator } = makeToolApp([waiting])
     const res = await postJson(app, '/v1/chat/stream', { model: 'fast', messages: [{ role: 'user', content: '[sim tool=waiting]' }] })
     const reader = res.body!.getReader()

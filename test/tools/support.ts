@@ -1,7 +1,8 @@
 import { createApp } from '../../src/app.ts'
 import { parseConfig } from '../../src/config.ts'
 import { createSimulator, type Simulator } from '../../src/simulator/index.ts'
-import type { Tool } from '../../src/tools/define-tool.ts'
+import { z } from 'zod'
+import { defineTool, type Tool } from '../../src/tools/define-tool.ts'
 import { testEnv, withTestKey } from '../support/app.ts'
 
 /** A gateway with the given server tools, wired to a fresh in-process simulator. */
@@ -21,4 +22,18 @@ export function deferred<T = void>() {
 /** The `messages` the simulator received in its n-th request (0-based; negative from the end). */
 export function sentMessages(simulator: Simulator, n: number): any[] {
   return (simulator.requests.at(n)!.body as { messages: any[] }).messages
+}
+
+/** A tool that runs until the request's signal aborts; `started` and `aborted` say when. */
+export function waitingTool() {
+  const started = deferred()
+  const aborted = deferred<unknown>()
+  const tool = defineTool({
+    name: 'waiting', description: 'waits', input: z.object({}),
+    execute: (_input, { signal }) => {
+      started.resolve()
+      return new Promise((_, reject) => signal.addEventListener('abort', () => { aborted.resolve(signal.reason); reject(signal.reason) }))
+    },
+  })
+  return { tool, started, aborted }
 }
