@@ -1,4 +1,5 @@
 import type { ErrorType } from '../src/error-type.ts'
+import { hasMarker } from '../src/marker.ts'
 
 const marker = Symbol.for('claude-edge.ChatError')
 
@@ -53,6 +54,6 @@ export class ChatError extends Error {
 
   /** Works across bundles and realms, unlike `instanceof`. */
   static isInstance(value: unknown): value is ChatError {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[marker] === true
+    return hasMarker(value, marker)
   }
 }

@@ -3,6 +3,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 
 export type { ErrorType } from './error-type.ts'
 import type { ErrorType } from './error-type.ts'
+import { hasMarker } from './marker.ts'
 
 const STATUS_OF: Record<ErrorType, ContentfulStatusCode> = {
   invalid_request_error: 400,
@@ -49,7 +50,7 @@ export class GatewayError extends Error {
   }
 
   static isInstance(value: unknown): value is GatewayError {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[MARKER] === true
+    return hasMarker(value, MARKER)
   }
 }
 

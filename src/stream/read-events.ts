@@ -1,4 +1,5 @@
 import { GatewayError } from '../errors.ts'
+import { hasMarker } from '../marker.ts'
 
 const ABORTED = Symbol.for('claude-edge.StreamAbortedError')
 
@@ -7,7 +8,7 @@ export class StreamAbortedError extends Error {
   override readonly name = 'StreamAbortedError'
   readonly [ABORTED] = true
   static isInstance(value: unknown): value is StreamAbortedError {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[ABORTED] === true
+    return hasMarker(value, ABORTED)
   }
 }
 

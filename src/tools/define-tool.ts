@@ -1,5 +1,6 @@
 import type * as z from 'zod/mini'
 import type { Identity } from '../auth/identity.ts'
+import { hasMarker } from '../marker.ts'
 
 /** What a tool's `execute` gets besides its validated input. */
 export interface ToolContext<Env = Record<string, unknown>> {
@@ -61,7 +62,7 @@ export function defineTool<Input extends z.core.$ZodType, Output, Env = Record<s
 }
 
 export function isTool(value: unknown): value is Tool {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[MARKER] === true
+  return hasMarker(value, MARKER)
 }
 
 const ERROR_MARKER = Symbol.for('claude-edge.ToolError')
@@ -75,6 +76,6 @@ export class ToolError extends Error {
   readonly [ERROR_MARKER] = true
 
   static isInstance(value: unknown): value is ToolError {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[ERROR_MARKER] === true
+    return hasMarker(value, ERROR_MARKER)
   }
 }
