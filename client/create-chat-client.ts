@@ -3,7 +3,8 @@ import { ChatReply } from './chat-reply.ts'
 import { decodeUIMessageStream } from './decode-ui-message-stream.ts'
 import { errorFromResponse } from './http-error.ts'
 import { ReplyAccumulator } from './reply-accumulator.ts'
-import { backoffDelay, sleep, type RetryOptions } from './retry.ts'
+import { abortableSleep } from '../src/upstream/sleep.ts'
+import { backoffDelay, type RetryOptions } from './retry.ts'
 import type { ChatEvent, ChatMessage, ChatResult, ToolCall } from './types.ts'
 
 /** Request fields besides `messages` (SPEC §1.3). Unknown fields are rejected by the server. */
@@ -112,7 +113,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
               }
               const delayMs = backoffDelay(attempt, retry)
               emit({ type: 'retry', attempt: attempt + 1, delayMs, reason: error.message })
-              await sleep(delayMs, controller.signal)
+              await abortableSleep(delayMs, controller.signal)
             }
           }
         } catch (cause) {

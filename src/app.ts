@@ -8,7 +8,7 @@ import { chatStreamHandler } from './chat/stream-handler.ts'
 import { countTokensHandler, messagesHandler } from './messages/index.ts'
 import type { Config } from './config.ts'
 import { admitAll } from './chat/admission.ts'
-import { GatewayError, errorResponse } from './errors.ts'
+import { GatewayError, describeError, errorResponse } from './errors.ts'
 import { RequestMeter } from './observability/meter.ts'
 import { requestLog } from './observability/request-log.ts'
 import { createUpstreamClient } from './upstream/client.ts'
@@ -126,15 +126,9 @@ export function createApp(options: AppOptions): Hono {
     const aborted = c.req.raw.signal.aborted
     if (meter && !meter.finished) meter.outcome = aborted ? 'aborted' : GatewayError.isInstance(err) ? err.type : 'api_error'
     if (!aborted && (!GatewayError.isInstance(err) || err.status >= 500)) {
-      console.error(JSON.stringify({ level: 'error', request_id: c.get('requestId'), error: describe(err) }))
+      console.error(JSON.stringify({ level: 'error', request_id: c.get('requestId'), error: describeError(err) }))
     }
     return errorResponse(c, err)
   })
   return app
-}
-
-function describe(err: unknown): string {
-  const cause = err instanceof Error ? err.cause : undefined
-  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err)
-  return cause instanceof Error ? `${text} (cause: ${cause.name}: ${cause.message})` : text
 }

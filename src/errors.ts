@@ -64,6 +64,13 @@ export function errorBody(type: ErrorType, message: string, requestId: string): 
   return { type: 'error', error: { type, message }, request_id: requestId }
 }
 
+/** `Name: message (cause: Name: message)` of any thrown value, for the log only. */
+export function describeError(err: unknown): string {
+  const cause = err instanceof Error ? err.cause : undefined
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err)
+  return cause instanceof Error ? `${text} (cause: ${cause.name}: ${cause.message})` : text
+}
+
 /** The JSON error response for `err`; anything that is not a GatewayError is a generic 500. */
 export function errorResponse(c: Context, err: unknown): Response {
   const requestId = c.get('requestId') ?? 'unknown'

@@ -70,6 +70,8 @@ export function authenticate(options: AuthenticateOptions): MiddlewareHandler {
     : undefined
   const allowedOrigins = new Set(config.allowedOrigins)
   const anonymousLimits: IdentityLimits = { rateLimit: formatRate(config.anonymousRateLimit) }
+  // A key's identity depends only on its configuration: built once, shared (read-only) by requests.
+  const keyIdentities = new Map(config.clientKeys.map((key) => [key, Object.freeze(keyIdentity(key))] as const))
   const accepted = [keys.size ? 'a claude-edge key' : '', verifySession ? 'a session token' : ''].filter(Boolean).join(' or ') || 'a credential'
   const missing = `Missing credential: send \`Authorization: Bearer <token>\` or \`x-api-key: <token>\` with ${accepted}.`
 
@@ -81,7 +83,7 @@ export function authenticate(options: AuthenticateOptions): MiddlewareHandler {
       if (!key) {
         throw unauthenticated('Unknown key: it matches no key configured in CLIENT_KEYS (revoked, mistyped, or an Anthropic key instead of a claude-edge key).')
       }
-      identity = keyIdentity(key)
+      identity = keyIdentities.get(key)!
     } else if (credential?.kind === 'session') {
       if (!verifySession) throw unauthenticated('Session tokens are not accepted here: SESSION_SECRET is not configured.')
       identity = await verifySession(credential.token)

@@ -1,14 +1,18 @@
 import * as z from 'zod/mini'
 import '../validation/zod.ts'
+import { TOOL_NAME } from '../tools/registry.ts'
 
 /** Anthropic content blocks a caller may send; unknown block fields are passed through. */
 const cacheControl = z.optional(z.object({ type: z.literal('ephemeral'), ttl: z.optional(z.enum(['5m', '1h'])) }))
+
+/** Image types the Messages API accepts. */
+export const IMAGE_MEDIA_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'] as const
 
 const textBlock = z.looseObject({ type: z.literal('text'), text: z.string(), cache_control: cacheControl })
 const imageBlock = z.looseObject({
   type: z.literal('image'),
   source: z.union([
-    z.object({ type: z.literal('base64'), media_type: z.enum(['image/jpeg', 'image/png', 'image/gif', 'image/webp']), data: z.string() }),
+    z.object({ type: z.literal('base64'), media_type: z.enum(IMAGE_MEDIA_TYPES), data: z.string() }),
     z.object({ type: z.literal('url'), url: z.url() }),
   ]),
 })
@@ -41,7 +45,7 @@ export const uiMessage = z.looseObject({
 })
 
 const clientTool = z.strictObject({
-  name: z.string().check(z.regex(/^[a-zA-Z0-9_-]{1,64}$/, 'tool names are 1-64 letters, digits, _ or -')),
+  name: z.string().check(z.regex(TOOL_NAME, 'tool names are 1-64 letters, digits, _ or -')),
   description: z.optional(z.string().check(z.maxLength(10_000))),
   input_schema: z.looseObject({ type: z.literal('object') }),
 })

@@ -1,11 +1,11 @@
 import type Anthropic from '@anthropic-ai/sdk'
 import { GatewayError } from '../errors.ts'
-import type { UIMessageInput } from './schema.ts'
+import { IMAGE_MEDIA_TYPES, type UIMessageInput } from './schema.ts'
 
 type MessageParam = Anthropic.MessageParam
 type Block = Anthropic.ContentBlockParam
 
-const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp'])
+const IMAGE_TYPES = new Set<string>(IMAGE_MEDIA_TYPES)
 
 function invalid(path: string, message: string): GatewayError {
   return new GatewayError('invalid_request_error', `${path}: ${message}`)

@@ -26,7 +26,7 @@ export const RESERVE_INPUT_MARGIN = 1.25
  * A tool loop reserves this once, for its first step; see README "Limits and budgets".
  */
 export function worstCaseCostUsd(req: ChatRequest, config: Config, estimate: (req: ChatRequest, model: ModelInfo) => number = estimateInputTokens): number {
-  const candidates = [req.model, ...config.fallbackModels.map((id) => config.catalogue.get(id)).filter((m): m is ModelInfo => !!m)]
+  const candidates = new Set([req.model, ...config.fallbackModels.map((id) => config.catalogue.get(id)).filter((m): m is ModelInfo => !!m)])
   let worst = 0
   for (const model of candidates) {
     const input = Math.ceil(estimate(req, model) * RESERVE_INPUT_MARGIN)

@@ -47,7 +47,8 @@ export function limits(options: LimitsOptions = {}): MiddlewareHandler {
         policy: policyFor(config, c.get('identity')),
         tokens,
         // A tool loop may call the model up to MAX_STEPS times: reserve every step it may take.
-        reserveUsd: worstCaseCostUsd(req, config, estimate) * (req.tools?.server.length ? config.maxSteps : 1),
+        // The requested model's estimate is reused, not recomputed, for the worst case.
+        reserveUsd: worstCaseCostUsd(req, config, (r, m) => (m === req.model ? tokens : estimate(r, m))) * (req.tools?.server.length ? config.maxSteps : 1),
       })
       if (!decision.success) throw refusalError(decision, tokens)
       const ticket = decision.ticket!

@@ -10,7 +10,7 @@ import { resolveScript } from './script.ts'
 import { abortableSleep } from '../upstream/sleep.ts'
 import { messageJson, replyEvents, type MessageMeta } from './sse.ts'
 import { streamReply } from './stream.ts'
-import { countTokens, promptSegments } from './tokens.ts'
+import { countTokens, promptSegments, sumTokens } from './tokens.ts'
 import type { Simulator, SimulatorOptions, SimulatorRequestRecord } from './types.ts'
 import { authKind, checkAuth, checkBody, checkModelRules, checkVersion } from './validate.ts'
 
@@ -109,7 +109,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       const model = modelOf(body, record)
       checkModelRules(body, model, version)
       const segments = promptSegments(body, model.id)
-      const total = countTokens(body, model.id)
+      const total = sumTokens(segments)
       if (total > model.context) throw new SimError(400, `prompt is too long: ${total} tokens > ${model.context} maximum`)
 
       const turn = humanTurn(body.messages as Obj[])

@@ -77,5 +77,10 @@ export function promptSegments(body: unknown, model: string): PromptSegment[] {
  * `count_tokens` returns and `usage` reports, cache reads and writes included).
  */
 export function countTokens(body: unknown, model: string): number {
-  return promptSegments(body, model).reduce<number>((n, s) => n + s.tokens, TOKEN_COSTS.request)
+  return sumTokens(promptSegments(body, model))
+}
+
+/** The input tokens of a prompt already split into segments (request overhead included). */
+export function sumTokens(segments: readonly PromptSegment[]): number {
+  return segments.reduce<number>((n, s) => n + s.tokens, TOKEN_COSTS.request)
 }

@@ -1,4 +1,4 @@
-import { GatewayError, type ErrorType } from '../errors.ts'
+import { GatewayError, describeError, type ErrorType } from '../errors.ts'
 
 export interface StreamFailure {
   type: ErrorType
@@ -12,15 +12,9 @@ export interface StreamFailure {
  */
 export function streamFailure(err: unknown, requestId: string): StreamFailure {
   if (GatewayError.isInstance(err)) {
-    if (err.status >= 500) console.error(JSON.stringify({ level: 'error', request_id: requestId, error: describe(err) }))
+    if (err.status >= 500) console.error(JSON.stringify({ level: 'error', request_id: requestId, error: describeError(err) }))
     return { type: err.type, message: err.message }
   }
-  console.error(JSON.stringify({ level: 'error', request_id: requestId, error: describe(err) }))
+  console.error(JSON.stringify({ level: 'error', request_id: requestId, error: describeError(err) }))
   return { type: 'api_error', message: 'Internal error in the gateway. Retry later; if it persists, report the request_id.' }
-}
-
-function describe(err: unknown): string {
-  const cause = err instanceof Error ? err.cause : undefined
-  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err)
-  return cause instanceof Error ? `${text} (cause: ${cause.name}: ${cause.message})` : text
 }

@@ -68,7 +68,13 @@ function toolChoiceFor(req: ChatRequest, definitions: Anthropic.Tool[]): Anthrop
   }
   if (req.model.rejectsForcedToolUse) {
     req.warnings.push(`tool_choice "${choice.type}" (forced tool use) is not supported by ${req.model.id}; it was sent as "auto"`)
-    return { type: 'auto', ...(choice.disable_parallel_tool_use !== undefined && { disable_parallel_tool_use: choice.disable_parallel_tool_use }) }
+    return autoChoice(choice)
   }
   return choice
+}
+
+/** `auto`, keeping the caller's `disable_parallel_tool_use`. */
+export function autoChoice(choice: Anthropic.ToolChoice): Anthropic.ToolChoice {
+  const parallel = 'disable_parallel_tool_use' in choice ? choice.disable_parallel_tool_use : undefined
+  return { type: 'auto', ...(parallel !== undefined && { disable_parallel_tool_use: parallel }) }
 }

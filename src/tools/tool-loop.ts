@@ -6,7 +6,7 @@ import { addUsage, roundUsd, ZERO_USAGE, type Usage } from '../upstream/cost.ts'
 import { failureToGatewayError } from '../upstream/errors.ts'
 import { messageParams, type MessageParams } from '../upstream/params.ts'
 import type { ToolContext } from './define-tool.ts'
-import type { ActiveTools } from './prepare-tools.ts'
+import { autoChoice, type ActiveTools } from './prepare-tools.ts'
 import { runToolCall, type ToolCallOutcome, type ToolStep } from './run-tool-call.ts'
 
 /** What one model call produced. The runner has already recorded its usage on the request meter. */
@@ -141,11 +141,6 @@ function paramsFor(req: ChatRequest, tools: ActiveTools, messages: Anthropic.Mes
   if (!tools.definitions.length) return params
   const choice = step === 1 ? tools.toolChoice : tools.toolChoice && tools.toolChoice.type !== 'none' ? autoChoice(tools.toolChoice) : tools.toolChoice
   return { ...params, tools: tools.definitions, ...(choice && { tool_choice: choice }) }
-}
-
-function autoChoice(choice: Anthropic.ToolChoice): Anthropic.ToolChoice {
-  const parallel = 'disable_parallel_tool_use' in choice ? choice.disable_parallel_tool_use : undefined
-  return { type: 'auto', ...(parallel !== undefined && { disable_parallel_tool_use: parallel }) }
 }
 
 /** A reply block as a request block (the API wants thinking blocks back unchanged, signature included). */
