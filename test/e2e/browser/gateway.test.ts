@@ -6,6 +6,7 @@ import { createSimulator } from '../../../src/simulator/index.ts'
 import { startWranglerDev, type WranglerDev } from '../../support/wrangler-dev.ts'
 import { launchChromium } from './browser.ts'
 import { serveFetch } from './serve-fetch.ts'
+import { watchStreamedReply } from './streamed-reply.ts'
 
 /**
  * The widget as the deployable Worker serves it (`DEMO_PAGE`), under `wrangler dev`, in
@@ -65,15 +66,8 @@ describe('<claude-chat> served by the Worker (wrangler dev), simulator upstream'
     const page = await openPage()
     await send(page, 'Tell me a story [sim tokens=24 delay=40]')
     const reply = page.locator('claude-chat .msg.assistant').last()
-    const states = new Set<string>()
-    await poll(async () => {
-      const text = (await reply.locator('.text').textContent().catch(() => null)) ?? ''
-      if (text) states.add(text)
-      return reply.getAttribute('aria-busy')
-    }).toBe('false')
-    const final = (await reply.locator('.text').textContent()) ?? ''
+    const { final, intermediate } = await watchStreamedReply(reply, 15_000)
     expect(final.length).toBeGreaterThan(20)
-    const intermediate = [...states].filter((s) => s !== final)
     expect(intermediate.length).toBeGreaterThanOrEqual(3)
     for (const state of intermediate) expect(final.startsWith(state.trimEnd())).toBe(true)
     await expect(reply.locator('.meta').textContent()).resolves.toMatch(/^claude-sonnet-5-5 · \d+ tokens · \$\d+\.\d{4}$/)

@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium } from '../browser/browser.ts'
+import { watchStreamedReply } from '../browser/streamed-reply.ts'
 import { startExample, type ExampleProcess } from './example-process.ts'
 
 /** `npm run example:static` as a user runs it: Worker + page on another origin, in Chromium. */
@@ -17,8 +18,6 @@ afterAll(async () => {
   await browser?.close()
   await example?.stop()
 })
-
-const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000, interval: 10 })
 
 describe('examples/static-page (npm run example:static)', () => {
   it('the page loads the widget from its own origin and a reply streams in from the Worker, cross-origin', async () => {
@@ -38,15 +37,8 @@ describe('examples/static-page (npm run example:static)', () => {
     await input.press('Enter')
 
     const reply = page.locator('claude-chat .msg.assistant').last()
-    const states = new Set<string>()
-    await poll(async () => {
-      const text = (await reply.locator('.text').textContent().catch(() => null)) ?? ''
-      if (text) states.add(text)
-      return reply.getAttribute('aria-busy')
-    }).toBe('false')
-    const final = (await reply.locator('.text').textContent()) ?? ''
+    const { final, intermediate } = await watchStreamedReply(reply, 20_000)
     expect(final.split(/\s+/).length).toBeGreaterThanOrEqual(10)
-    const intermediate = [...states].filter((s) => s !== final)
     expect(intermediate.length).toBeGreaterThanOrEqual(3)
     for (const state of intermediate) expect(final.startsWith(state.trimEnd())).toBe(true)
     // show-usage and model="fast": the finish part's metadata, rendered.
