@@ -48,11 +48,10 @@ describe('parseConfig', () => {
     const secret = 'sk-ant-api03-secret-value'
     const config = parseConfig({ ANTHROPIC_API_KEY: secret })
     expect(config.upstream).toBe('anthropic')
-    try {
-      parseConfig({ ANTHROPIC_API_KEY: secret, RATE_LIMIT: 'x' })
-    } catch (err) {
-      expect(String(err)).not.toContain(secret)
-    }
+    const error = catching(() => parseConfig({ ANTHROPIC_API_KEY: secret, RATE_LIMIT: 'x' }))
+    expect(error).toBeInstanceOf(ConfigError)
+    expect(String(error)).toMatch(/RATE_LIMIT/)
+    expect(String(error)).not.toContain(secret)
   })
 
   it('UPSTREAM=auto picks the simulator only when no key is set', () => {
@@ -78,3 +77,13 @@ describe('parseRate', () => {
 
   it.each(['', '60', '0/1m', '60/0m', '60/1w', 'a/1m'])('rejects %j', (input) => expect(parseRate(input)).toBeNull())
 })
+
+/** The error `run` throws (the test fails if it throws nothing). */
+function catching(run: () => unknown): unknown {
+  try {
+    run()
+  } catch (error) {
+    return error
+  }
+  throw new Error('expected an error, but nothing was thrown')
+}

@@ -12,4 +12,10 @@ export function limitKeys(prefix: string, who: string) {
 export const windowTtlMs = (windowMs: number) => windowMs * 2 + 1000
 
 /** Daily counters outlive their day by an hour, so a request settled just after midnight still finds its hold. */
-export const dayExpiresAtSeconds = (dayEndsAt: number) => Math.ceil(dayEndsAt / 1000) + 3600
+export const DAY_GRACE_MS = 3_600_000
+
+/**
+ * Time to live of the daily counters, relative to the limiter's clock: Redis is given a duration
+ * (PEXPIRE), never an instant, so its clock and the Worker's need not agree.
+ */
+export const dayTtlMs = (dayEndsAt: number, now: number) => Math.max(1, dayEndsAt - now + DAY_GRACE_MS)

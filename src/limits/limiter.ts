@@ -102,7 +102,7 @@ export class Limiter {
   constructor(options: LimiterOptions = {}) {
     const { timeoutMs = 1000, onStoreError = 'open', retryStoreAfterMs = 5000, now = Date.now, memoryMaxEntries = 10_000, blockedCacheMaxEntries = 10_000 } = options
     this.#now = now
-    this.fallback = new MemoryStore({ maxEntries: memoryMaxEntries, now })
+    this.fallback = new MemoryStore({ maxEntries: memoryMaxEntries })
     this.store = options.store ?? this.fallback
     this.#timeoutMs = timeoutMs
     this.#onStoreError = onStoreError
@@ -176,7 +176,7 @@ export class Limiter {
   /** Gives back the unused part of a reservation and corrects the token count with the real usage. */
   async settle(ticket: Ticket, usage: SettleUsage): Promise<void> {
     const input = {
-      who: ticket.who, day: ticket.day, dayEndsAt: ticket.dayEndsAt,
+      who: ticket.who, now: this.#now(), day: ticket.day, dayEndsAt: ticket.dayEndsAt,
       ...(ticket.tokenWindow && { tokens: { ...ticket.tokenWindow, delta: usage.tokens - ticket.tokensTaken } }),
       dayTokensDelta: usage.tokens - ticket.tokensTaken,
       reservedNanos: ticket.reservedNanos,

@@ -1,5 +1,5 @@
 import { BoundedMap } from './bounded-map.ts'
-import { limitKeys, windowTtlMs } from './keys.ts'
+import { DAY_GRACE_MS, limitKeys, windowTtlMs } from './keys.ts'
 import { usedIn, windowAt } from './sliding-window.ts'
 import type { AdmitInput, AdmitOutcome, Counters, LimitStore, SettleInput, UsageInput } from './store.ts'
 
@@ -8,8 +8,6 @@ type Day = { r: number; t: number; s: number; h: number }
 export interface MemoryStoreOptions {
   /** Most counters kept per isolate; the least recently used go first. Default: 10 000. */
   maxEntries?: number
-  /** Clock for expiring counters, the same one the limiter uses. Default: `Date.now`. */
-  now?: () => number
 }
 
 /**
@@ -20,11 +18,9 @@ export interface MemoryStoreOptions {
 export class MemoryStore implements LimitStore {
   readonly kind = 'memory'
   readonly #map: BoundedMap<number | Day>
-  readonly #now: () => number
 
   constructor(options: MemoryStoreOptions = {}) {
     this.#map = new BoundedMap(options.maxEntries ?? 10_000)
-    this.#now = options.now ?? Date.now
   }
 
   get size(): number {
@@ -57,7 +53,7 @@ export class MemoryStore implements LimitStore {
 
   async settle(input: SettleInput): Promise<void> {
     const k = limitKeys('mem', input.who)
-    const now = this.#now()
+    const now = input.now
     if (input.tokens && input.tokens.delta !== 0) {
       const key = k.tokens(input.tokens.windowMs, input.tokens.index)
       const value = this.#map.get(key, now)
@@ -111,7 +107,7 @@ export class MemoryStore implements LimitStore {
   #hash(key: string, dayEndsAt: number, now: number): Day {
     const existing = this.#map.get(key, now)
     const hash = typeof existing === 'object' ? existing : { r: 0, t: 0, s: 0, h: 0 }
-    this.#map.set(key, hash, dayEndsAt + 3_600_000)
+    this.#map.set(key, hash, dayEndsAt + DAY_GRACE_MS)
     return hash
   }
 }

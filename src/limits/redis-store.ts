@@ -1,5 +1,5 @@
 import type { Redis } from '@upstash/redis/cloudflare'
-import { dayExpiresAtSeconds, limitKeys, windowTtlMs } from './keys.ts'
+import { dayTtlMs, limitKeys, windowTtlMs } from './keys.ts'
 import { LIMITS_SCRIPT, LIMITS_SCRIPT_SHA1 } from './script.ts'
 import { windowAt } from './sliding-window.ts'
 import type { AdmitInput, AdmitOutcome, Counters, LimitStore, RefusedBy, SettleInput, UsageInput } from './store.ts'
@@ -28,7 +28,7 @@ export class RedisStore implements LimitStore {
       r?.limit ?? 0, windows.requests?.weight ?? 1, r?.take ?? 0, windowTtlMs(r?.windowMs ?? 0),
       t?.limit ?? 0, windows.tokens?.weight ?? 1, t?.take ?? 0, windowTtlMs(t?.windowMs ?? 0),
       input.budget?.limitNanos ?? -1, input.globalBudget?.limitNanos ?? -1, input.reserveNanos,
-      dayExpiresAtSeconds(input.dayEndsAt),
+      dayTtlMs(input.dayEndsAt, input.now),
     ].map(String)
     const reply = await this.#run(keys, args)
     const refusedBy = REFUSED[reply[0] ?? 0]
@@ -39,7 +39,7 @@ export class RedisStore implements LimitStore {
     const k = limitKeys(this.#prefix, input.who)
     const t = input.tokens
     const keys = [t ? k.tokens(t.windowMs, t.index) : k.tokens(0, 0), k.day(input.day), k.global(input.day)]
-    const args = ['settle', t?.delta ?? 0, input.dayTokensDelta, input.reservedNanos, input.actualNanos, dayExpiresAtSeconds(input.dayEndsAt), input.globalHeld ? 1 : 0]
+    const args = ['settle', t?.delta ?? 0, input.dayTokensDelta, input.reservedNanos, input.actualNanos, dayTtlMs(input.dayEndsAt, input.now), input.globalHeld ? 1 : 0]
     await this.#run(keys, args.map(String))
   }
 

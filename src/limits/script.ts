@@ -12,11 +12,11 @@
  * - admit  KEYS req cur, req prev, tok cur, tok prev, day hash, global hash
  *          ARGV req limit (0 = off), req weight, req take, req ttl ms,
  *               tok limit (0 = off), tok weight, tok take, tok ttl ms,
- *               budget µUSD (-1 = off), global budget µUSD (-1 = off), reserve µUSD, day expire-at (s)
+ *               budget nano-USD (-1 = off), global budget nano-USD (-1 = off), reserve nano-USD, day ttl ms
  *          → {refused (0 none, 1 budget, 2 global, 3 requests, 4 tokens), req cur, req prev,
  *             tok cur, tok prev, day requests, day tokens, day spent, day held, global spent, global held}
  * - settle KEYS tok key, day hash, global hash
- *          ARGV tok delta, day tokens delta, reserved µUSD, actual µUSD, day expire-at (s), global on (1/0)
+ *          ARGV tok delta, day tokens delta, reserved nano-USD, actual nano-USD, day ttl ms, global on (1/0)
  * - usage  KEYS as admit; → the same array as admit, refused = 0, nothing written.
  *
  * LIMITS_SCRIPT_SHA1 is the SHA-1 of the source, precomputed so the hot path sends EVALSHA;
@@ -30,11 +30,11 @@ if mode == 'settle' then
   redis.call('HINCRBY', KEYS[2], 't', ARGV[3])
   redis.call('HINCRBY', KEYS[2], 'h', -tonumber(ARGV[4]))
   redis.call('HINCRBY', KEYS[2], 's', ARGV[5])
-  redis.call('EXPIREAT', KEYS[2], ARGV[6])
+  redis.call('PEXPIRE', KEYS[2], ARGV[6])
   if ARGV[7] == '1' then
     redis.call('HINCRBY', KEYS[3], 'h', -tonumber(ARGV[4]))
     redis.call('HINCRBY', KEYS[3], 's', ARGV[5])
-    redis.call('EXPIREAT', KEYS[3], ARGV[6])
+    redis.call('PEXPIRE', KEYS[3], ARGV[6])
   end
   return 1
 end
@@ -65,13 +65,13 @@ if refused == 0 then
   dr = redis.call('HINCRBY', KEYS[5], 'r', 1)
   dt = redis.call('HINCRBY', KEYS[5], 't', ttake)
   dh = redis.call('HINCRBY', KEYS[5], 'h', reserve)
-  redis.call('EXPIREAT', KEYS[5], ARGV[13])
+  redis.call('PEXPIRE', KEYS[5], ARGV[13])
   if global >= 0 then
     gh = redis.call('HINCRBY', KEYS[6], 'h', reserve)
-    redis.call('EXPIREAT', KEYS[6], ARGV[13])
+    redis.call('PEXPIRE', KEYS[6], ARGV[13])
   end
 end
 return {refused, rc, rp, tc, tp, dr, dt, ds, dh, gs, gh}
 `
 
-export const LIMITS_SCRIPT_SHA1 = '9abf166a5c4e68762c931547e764c78c3060ffc2'
+export const LIMITS_SCRIPT_SHA1 = '11cfcdb900456df92c75eb5876c9839850ec6020'

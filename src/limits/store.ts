@@ -48,6 +48,8 @@ export interface AdmitOutcome extends Counters {
 /** What a settled request gives back or adds once its real usage is known. */
 export interface SettleInput {
   who: string
+  /** The limiter's clock when settling: expiry is computed from it, never from the store's. */
+  now: number
   day: string
   dayEndsAt: number
   /** The token window the estimate was taken from, and the correction (actual − estimated). */

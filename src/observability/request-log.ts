@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono'
-import type { RequestMeter } from './meter.ts'
+import { RequestMeter } from './meter.ts'
 import { waitUntil } from './wait-until.ts'
 
 export interface RequestLogOptions {
@@ -47,8 +47,9 @@ export function requestLog(options: RequestLogOptions = {}): MiddlewareHandler {
   const { logBodies = false, maxBodyChars = 8192, write = (line: string) => console.log(line) } = options
   return async function requestLog(c, next) {
     await next()
-    const meter = c.get('meter')
-    if (!meter) return
+    // A request refused before the gateway's context was set up (e.g. a disallowed Origin) has no
+    // meter yet: it is logged all the same, with nothing consumed.
+    const meter = c.get('meter') ?? finishedMeter(c.res.ok)
     const stream = c.res.headers.get('content-type')?.startsWith('text/event-stream') ?? false
     // A JSON response is complete when the handler returns; a stream marks its own first byte.
     if (!stream) meter.markFirstByte()
@@ -60,6 +61,12 @@ export function requestLog(options: RequestLogOptions = {}): MiddlewareHandler {
     })
     waitUntil(c, task)
   }
+}
+
+function finishedMeter(ok: boolean): RequestMeter {
+  const meter = new RequestMeter()
+  meter.finish(ok ? 'ok' : 'error')
+  return meter
 }
 
 function lineOf(c: Context, meter: RequestMeter, status: number, body: string | undefined): RequestLogLine {

@@ -1,6 +1,7 @@
 import { sign } from 'hono/jwt'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { mintSessionToken } from '../../src/index.ts'
+import { executionContext } from '../support/execution-context.ts'
 import { KEY_A, KEY_B, authApp, clientKeys, hello, sha256Hex } from './support.ts'
 
 const SECRET = 'no-leak-session-secret-0123456789abcdefgh'
@@ -43,14 +44,17 @@ describe('secrets never reach a response or a log line', () => {
       ['/healthz', { headers: { authorization: `Bearer ${KEY_A}` } }],
     ]
     const answers: string[] = []
+    const { ctx, settled } = executionContext()
     for (const [path, init] of requests) {
-      const res = await app.request(path, init)
+      const res = await app.request(path, init, {}, ctx)
       answers.push(`${res.status} ${JSON.stringify([...res.headers])} ${await res.text()}`)
     }
-    await new Promise((resolve) => setTimeout(resolve, 20)) // let waitUntil-style log lines land
+    await settled() // the log lines written after each response
 
     expect(answers.filter((a) => a.startsWith('200')).length).toBeGreaterThan(1)
-    expect(logged.length).toBeGreaterThan(0) // the upstream 500 is logged: the check below looks at real lines
+    // One request log line per request (written off the response path): the check below looks at real lines.
+    const requestLines = logged.filter((line) => line.includes('"msg":"request"')).map((line) => JSON.parse(line) as { route: string; status: number })
+    expect(requestLines.map((line) => `${line.route} ${line.status}`)).toEqual(answers.map((a, i) => `${requests[i]![0]} ${a.slice(0, 3)}`))
     for (const secret of secrets) {
       for (const text of [...answers, ...logged]) expect(text.includes(secret), `leaked ${secret.slice(0, 12)}… in ${text.slice(0, 200)}`).toBe(false)
     }

@@ -1,3 +1,11 @@
+// What this checks, and what it does not.
+// - It checks that the gateway's estimator walks every part of a request (system strings and
+//   blocks, tools, tool_use/tool_result, images, thinking, non-Latin text) and applies each
+//   tokenizer family's factor, by comparing it with the simulator's `count_tokens`.
+// - It does NOT check the estimate against a real tokenizer: the simulator's count is built from
+//   the same per-block functions (src/simulator/tokens.ts), so the two agree by construction and
+//   an underestimate on hard input (code, non-Latin scripts, base64) would pass here unnoticed.
+//   The only independent numbers are the fixed ones below (4 000 characters → 1 000 / 1 300).
 import { describe, expect, it } from 'vitest'
 import { estimateInputTokens, textTokens } from '../../src/context/estimate-tokens.ts'
 import { countTokens } from '../../src/simulator/index.ts'

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { calculator } from '../../src/tools/index.ts'
 import { costOf } from '../../src/upstream/cost.ts'
 import { TEST_CLIENT_KEY, TEST_CLIENT_KEYS } from '../support/credentials.ts'
-import { NOON, errorOf, limitedApp, rateHeaders, say, type HarnessOptions } from './harness.ts'
+import { NOON, errorOf, isoDay, limitedApp, rateHeaders, say, type HarnessOptions } from './harness.ts'
 
 type Make = (options?: HarnessOptions) => ReturnType<typeof limitedApp>
 
@@ -134,15 +134,15 @@ export function limitsBehaviour(backend: 'memory' | 'upstash', make: Make) {
 
     it('rolls over at midnight UTC', async () => {
       const h = make({ env: { ANONYMOUS_RATE_LIMIT: 'off', DAILY_BUDGET_USD: '0.01' } })
-      h.clock.now = Date.UTC(2026, 10, 23, 23, 59, 0)
+      h.clock.now = NOON + 12 * 3600_000 - 60_000 // 23:59 UTC
       expect((await h.chat(say('Spend. [sim tokens=400]', { model: 'smart', max_tokens: 400 }))).status).toBe(200)
       await h.settled()
       const refused = await h.chat(say('Again', { model: 'smart', max_tokens: 400 }))
       expect(refused.status).toBe(402)
       expect(refused.headers.get('retry-after')).toBe('60')
-      h.clock.now = Date.UTC(2026, 10, 24, 0, 0, 0)
+      h.clock.now = NOON + 12 * 3600_000 // midnight UTC
       const usage = await h.usage()
-      expect(usage.day).toBe('2026-11-24')
+      expect(usage.day).toBe(isoDay(NOON + 86_400_000))
       expect(usage.usage).toEqual({ requests: 0, tokens: 0, cost_usd: 0, held_usd: 0 })
       expect((await h.chat(say('Again', { model: 'smart', max_tokens: 400 }))).status).toBe(200)
     })
@@ -274,8 +274,8 @@ export function limitsBehaviour(backend: 'memory' | 'upstash', make: Make) {
       const body = (await res.json()) as any
       expect(body).toMatchObject({
         identity: 'ip:203.0.113.1',
-        day: '2026-11-23',
-        resets_at: '2026-11-24T00:00:00.000Z',
+        day: isoDay(NOON),
+        resets_at: `${isoDay(NOON + 86_400_000)}T00:00:00.000Z`,
         backend,
         usage: { requests: 1, held_usd: 0 },
         limits: {

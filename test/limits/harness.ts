@@ -4,13 +4,30 @@ import { parseConfig } from '../../src/config.ts'
 import type { ScriptRedis } from '../../src/limits/redis-store.ts'
 import { createSimulator } from '../../src/simulator/index.ts'
 import type { Tool } from '../../src/tools/define-tool.ts'
+import { executionContext } from '../support/execution-context.ts'
 
-/** Noon UTC on a fixed day, at the start of a minute: windows begin exactly here. */
-export const NOON = Date.UTC(2026, 10, 23, 12, 0, 0)
+/**
+ * Noon UTC tomorrow (by the real clock), at the start of a minute: windows begin exactly here.
+ * Relative to the real time, not a fixed date, so nothing here can meet a real service (Redis
+ * TTLs, token expiry) with a clock years apart; test/limits/redis.test.ts also runs the limits
+ * a year ahead of and behind the real clock to prove the outcome does not depend on it.
+ */
+export const NOON = noonUtc(1)
+
+/** Noon UTC `days` days from today (real clock). */
+export function noonUtc(days: number, from = Date.now()): number {
+  const today = new Date(from)
+  return Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() + days, 12)
+}
+
+/** `YYYY-MM-DD` of an instant, UTC. */
+export const isoDay = (at: number) => new Date(at).toISOString().slice(0, 10)
 export const ORIGIN = 'https://app.example'
 
 export interface HarnessOptions {
   env?: Record<string, string>
+  /** Where the injected clock starts. Default: NOON. */
+  start?: number
   redis?: ScriptRedis
   prefix?: string
   now?: () => number
@@ -22,7 +39,7 @@ export interface HarnessOptions {
  * whose `waitUntil` promises `settled()` awaits, so tests know when usage has been settled.
  */
 export function limitedApp(options: HarnessOptions = {}) {
-  const clock = { now: NOON }
+  const clock = { now: options.start ?? NOON }
   const simulator = createSimulator()
   const config = parseConfig({ UPSTREAM: 'simulator', ALLOW_ANONYMOUS: 'true', ALLOWED_ORIGINS: ORIGIN, ...options.env })
   const logs: Record<string, unknown>[] = []
@@ -37,8 +54,7 @@ export function limitedApp(options: HarnessOptions = {}) {
       ...(options.prefix && { prefix: options.prefix }),
     },
   })
-  const pending: Promise<unknown>[] = []
-  const ctx = { waitUntil: (p: Promise<unknown>) => void pending.push(p), passThroughOnException() {}, props: {} } as unknown as ExecutionContext
+  const { ctx, settled } = executionContext()
   const request = (path: string, init: RequestInit = {}, ip = '203.0.113.1') =>
     app.request(path, { ...init, headers: { origin: ORIGIN, 'cf-connecting-ip': ip, ...(init.headers as Record<string, string>) } }, {}, ctx)
   return {
@@ -48,9 +64,7 @@ export function limitedApp(options: HarnessOptions = {}) {
     usage: async (ip?: string) => (await request('/v1/usage', {}, ip)).json() as Promise<UsageBody>,
     request,
     /** Waits for every settle scheduled so far (they run off the response path). */
-    settled: async () => {
-      while (pending.length) await pending.shift()
-    },
+    settled,
   }
 }
 

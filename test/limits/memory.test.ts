@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { BoundedMap } from '../../src/limits/bounded-map.ts'
 import { MemoryStore } from '../../src/limits/memory-store.ts'
 import { limitsBehaviour } from './behaviour.ts'
+import { utcDay } from '../../src/limits/policy.ts'
 import { NOON, limitedApp, say } from './harness.ts'
 
 limitsBehaviour('memory', (options) => limitedApp(options))
@@ -16,9 +17,10 @@ describe('limits in memory', () => {
   })
 
   it('keeps memory bounded: past maxEntries the least recently used counters go', async () => {
-    const store = new MemoryStore({ maxEntries: 50, now: () => NOON })
+    const store = new MemoryStore({ maxEntries: 50 })
+    const { day, endsAt } = utcDay(NOON)
     for (let i = 0; i < 1000; i++) {
-      await store.admit({ who: `ip:${i}`, now: NOON, day: '2026-11-23', dayEndsAt: NOON + 12 * 3600_000, reserveNanos: 0, requests: { limit: 5, windowMs: 60_000, take: 1 } })
+      await store.admit({ who: `ip:${i}`, now: NOON, day, dayEndsAt: endsAt, reserveNanos: 0, requests: { limit: 5, windowMs: 60_000, take: 1 } })
     }
     expect(store.size).toBe(50)
   })

@@ -5,7 +5,7 @@ import { LIMITS_SCRIPT, LIMITS_SCRIPT_SHA1 } from '../../src/limits/script.ts'
 import type { ScriptRedis } from '../../src/limits/redis-store.ts'
 import { faultyUrl, uniquePrefix, upstashEnv, upstashRedis } from '../support/upstash.ts'
 import { limitsBehaviour } from './behaviour.ts'
-import { errorOf, limitedApp, rateHeaders, say, type HarnessOptions } from './harness.ts'
+import { errorOf, isoDay, limitedApp, noonUtc, rateHeaders, say, type HarnessOptions } from './harness.ts'
 
 const onBridge = (options: HarnessOptions = {}, url = upstashEnv().url) =>
   limitedApp({
@@ -71,6 +71,44 @@ describe('limits on Upstash: round trips', () => {
     const before = calls.length
     expect((await h.chat(say('hi'))).status).toBe(200)
     expect(calls.slice(before).map((c) => c.command)).toEqual(['evalsha'])
+  })
+})
+
+describe('limits on Upstash: the Worker clock is not Redis\'s clock', () => {
+  // The script sets relative TTLs (PEXPIRE) computed from the limiter's clock, so a Worker whose
+  // clock is a year off from Redis's still counts, refuses and expires exactly as on time.
+  it.each([
+    ['a year ahead of', 365],
+    ['a year behind', -365],
+  ])('the limiter clock %s Redis: limits, budgets and expiry behave the same', async (_, days) => {
+    const start = noonUtc(days)
+    const prefix = uniquePrefix('limits-clock')
+    const h = onBridge({ start, prefix, env: { ANONYMOUS_RATE_LIMIT: '2/1m', DAILY_BUDGET_USD: '0.01' } })
+    expect((await h.chat(say('Spend. [sim tokens=400]', { model: 'smart', max_tokens: 400 }))).status).toBe(200)
+    await h.settled()
+
+    const usage = await h.usage()
+    expect(usage.day).toBe(isoDay(start))
+    expect(usage.usage.requests).toBe(1)
+    expect(usage.usage.cost_usd).toBeGreaterThan(0)
+    expect(usage.limits.requests).toMatchObject({ used: 1, remaining: 1 })
+
+    const refused = await h.chat(say('Again', { model: 'smart', max_tokens: 400 }))
+    expect(refused.status).toBe(402)
+    expect(refused.headers.get('retry-after')).toBe(String(12 * 3600))
+    // A refusal for the budget takes nothing from the request limit: one more request fits.
+    expect((await h.chat(say('small', { model: 'fast', max_tokens: 50 }))).status).toBe(200)
+    const limited = await h.chat(say('small', { model: 'fast', max_tokens: 50 }))
+    expect(limited.status).toBe(429)
+    // Both requests were taken at noon on the dot: room again once that window has slid past (60 s, +1 rounding up).
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(60)
+    expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(61)
+
+    // Redis keeps the day's counters for the rest of the Worker's day plus the hour of grace:
+    // 12 h + 1 h from noon, whatever Redis thinks the date is.
+    const ttl = await upstashRedis().pttl(`${prefix}:d:ip:203.0.113.1:${isoDay(start)}`)
+    expect(ttl).toBeGreaterThan(13 * 3600_000 - 60_000)
+    expect(ttl).toBeLessThanOrEqual(13 * 3600_000)
   })
 })
 

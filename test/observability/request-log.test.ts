@@ -3,6 +3,7 @@ import { createApp } from '../../src/app.ts'
 import { parseConfig } from '../../src/config.ts'
 import { createSimulator } from '../../src/simulator/index.ts'
 import { instantRetries } from '../support/app.ts'
+import { executionContext } from '../support/execution-context.ts'
 import { TEST_CLIENT_KEY, TEST_CLIENT_KEYS, TEST_CLIENT_KEY_SHA256 } from '../support/credentials.ts'
 
 /** Everything written to the console during a test, one string per call. */
@@ -23,12 +24,11 @@ function gateway(env: Record<string, string> = {}, simulatorKeys?: string[]) {
   const simulator = createSimulator(simulatorKeys ? { apiKeys: simulatorKeys } : {})
   const config = parseConfig({ UPSTREAM: 'anthropic', ANTHROPIC_API_KEY: ANTHROPIC_KEY, CLIENT_KEYS: TEST_CLIENT_KEYS, ...env })
   const app = createApp({ config, fetch: simulator.fetch, upstream: instantRetries })
-  const pending: Promise<unknown>[] = []
-  const ctx = { waitUntil: (p: Promise<unknown>) => void pending.push(p), passThroughOnException() {}, props: {} } as unknown as ExecutionContext
+  const { ctx, settled } = executionContext()
   const send = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
     const res = await app.request(path, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${CLIENT_TOKEN}`, ...headers }, body: JSON.stringify(body) }, {}, ctx)
     const text = await res.text()
-    await Promise.all(pending.splice(0))
+    await settled()
     return { res, text }
   }
   const lines = () => output.filter((l) => l.includes('"msg":"request"')).map((l) => JSON.parse(l) as Record<string, any>)
@@ -106,8 +106,7 @@ describe('the request log line, edge cases', () => {
   it('a JSON request the client abandons is logged as aborted at info level, with no error line', async () => {
     const g = gateway()
     const controller = new AbortController()
-    const pending: Promise<unknown>[] = []
-    const ctx = { waitUntil: (p: Promise<unknown>) => void pending.push(p), passThroughOnException() {}, props: {} } as unknown as ExecutionContext
+    const { ctx, settled } = executionContext()
     const config = parseConfig({ UPSTREAM: 'simulator', CLIENT_KEYS: TEST_CLIENT_KEYS })
     const app = createApp({ config, fetch: g.simulator.fetch, upstream: instantRetries })
     const request = app.request('/v1/chat', {
@@ -119,7 +118,7 @@ describe('the request log line, edge cases', () => {
     await vi.waitFor(() => expect(g.simulator.requests).toHaveLength(1))
     controller.abort()
     await request
-    await Promise.all(pending)
+    await settled()
     const lines = g.lines()
     expect(lines).toHaveLength(1)
     expect(lines[0]).toMatchObject({ level: 'info', outcome: 'aborted' })

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { defineTool } from '../../src/tools/define-tool.ts'
 import { postJson } from '../support/app.ts'
+import { executionContext } from '../support/execution-context.ts'
 import { makeToolApp, sentMessages, waitingTool } from './support.ts'
 
 type App = ReturnType<typeof makeToolApp>['app']
@@ -153,12 +154,14 @@ describe('tool loop over /v1/chat/stream', () => {
   it('a client that leaves during a tool run aborts the tool; no further model call is made', async () => {
     const { tool: waiting, started, aborted } = waitingTool()
     const { app, simulator } = makeToolApp([waiting])
-    const res = await postJson(app, '/v1/chat/stream', { model: 'fast', messages: [{ role: 'user', content: '[sim tool=waiting]' }] })
+    const { ctx, settled } = executionContext()
+    const res = await app.request('/v1/chat/stream', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'fast', messages: [{ role: 'user', content: '[sim tool=waiting]' }] }) }, {}, ctx)
     const reader = res.body!.getReader()
     await started.promise
     await reader.cancel()
-    expect(await aborted.promise).toBeDefined()
-    await new Promise((r) => setTimeout(r, 20))
+    // The tool saw the client's abort (not a timeout or an error of its own).
+    expect(await aborted.promise).toMatchObject({ name: 'AbortError' })
+    await settled() // the request is over: its log line is written once the loop has ended
     expect(simulator.requests).toHaveLength(1)
   })
 })
