@@ -2,8 +2,22 @@ import type { Context, MiddlewareHandler } from 'hono'
 import { RequestMeter } from './meter.ts'
 import { waitUntil } from './wait-until.ts'
 
+declare module 'hono' {
+  interface ContextVariableMap {
+    /**
+     * The request body as a route read it (`readJsonBody` sets it). The log line shows it when
+     * `logBodies` is on; a request refused before its route read the body has none.
+     */
+    requestBody: string | undefined
+  }
+}
+
 export interface RequestLogOptions {
-  /** Add the request body (truncated to `maxBodyChars`) to the line (`LOG_BODIES`). Default: false. */
+  /**
+   * Add the body a route read (truncated to `maxBodyChars`) to the line (`LOG_BODIES`). The log
+   * never reads a body itself: nothing for a request refused before its route parsed it (401,
+   * 404, 413, a refused origin). Default: false.
+   */
   logBodies?: boolean
   /** Longest body logged, in characters. Default: 8192. */
   maxBodyChars?: number
@@ -54,7 +68,7 @@ export function requestLog(options: RequestLogOptions = {}): MiddlewareHandler {
     // A JSON response is complete when the handler returns; a stream marks its own first byte.
     if (!stream) meter.markFirstByte()
     const status = c.res.status
-    const body = logBodies ? await readBody(c, maxBodyChars) : undefined
+    const body = logBodies ? truncate(c.get('requestBody'), maxBodyChars) : undefined
     const task = meter.done.then(async (done) => {
       write(JSON.stringify(lineOf(c, done, status, body)))
       await Promise.allSettled(done.pending)
@@ -102,11 +116,7 @@ function lineOf(c: Context, meter: RequestMeter, status: number, body: string | 
   }
 }
 
-async function readBody(c: Context, max: number): Promise<string | undefined> {
-  try {
-    const text = await c.req.text()
-    return text.length > max ? `${text.slice(0, max)}…[${text.length - max} more characters]` : text
-  } catch {
-    return undefined
-  }
+function truncate(text: string | undefined, max: number): string | undefined {
+  if (text === undefined) return undefined
+  return text.length > max ? `${text.slice(0, max)}…[${text.length - max} more characters]` : text
 }

@@ -238,7 +238,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
 
   return {
     app,
-    fetch: async (input, init) => app.fetch(new Request(input, init)),
+    fetch: async (input, init) => untilAborted(new Request(input, init), (req) => app.fetch(req)),
     requests,
     reset() {
       requests.length = 0
@@ -249,3 +249,22 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     },
   }
 }
+
+/**
+ * Like a real fetch: once the request's signal aborts, the call rejects with its reason (the SDK
+ * then sees a user abort, not an HTTP status). The simulator sees the same signal and stops,
+ * recording the request as cancelled; an already aborted request is never sent.
+ */
+function untilAborted(req: Request, send: (req: Request) => Response | Promise<Response>): Promise<Response> {
+  const { signal } = req
+  if (signal.aborted) return Promise.reject(abortReason(signal))
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(abortReason(signal))
+    signal.addEventListener('abort', onAbort, { once: true })
+    Promise.resolve(send(req))
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', onAbort))
+  })
+}
+
+const abortReason = (signal: AbortSignal): unknown => signal.reason ?? new DOMException('This operation was aborted', 'AbortError')

@@ -33,6 +33,8 @@ export interface Directive {
   retryAfterMs?: number
   shouldRetry?: boolean
   message?: string
+  /** With `status`: the error type to answer with, instead of the one matching the status. */
+  type?: string
   error?: string
   drop?: boolean
   tools?: ToolCallDirective[]
@@ -139,6 +141,10 @@ function parseGroup(text: string, start: number): { directive: Directive; end: n
         if (!ERROR_TYPES.has(value)) fail(`unknown error type ${JSON.stringify(value)}`)
         d.error = value
         break
+      case 'type':
+        if (!ERROR_TYPES.has(value)) fail(`unknown error type ${JSON.stringify(value)}`)
+        d.type = value
+        break
       case 'stop':
         if (!STOPS.has(value)) fail(`stop must be one of ${[...STOPS].join(', ')}`)
         d.stop = value as StopReasonDirective
@@ -157,6 +163,7 @@ function parseGroup(text: string, start: number): { directive: Directive; end: n
     }
   }
   if (d.status !== undefined && (d.status < 400 || d.status > 599)) fail('status must be 400–599')
+  if (d.type !== undefined && d.status === undefined) fail('type=TYPE needs status=')
   if (d.after !== undefined && d.stall === undefined && d.error === undefined && !d.drop) {
     fail('after=N needs stall=, error= or drop')
   }

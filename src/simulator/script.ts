@@ -54,7 +54,7 @@ export function resolveScript(directives: Directive[], ctx: ScriptContext, count
 
 function apply(s: Script, d: Directive) {
   if (d.status !== undefined) {
-    const type = errorTypeForStatus(d.status)
+    const type = d.type ?? errorTypeForStatus(d.status)
     const headers: Record<string, string> = {}
     if (d.retryAfter !== undefined) headers['retry-after'] = String(d.retryAfter)
     if (d.retryAfterMs !== undefined) headers['retry-after-ms'] = String(d.retryAfterMs)

@@ -26,6 +26,26 @@ function retryAfter(headers: Headers | undefined): number | undefined {
   return Number.isFinite(date) ? Math.max(0, (date - Date.now()) / 1000) : undefined
 }
 
+/** Error types that are about our key or account, whatever the status they come with. */
+const ACCOUNT_ERROR_TYPES = new Set(['authentication_error', 'permission_error', 'billing_error'])
+
+/**
+ * Words of a 4xx `invalid_request_error` that is about our account, not the caller's request:
+ * Anthropic answers "Your credit balance is too low to access the Anthropic API…" as a plain 400.
+ */
+const ACCOUNT_MESSAGE = /credit balance|billing|organi[sz]ation|workspace|api[ -]?key/i
+
+/**
+ * True when an upstream error is about the operator's key or account (billing, permissions,
+ * a disabled organization or workspace): passing it on as a 400 would blame the caller and show
+ * them our account's details.
+ */
+function isAccountError(status: number | undefined, type: string | undefined, message: string | undefined): boolean {
+  if (type !== undefined && ACCOUNT_ERROR_TYPES.has(type)) return true
+  const clientError = status !== undefined && status >= 400 && status < 500
+  return clientError && (type === undefined || type === 'invalid_request_error') && message !== undefined && ACCOUNT_MESSAGE.test(message)
+}
+
 /** Classifies an error thrown by `@anthropic-ai/sdk` (or fetch) during a call. */
 export function classifyFailure(err: unknown): UpstreamFailure {
   if (err instanceof APIUserAbortError) return { kind: 'aborted' }
@@ -45,8 +65,10 @@ export function classifyFailure(err: unknown): UpstreamFailure {
     // Mid-stream `event: error` frames carry no status; their type says what happened.
     if (status === 529 || type === 'overloaded_error') return { kind: 'overloaded', ...base }
     if (status === 429 || type === 'rate_limit_error') return { kind: 'rate_limited', ...base }
-    // Our key or account is wrong (402: billing): never the caller's fault.
-    if (status === 401 || status === 402 || status === 403) return { kind: 'misconfigured', ...base }
+    // Our key or account is wrong (402: billing; or a 400 about our account): never the caller's fault.
+    if (status === 401 || status === 402 || status === 403 || isAccountError(status, type, body?.error?.message)) {
+      return { kind: 'misconfigured', ...base }
+    }
     if (status === 408 || status === 504 || type === 'timeout_error') return { kind: 'timeout', ...base }
     if (status !== undefined && status >= 400 && status < 500) {
       return { kind: 'bad_request', ...base, ...(body?.error?.message && { message: body.error.message }) }

@@ -25,14 +25,17 @@ function gateway(env: Record<string, string> = {}, simulatorKeys?: string[]) {
   const config = parseConfig({ UPSTREAM: 'anthropic', ANTHROPIC_API_KEY: ANTHROPIC_KEY, CLIENT_KEYS: TEST_CLIENT_KEYS, ...env })
   const app = createApp({ config, fetch: simulator.fetch, upstream: instantRetries })
   const { ctx, settled } = executionContext()
-  const send = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
-    const res = await app.request(path, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${CLIENT_TOKEN}`, ...headers }, body: JSON.stringify(body) }, {}, ctx)
+  /** Any request, sent as is; resolves once its response was read and its log line written. */
+  const request = async (path: string, init: RequestInit) => {
+    const res = await app.request(path, init, {}, ctx)
     const text = await res.text()
     await settled()
     return { res, text }
   }
+  const send = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    request(path, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${CLIENT_TOKEN}`, ...headers }, body: JSON.stringify(body) })
   const lines = () => output.filter((l) => l.includes('"msg":"request"')).map((l) => JSON.parse(l) as Record<string, any>)
-  return { send, lines, simulator }
+  return { send, request, lines, simulator }
 }
 
 describe('the request log line', () => {
@@ -99,6 +102,65 @@ describe('the request log line', () => {
     const g = gateway({ LOG_BODIES: 'true' })
     await g.send('/v1/chat', { messages: [{ role: 'user', content: 'Hello visible body' }] })
     expect(g.lines()[0]!.body).toContain('Hello visible body')
+    const long = JSON.stringify({ messages: [{ role: 'user', content: `Long ${'y'.repeat(10_000)}` }] })
+    await g.send('/v1/chat', JSON.parse(long))
+    expect(g.lines()[1]!.body).toBe(`${long.slice(0, 8192)}…[${long.length - 8192} more characters]`)
+  })
+})
+
+/**
+ * A body of `total` bytes that exists only as it is read, `chunk` bytes per read (no read ahead):
+ * `pulled()` is how much of it anything read.
+ */
+function countingBody(total: number, chunk: number) {
+  let pulled = 0
+  const piece = new TextEncoder().encode('x'.repeat(chunk))
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (pulled >= total) return controller.close()
+      const size = Math.min(chunk, total - pulled)
+      pulled += size
+      controller.enqueue(piece.slice(0, size))
+    },
+  }, { highWaterMark: 0 })
+  return { body, pulled: () => pulled }
+}
+
+describe('LOG_BODIES=true logs only a body its route read', () => {
+  const secretBody = JSON.stringify({ messages: [{ role: 'user', content: 'private words' }] })
+
+  it.each([
+    ['a request without credential (401)', '/v1/chat', {}, 401],
+    ['a request for no route (404)', '/v1/nothing-here', { authorization: `Bearer ${CLIENT_TOKEN}` }, 404],
+    ['a request from a refused origin (403)', '/v1/chat', { authorization: `Bearer ${CLIENT_TOKEN}`, origin: 'https://evil.example' }, 403],
+  ] as const)('%s: no body in the line', async (_name, path, headers, status) => {
+    const g = gateway({ LOG_BODIES: 'true' })
+    const { res } = await g.request(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: secretBody })
+    expect(res.status).toBe(status)
+    const [line] = g.lines()
+    expect(line).toMatchObject({ status, route: path })
+    expect(line!.body).toBeUndefined()
+    expect(JSON.stringify(line)).not.toContain('private words')
+  })
+
+  it.each([
+    ['with a content-length', true],
+    ['streamed, without content-length', false],
+  ])('a body over MAX_BODY_BYTES (%s): 413, no body logged, at most MAX_BODY_BYTES + one chunk read', async (_name, withLength) => {
+    const max = 4096
+    const chunk = 1024
+    const total = 64 * max
+    const g = gateway({ LOG_BODIES: 'true', MAX_BODY_BYTES: String(max) })
+    const { body, pulled } = countingBody(total, chunk)
+    const headers: Record<string, string> = { 'content-type': 'application/json', authorization: `Bearer ${CLIENT_TOKEN}` }
+    if (withLength) headers['content-length'] = String(total)
+    const { res, text } = await g.request('/v1/chat', { method: 'POST', headers, body, duplex: 'half' } as RequestInit)
+    expect(res.status).toBe(413)
+    expect(JSON.parse(text).error.type).toBe('request_too_large')
+    const [line] = g.lines()
+    expect(line).toMatchObject({ status: 413, outcome: 'request_too_large' })
+    expect(line!.body).toBeUndefined()
+    expect(pulled()).toBeLessThanOrEqual(max + chunk)
   })
 })
 
