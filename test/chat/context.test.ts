@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { estimateInputTokens } from '../../src/context/estimate-tokens.ts'
 import { fitContext } from '../../src/context/fit-context.ts'
 import { countTokens } from '../../src/simulator/index.ts'
 import { Catalogue } from '../../src/upstream/catalogue.ts'
@@ -17,7 +18,11 @@ const m = [
   { role: 'assistant', content: words(10, 'A5') },
   { role: 'user', content: 'And the hotels? [sim tokens=5]' },
 ]
-const count = (messages: unknown[], system?: string) => countTokens({ model: SONNET, max_tokens: 100, messages, ...(system && { system }) }, SONNET)
+const sonnet = new Catalogue().get(SONNET)!
+// What the gateway decides with (trim, 413): its estimate, src/context/estimate-tokens.ts.
+const count = (messages: unknown[], system?: string) => estimateInputTokens({ messages, ...(system && { system }) } as never, sonnet)
+// What the simulator bills for the same prompt (its own count, independent of the estimate).
+const billed = (messages: unknown[], system?: string) => countTokens({ model: SONNET, max_tokens: 100, messages, ...(system && { system }) }, SONNET)
 
 describe('context control over /v1/chat', () => {
   it('trim keeps the system prompt, the first turn and tool pairs, drops the oldest turns, and says so', async () => {
@@ -35,7 +40,7 @@ describe('context control over /v1/chat', () => {
     const total = count(m, system)
     const kept = count([m[0], m[5], m[6]], system)
     expect(body.warnings).toEqual([`context: dropped the 4 oldest message(s) after the first one to fit MAX_INPUT_TOKENS (about ${total} → ${kept} of ${limit} input tokens)`])
-    expect(body.usage.input_tokens + body.usage.cache_creation_input_tokens + body.usage.cache_read_input_tokens).toBe(kept)
+    expect(body.usage.input_tokens + body.usage.cache_creation_input_tokens + body.usage.cache_read_input_tokens).toBe(billed([m[0], m[5], m[6]], system))
   })
 
   it('under the limit nothing changes and nothing is said', async () => {

@@ -12,6 +12,7 @@ import chunkToolNoArgs from './fixtures/anthropic-tool-no-args.chunks.txt?raw'
 import chunkRefusal from './fixtures/anthropic-refusal.chunks.txt?raw'
 import { createParser } from 'eventsource-parser'
 import { ask, post, readSse, setup } from './helpers.ts'
+import { countTokens } from '../../src/simulator/index.ts'
 
 type Ev = Record<string, any>
 interface Frame { event?: string | undefined; data: Ev }
@@ -144,10 +145,14 @@ describe('simulator streams match the real ones shape for shape', () => {
   })
 
   it('writes frames byte for byte like the API: event line, data line, blank line; ping as the API writes it', async () => {
-    const { text } = await simFrames('[sim text="Hi there"]', { model: 'claude-haiku-4-5' })
+    const { text: raw } = await simFrames('[sim text="Hi there"]', { model: 'claude-haiku-4-5' })
+    // The input tokens are the simulator's count (test/simulator/tokens.test.ts checks its rules).
+    const tokens = countTokens(ask('[sim text="Hi there"]', { model: 'claude-haiku-4-5' }), 'claude-haiku-4-5')
+    expect(raw.match(/"input_tokens":\d+/g)).toEqual([`"input_tokens":${tokens}`, `"input_tokens":${tokens}`])
+    const text = raw.replaceAll(`"input_tokens":${tokens}`, '"input_tokens":N')
     expect(text).toMatchInlineSnapshot(`
       "event: message_start
-      data: {"type":"message_start","message":{"id":"msg_01jg6H95mtmPdOFNPBK2niEO","type":"message","role":"assistant","model":"claude-haiku-4-5","content":[],"stop_reason":null,"stop_sequence":null,"stop_details":null,"usage":{"input_tokens":12,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"cache_creation":{"ephemeral_5m_input_tokens":0,"ephemeral_1h_input_tokens":0},"output_tokens":1,"service_tier":"standard","inference_geo":"global"}}}
+      data: {"type":"message_start","message":{"id":"msg_01jg6H95mtmPdOFNPBK2niEO","type":"message","role":"assistant","model":"claude-haiku-4-5","content":[],"stop_reason":null,"stop_sequence":null,"stop_details":null,"usage":{"input_tokens":N,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"cache_creation":{"ephemeral_5m_input_tokens":0,"ephemeral_1h_input_tokens":0},"output_tokens":1,"service_tier":"standard","inference_geo":"global"}}}
 
       event: content_block_start
       data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}
@@ -165,7 +170,7 @@ describe('simulator streams match the real ones shape for shape', () => {
       data: {"type":"content_block_stop","index":0}
 
       event: message_delta
-      data: {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null,"stop_details":null},"usage":{"input_tokens":12,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":2,"output_tokens_details":{"thinking_tokens":0}}}
+      data: {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null,"stop_details":null},"usage":{"input_tokens":N,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":2,"output_tokens_details":{"thinking_tokens":0}}}
 
       event: message_stop
       data: {"type":"message_stop"}

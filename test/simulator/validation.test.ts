@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ask, HEADERS, post, setup } from './helpers.ts'
+import { countTokens } from '../../src/simulator/index.ts'
 
 async function errorOf(res: Response) {
   const body = await res.json() as { type: string; error: { type: string; message: string }; request_id: string }
@@ -83,8 +84,11 @@ describe('body validation', () => {
 
   it('400 for a prompt over the context window', async () => {
     const { sim } = setup()
-    const err = await errorOf(await post(sim, ask('word '.repeat(170_000), { model: 'claude-haiku-4-5' })))
-    expect(err.message).toMatch(/^prompt is too long: \d+ tokens > 200000 maximum/)
+    const body = ask('word '.repeat(250_000), { model: 'claude-haiku-4-5' })
+    const tokens = countTokens(body, 'claude-haiku-4-5')
+    expect(tokens).toBeGreaterThan(200_000)
+    const err = await errorOf(await post(sim, body))
+    expect(err.message).toBe(`prompt is too long: ${tokens} tokens > 200000 maximum`)
   })
 
   it('404 JSON for an unknown route', async () => {
