@@ -7,7 +7,7 @@ import { chatHandler } from './chat/handler.ts'
 import { chatStreamHandler } from './chat/stream-handler.ts'
 import { countTokensHandler, messagesHandler } from './messages/index.ts'
 import type { Config } from './config.ts'
-import { admitAll } from './chat/admission.ts'
+import { admitAll } from './admission/admission.ts'
 import { GatewayError, describeError, errorResponse } from './errors.ts'
 import { RequestMeter } from './observability/meter.ts'
 import { requestLog } from './observability/request-log.ts'
@@ -20,6 +20,7 @@ import { Upstream, type UpstreamOptions } from './upstream/upstream.ts'
 import { createSimulator } from './simulator/index.ts'
 import { createLimiter, type CreateLimiterOptions } from './limits/create-limiter.ts'
 import { limits } from './limits/limits.ts'
+import { readLimit } from './limits/read-limit.ts'
 import { usageHandler } from './limits/usage-handler.ts'
 import type { Tool } from './tools/define-tool.ts'
 import { ToolRegistry } from './tools/registry.ts'
@@ -98,7 +99,7 @@ export function createApp(options: AppOptions): Hono {
   app.post('/v1/chat', jsonBody, chatHandler)
   app.post('/v1/chat/stream', jsonBody, chatStreamHandler)
   app.post('/v1/messages', jsonBody, messagesHandler)
-  app.post('/v1/messages/count_tokens', jsonBody, countTokensHandler)
+  app.post('/v1/messages/count_tokens', jsonBody, readLimit(), countTokensHandler)
   app.get('/v1/models', modelsHandler)
   app.get('/v1/usage', usageHandler)
   app.get('/healthz', (c) =>
@@ -106,6 +107,9 @@ export function createApp(options: AppOptions): Hono {
       status: 'ok',
       upstream: config.upstream === 'simulator' ? 'simulator' : 'anthropic',
       limits: config.upstash ? 'upstash' : 'memory',
+      // What happens when Redis fails: request and token limits follow LIMITS_ON_REDIS_ERROR,
+      // budgets always refuse (a spend that cannot be counted is never admitted).
+      on_redis_error: config.upstash ? { limits: config.limitsOnRedisError, budgets: 'closed' } : null,
       warnings: [
         ...(config.upstream === 'simulator' ? ['UPSTREAM=simulator: replies are simulated, not from Claude'] : []),
         ...(config.upstash ? [] : ['Upstash is not configured: limits and budgets are in memory, per isolate']),

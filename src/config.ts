@@ -17,6 +17,8 @@ export interface ClientKey {
   scopes?: string[]
   models?: string[]
   maxTokens?: number
+  /** Passthrough allowed for this key (see `Identity.allow`). */
+  allow?: string[]
   rateLimit?: Rate
   tokenLimit?: Rate
   dailyBudgetUsd?: number
@@ -147,6 +149,7 @@ const clientKeySchema = z.strictObject({
   scopes: z.optional(z.array(z.string())),
   models: z.optional(z.array(z.string())),
   max_tokens: z.optional(z.int().check(z.positive())),
+  allow: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(64)))),
   rate_limit: optionalString,
   token_limit: optionalString,
   daily_budget_usd: price,
@@ -163,7 +166,7 @@ const envSchema = z.object({
   ANTHROPIC_BASE_URL: z.optional(z.url()),
   UPSTASH_REDIS_REST_URL: z.optional(z.url()),
   UPSTASH_REDIS_REST_TOKEN: optionalString,
-  CLIENT_KEYS: json(z.array(clientKeySchema), 'an array of {id, sha256, scopes?, models?, max_tokens?, rate_limit?, token_limit?, daily_budget_usd?}'),
+  CLIENT_KEYS: json(z.array(clientKeySchema), 'an array of {id, sha256, scopes?, models?, max_tokens?, allow?, rate_limit?, token_limit?, daily_budget_usd?}'),
   SESSION_SECRET: z.optional(z.string().check(z.minLength(32, 'expected at least 32 characters'))),
   ALLOW_ANONYMOUS: flag(false),
   ALLOWED_ORIGINS: list,
@@ -256,6 +259,7 @@ export function parseConfig(env: Record<string, unknown>): Config {
       ...(k.scopes && { scopes: k.scopes }),
       ...(k.models && { models: k.models.map((n) => resolve(`CLIENT_KEYS[${i}].models`, n)).filter((id): id is string => !!id) }),
       ...(k.max_tokens !== undefined && { maxTokens: k.max_tokens }),
+      ...(k.allow && { allow: k.allow }),
       ...(k.rate_limit !== undefined && { rateLimit: rateOf('rate_limit', k.rate_limit) }),
       ...(k.token_limit !== undefined && { tokenLimit: rateOf('token_limit', k.token_limit) }),
       ...(k.daily_budget_usd !== undefined && { dailyBudgetUsd: k.daily_budget_usd }),

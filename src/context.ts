@@ -1,5 +1,5 @@
 import type { Identity } from './auth/identity.ts'
-import type { Admission } from './chat/admission.ts'
+import type { Admission } from './admission/admission.ts'
 import type { Config } from './config.ts'
 import type { RequestMeter } from './observability/meter.ts'
 import type { Upstream } from './upstream/upstream.ts'

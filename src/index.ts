@@ -26,6 +26,7 @@ export {
   defineTool, ToolError, ToolDefinitionError, calculator, currentTime, demoTools,
   type Tool, type ToolOptions, type ToolContext, type ToolStep, type LoopStep, type LoopStopReason,
 } from './tools/index.ts'
-export { limits, usageHandler, Limiter, createLimiter, RedisStore, MemoryStore, policyFor, estimateInputTokens, worstCaseCostUsd } from './limits/index.ts'
+export { limits, usageHandler, readLimit, Limiter, createLimiter, RedisStore, MemoryStore, policyFor } from './limits/index.ts'
+export { boundCall, checkPassthrough, localInputBound, type UpstreamCall, type Reservation, type CallBound } from './admission/index.ts'
 export type { LimitsOptions, LimiterOptions, CreateLimiterOptions, Decision, RateLimitState, LimitStore, ScriptRedis, Policy } from './limits/index.ts'
 export { demoPage, widgetScript, type DemoPageOptions, type WidgetScriptOptions } from './demo/index.ts'

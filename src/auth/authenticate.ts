@@ -35,6 +35,7 @@ function keyIdentity(key: ClientKey): Identity {
     ...(key.scopes && { scopes: key.scopes }),
     ...(key.models && { models: key.models }),
     ...(key.maxTokens !== undefined && { maxTokens: key.maxTokens }),
+    ...(key.allow && { allow: key.allow }),
     ...(Object.keys(limits).length && { limits }),
   }
 }

@@ -9,6 +9,12 @@ export interface Identity {
   models?: string[]
   /** Highest `max_tokens` this credential may ask for; larger requests are clamped to it. */
   maxTokens?: number
+  /**
+   * What may spend outside the budget reservation for this credential (SPEC §12): server tools
+   * by kind (`web_search`, `web_fetch`, `code_execution`, …), `mcp_servers`, `container`, and
+   * `anthropic-beta` values beyond the free ones. Default: none.
+   */
+  allow?: string[]
   /** Own limits overriding the app's defaults (same syntax as the config values). */
   limits?: IdentityLimits
   /** The end user's plan from a session token's `plan` claim, for logs and the site's own use. */

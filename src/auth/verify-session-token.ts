@@ -74,6 +74,7 @@ export function createSessionVerifier(options: SessionVerifierOptions): (token: 
       ...(c.scopes && { scopes: c.scopes }),
       ...(models && { models }),
       ...(c.max_tokens !== undefined && { maxTokens: c.max_tokens }),
+      ...(c.allow && { allow: c.allow }),
       ...(Object.keys(limits).length && { limits }),
       ...(c.plan !== undefined && { plan: c.plan }),
     }

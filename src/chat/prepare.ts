@@ -1,16 +1,21 @@
 import type { Context } from 'hono'
 import { fitContext } from '../context/fit-context.ts'
-import { toolTokens } from '../context/estimate-tokens.ts'
+import { estimateInputTokens, toolTokens } from '../context/estimate-tokens.ts'
+import { stepParams } from '../tools/tool-loop.ts'
 import { parseChatRequest, type ChatRequest } from './request.ts'
 import { readJsonBody } from './read-body.ts'
 import { prepareTools } from '../tools/prepare-tools.ts'
 
-/** The steps every chat route shares before calling Claude: parse, validate, resolve tools, fit the context, admit. */
+/**
+ * The steps every chat route shares before calling Claude: parse, validate, resolve tools, fit the
+ * context, admit the first model call exactly as the tool loop will send it.
+ */
 export async function prepareChat(c: Context): Promise<ChatRequest> {
   const req = parseChatRequest(await readJsonBody(c), c.get('config'), c.get('identity'))
   prepareTools(req, c.get('tools'))
   applyContextLimit(c, req)
-  await c.get('admission')(c, req)
+  const params = stepParams(req, req.messages, 1)
+  req.reservation = await c.get('admission')(c, { call: { params, betas: [] }, estimatedTokens: estimateInputTokens(params, req.model) })
   return req
 }
 

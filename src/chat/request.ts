@@ -8,6 +8,7 @@ import { allowedModels, resolveModel } from '../upstream/models.ts'
 import * as z from 'zod/mini'
 import '../validation/zod.ts'
 import type { ActiveTools } from '../tools/prepare-tools.ts'
+import type { Reservation } from '../admission/admission.ts'
 import { anthropicMessages, chatRequestSchema, describeIssues, uiMessages, type ChatRequestBody } from './schema.ts'
 import { fromUIMessages } from './ui-messages.ts'
 
@@ -26,6 +27,8 @@ export interface ChatRequest {
   toolChoice?: Anthropic.ToolChoice
   /** Tools this request may use, resolved by `prepareTools` (server + client). */
   tools?: ActiveTools
+  /** The admission of its first model call; the tool loop extends it before each later call. */
+  reservation?: Reservation
   thinking?: Anthropic.ThinkingConfigParam
   conversationId?: string
   /** The body came from `useChat` (UI messages). */

@@ -14,9 +14,10 @@ import type { ModelInfo } from '../upstream/catalogue.ts'
  *   thinking blocks 0 (the API strips earlier turns' thinking).
  *
  * English prose is close to 4 characters per classic token; code, JSON and non-Latin scripts use
- * more tokens per character, so treat the result as an estimate for limits, not for billing
- * (billing uses the usage Anthropic reports). `test/chat/context-estimate.test.ts` checks it
- * against the simulator's `countTokens`, which implements the same documented rules.
+ * more tokens per character, so treat the result as an estimate for limits (TOKEN_LIMIT,
+ * MAX_INPUT_TOKENS), never for budgets: those reserve an upper bound (src/admission/). Billing
+ * uses the usage Anthropic reports. `test/chat/context-estimate.test.ts` compares it with the
+ * simulator's independent count and says where it falls short.
  */
 export const TOKEN_OVERHEAD = { request: 3, message: 3, tool: 8, toolBlock: 5, image: 1600, document: 1500 } as const
 

@@ -1,14 +1,20 @@
 /**
  * A Map that never holds more than `maxEntries`: the least recently used entry goes first, and
  * entries past their expiry are treated as absent. For per-isolate state that must not grow forever.
+ *
+ * Entries for which `pinned(value)` is true are never evicted (they expire as usual): the memory
+ * limits store pins day counters that hold or record money, because forgetting them would let a
+ * budget be spent twice. Only such entries can take the map past `maxEntries`.
  */
 export class BoundedMap<V> {
   readonly #entries = new Map<string, { value: V; expiresAt: number }>()
   readonly maxEntries: number
+  readonly #pinned: (value: V) => boolean
 
-  constructor(maxEntries: number) {
+  constructor(maxEntries: number, pinned: (value: V) => boolean = () => false) {
     if (!(maxEntries >= 1)) throw new RangeError('maxEntries must be at least 1')
     this.maxEntries = maxEntries
+    this.#pinned = pinned
   }
 
   get size(): number {
@@ -24,11 +30,14 @@ export class BoundedMap<V> {
     return entry.value
   }
 
-  set(key: string, value: V, expiresAt: number): void {
+  /** `now` lets eviction drop expired pinned entries too. */
+  set(key: string, value: V, expiresAt: number, now = Number.NEGATIVE_INFINITY): void {
     this.#entries.delete(key)
     this.#entries.set(key, { value, expiresAt })
-    while (this.#entries.size > this.maxEntries) {
-      this.#entries.delete(this.#entries.keys().next().value!)
+    if (this.#entries.size <= this.maxEntries) return
+    for (const [oldest, entry] of this.#entries) {
+      if (this.#entries.size <= this.maxEntries) break
+      if (entry.expiresAt <= now || !this.#pinned(entry.value)) this.#entries.delete(oldest)
     }
   }
 

@@ -32,7 +32,16 @@ export interface AdmitRequest {
   tokens: number
   /** Worst-case cost of the call, held on the budgets until settled. */
   reserveUsd: number
+  /**
+   * A request that reads rather than spends (`/v1/usage`, `count_tokens`): it takes one request
+   * from the request limit and nothing else (no tokens, no budget check, not counted in the
+   * day's requests), and still sees every counter. Default: false.
+   */
+  read?: boolean
 }
+
+/** Whether a policy has any budget: budgets fail closed when the store fails (money is never forgotten). */
+export const hasBudget = (policy: Policy) => policy.dailyBudgetUsd !== null || policy.globalDailyBudgetUsd !== null
 
 /** The numbers behind the `RateLimit-*` headers. */
 export interface RateLimitState {
@@ -71,6 +80,8 @@ export interface Decision {
   counters?: Counters
   reserveUsd: number
   ticket?: Ticket
+  /** Refused as `unavailable` only because the request has a budget (limits alone would have failed open). */
+  budgetsOnly?: boolean
 }
 
 export interface SettleUsage {
@@ -115,33 +126,50 @@ export class Limiter {
     return this.#now()
   }
 
-  async admit(request: AdmitRequest): Promise<Decision> {
-    const { who, policy, tokens } = request
+  /**
+   * The refusal this isolate already knows without asking the store (a request above the token
+   * limit, an identity blocked in the ephemeral cache), or undefined. `admit` checks it first;
+   * callers can check it before costly work such as pricing a request with count_tokens.
+   */
+  refusalWithoutStore(request: AdmitRequest): Decision | undefined {
+    const { who, policy, read = false } = request
     const now = this.#now()
-    const { day, endsAt } = utcDay(now)
-    const reserveNanos = toNanos(request.reserveUsd)
-    const base = { policy, reserveUsd: request.reserveUsd }
-
-    if (policy.tokens && tokens > policy.tokens.limit) {
+    const base = { policy, reserveUsd: read ? 0 : request.reserveUsd }
+    if (!read && policy.tokens && request.tokens > policy.tokens.limit) {
       return { ...base, success: false, reason: 'too_large', source: 'cache', rateLimit: { name: 'tokens', limit: policy.tokens.limit, remaining: 0, resetSeconds: seconds(policy.tokens.windowMs) } }
     }
-    const blocked = this.#blocked.get(who, now) ?? this.#blocked.get(GLOBAL, now)
-    if (blocked) {
-      const retry = seconds(blocked.until - now)
-      // Blocked by the request limit: nothing left. Blocked by a spent budget: the request count is not known here.
-      const rate = blocked.reason === 'requests' && policy.requests && { name: 'requests' as const, limit: policy.requests.limit, remaining: 0, resetSeconds: retry }
-      return { ...base, success: false, reason: blocked.reason, retryAfterSeconds: retry, source: 'cache', ...(rate && { rateLimit: rate }) }
-    }
+    const blocked = this.#blocked.get(who, now) ?? (read ? undefined : this.#blocked.get(GLOBAL, now))
+    // A read is refused from the cache only for the request limit (a spent budget may still be read).
+    if (!blocked || (read && blocked.reason !== 'requests')) return undefined
+    const retry = seconds(blocked.until - now)
+    // Blocked by the request limit: nothing left. Blocked by a spent budget: the request count is not known here.
+    const rate = blocked.reason === 'requests' && policy.requests && { name: 'requests' as const, limit: policy.requests.limit, remaining: 0, resetSeconds: retry }
+    return { ...base, success: false, reason: blocked.reason, retryAfterSeconds: retry, source: 'cache', ...(rate && { rateLimit: rate }) }
+  }
+
+  async admit(request: AdmitRequest): Promise<Decision> {
+    const known = this.refusalWithoutStore(request)
+    if (known) return known
+    const { who, policy, read = false } = request
+    const tokens = read ? 0 : request.tokens
+    const now = this.#now()
+    const { day, endsAt } = utcDay(now)
+    const reserveNanos = read ? 0 : toNanos(request.reserveUsd)
+    const base = { policy, reserveUsd: read ? 0 : request.reserveUsd }
 
     const input: AdmitInput = {
       who, now, day, dayEndsAt: endsAt, reserveNanos,
       ...(policy.requests && { requests: { limit: policy.requests.limit, windowMs: policy.requests.windowMs, take: 1 } }),
       ...(policy.tokens && { tokens: { limit: policy.tokens.limit, windowMs: policy.tokens.windowMs, take: tokens } }),
-      ...(policy.dailyBudgetUsd !== null && { budget: { limitNanos: toNanos(policy.dailyBudgetUsd) } }),
-      ...(policy.globalDailyBudgetUsd !== null && { globalBudget: { limitNanos: toNanos(policy.globalDailyBudgetUsd) } }),
+      ...(!read && policy.dailyBudgetUsd !== null && { budget: { limitNanos: toNanos(policy.dailyBudgetUsd) } }),
+      ...(!read && policy.globalDailyBudgetUsd !== null && { globalBudget: { limitNanos: toNanos(policy.globalDailyBudgetUsd) } }),
+      ...(read && { countDay: false }),
     }
-    const run = await this.#use((store) => store.admit(input))
-    if (!run) return { ...base, success: false, reason: 'unavailable', retryAfterSeconds: seconds(this.#retryStoreAfterMs), source: 'upstash' }
+    const run = await this.#use((store) => store.admit(input), hasBudget(policy))
+    if (!run) {
+      const budgetsOnly = this.#onStoreError === 'open'
+      return { ...base, success: false, reason: 'unavailable', retryAfterSeconds: seconds(this.#retryStoreAfterMs), source: 'upstash', ...(budgetsOnly && { budgetsOnly }) }
+    }
     const { store, value: outcome } = run
 
     const requests = policy.requests && outcome.requests && windowState('requests', policy.requests, outcome.requests, now, outcome.allowed ? 0 : 1)
@@ -173,6 +201,32 @@ export class Limiter {
     return decision
   }
 
+  /**
+   * Moves an admitted request's hold to `reserveUsd` in all (what its earlier model calls cost plus
+   * the next call's upper bound), before the tool loop's next model call. True when it fits the
+   * budgets (or there are none); false when it does not, or the store cannot be asked (budgets
+   * fail closed). One store round trip, none without budgets.
+   */
+  async extend(ticket: Ticket, reserveUsd: number, policy: Policy): Promise<{ allowed: boolean; refusedBy?: 'budget' | 'global_budget' | 'unavailable' }> {
+    if (!hasBudget(policy)) return { allowed: true }
+    const reserveNanos = toNanos(reserveUsd)
+    const input = {
+      who: ticket.who, now: this.#now(), day: ticket.day, dayEndsAt: ticket.dayEndsAt,
+      deltaNanos: reserveNanos - ticket.reservedNanos, globalHeld: ticket.globalHeld,
+      ...(policy.dailyBudgetUsd !== null && { budget: { limitNanos: toNanos(policy.dailyBudgetUsd) } }),
+      ...(policy.globalDailyBudgetUsd !== null && { globalBudget: { limitNanos: toNanos(policy.globalDailyBudgetUsd) } }),
+    }
+    try {
+      const outcome = await this.#bounded(ticket.store.hold(input))
+      if (!outcome.allowed) return { allowed: false, refusedBy: outcome.refusedBy! }
+    } catch (error) {
+      this.#log({ level: 'warn', msg: 'limits: could not extend a reservation; the tool loop stops here (budgets fail closed)', who: ticket.who, error: describe(error) })
+      return { allowed: false, refusedBy: 'unavailable' }
+    }
+    ticket.reservedNanos = reserveNanos
+    return { allowed: true }
+  }
+
   /** Gives back the unused part of a reservation and corrects the token count with the real usage. */
   async settle(ticket: Ticket, usage: SettleUsage): Promise<void> {
     const input = {
@@ -191,20 +245,12 @@ export class Limiter {
     }
   }
 
-  /** The caller's counters now, for `GET /v1/usage`; undefined when the store is down and limits fail closed. */
-  async usage(who: string, policy: Policy): Promise<{ counters: Counters; source: 'upstash' | 'memory'; now: number } | undefined> {
-    const now = this.#now()
-    const { day } = utcDay(now)
-    const run = await this.#use((store) => store.usage({
-      who, now, day,
-      ...(policy.requests && { requests: { windowMs: policy.requests.windowMs } }),
-      ...(policy.tokens && { tokens: { windowMs: policy.tokens.windowMs } }),
-    }))
-    return run && { counters: run.value, source: run.store.kind, now }
-  }
-
-  /** Runs `op` on the store within the timeout; on failure the fallback (open) or nothing (closed). */
-  async #use<T>(op: (store: LimitStore) => Promise<T>): Promise<{ store: LimitStore; value: T } | undefined> {
+  /**
+   * Runs `op` on the store within the timeout; on failure the fallback (open) or nothing (closed).
+   * `budgeted` operations always fail closed: the fallback does not know what was spent, and a
+   * budget must never be spent twice because Redis was down.
+   */
+  async #use<T>(op: (store: LimitStore) => Promise<T>, budgeted: boolean): Promise<{ store: LimitStore; value: T } | undefined> {
     if (this.store === this.fallback) return { store: this.fallback, value: await op(this.fallback) }
     if (this.#now() >= this.#storeDownUntil) {
       try {
@@ -214,13 +260,13 @@ export class Limiter {
         this.#log({
           level: 'warn',
           msg: this.#onStoreError === 'open'
-            ? `limits: ${this.store.kind} failed; counting in memory (per isolate) for ${this.#retryStoreAfterMs} ms (LIMITS_ON_REDIS_ERROR=open)`
+            ? `limits: ${this.store.kind} failed; counting in memory (per isolate; request and token limits only) for ${this.#retryStoreAfterMs} ms (LIMITS_ON_REDIS_ERROR=open); requests with a budget are refused meanwhile (budgets fail closed)`
             : `limits: ${this.store.kind} failed; refusing limited requests for ${this.#retryStoreAfterMs} ms (LIMITS_ON_REDIS_ERROR=closed)`,
           error: describe(error),
         })
       }
     }
-    if (this.#onStoreError === 'closed') return undefined
+    if (this.#onStoreError === 'closed' || budgeted) return undefined
     return { store: this.fallback, value: await op(this.fallback) }
   }
 

@@ -1,28 +1,29 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import './context.ts'
-import type { ChatRequest } from '../chat/request.ts'
-import type { ModelInfo } from '../upstream/catalogue.ts'
+import type { Admission, AdmissionRequest, Reservation, UpstreamCall } from '../admission/admission.ts'
+import { boundCall } from '../admission/bound-call.ts'
+import type { CountTokens } from '../admission/count-bound.ts'
+import { checkPassthrough } from '../admission/passthrough.ts'
 import type { Usage } from '../upstream/cost.ts'
 import { createLimiter, type CreateLimiterOptions } from './create-limiter.ts'
-import { estimateInputTokens, worstCaseCostUsd } from './estimate.ts'
 import { rateLimitHeaders } from './headers.ts'
-import type { Decision, Limiter } from './limiter.ts'
-import { policyFor } from './policy.ts'
+import { hasBudget, type Decision, type Limiter } from './limiter.ts'
+import { policyFor, type Policy } from './policy.ts'
 import { refusalError } from './refusal.ts'
 import { waitUntil } from './wait-until.ts'
 
 export interface LimitsOptions extends CreateLimiterOptions {
   /** The limiter to count with, shared with anything else that reads it. Default: one built from `c.get('config')` on first use. */
   limiter?: Limiter
-  /** Input tokens of a request, estimated before the call. Default: `estimateInputTokens` (characters per token of the model's tokenizer). */
-  estimate?: (req: ChatRequest, model: ModelInfo) => number
 }
 
 /**
- * Request limit, token limit and daily budgets (SPEC §4). Installs the admission hook that runs
- * once the chat body is parsed: one store round trip checks every limit and reserves the call's
- * worst-case cost; the real usage is settled after the response (also for streams and aborted
- * streams) off the response path. Sets the `RateLimit-*` headers on every limited response.
+ * Request limit, token limit and daily budgets (SPEC §4, §12). Installs the admission hook every
+ * spending route calls with its whole first upstream call: passthrough fields are checked, and,
+ * when a budget applies, the call's upper bound (see src/admission) is reserved, in ONE store round
+ * trip with the request and token limits. Each later model call of a tool loop re-reserves with
+ * the grown context (`Reservation.extend`). The real usage is settled after the response (also for
+ * streams and aborted requests), off the response path. Sets the `RateLimit-*` headers.
  *
  * @example
  * const app = new Hono()
@@ -31,31 +32,66 @@ export interface LimitsOptions extends CreateLimiterOptions {
  * app.get('/v1/usage', usageHandler)
  */
 export function limits(options: LimitsOptions = {}): MiddlewareHandler {
-  const { limiter: given, estimate = estimateInputTokens, ...create } = options
+  const { limiter: given, ...create } = options
   let built = given
   return async function limits(c, next) {
     const limiter = (built ??= createLimiter(c.get('config'), create))
     c.set('limiter', limiter)
     let decision: Decision | undefined
     const previous = c.get('admission')
-    c.set('admission', async function limitsAdmission(c: Context, req: ChatRequest) {
-      await previous(c, req)
+    c.set('admission', async function limitsAdmission(c: Context, request: AdmissionRequest): Promise<Reservation> {
+      const outer = await previous(c, request)
       const config = c.get('config')
-      const tokens = estimate(req, req.model)
-      decision = await limiter.admit({
-        who: c.get('identity').id,
-        policy: policyFor(config, c.get('identity')),
-        tokens,
-        // A tool loop may call the model up to MAX_STEPS times: reserve every step it may take.
-        // The requested model's estimate is reused, not recomputed, for the worst case.
-        reserveUsd: worstCaseCostUsd(req, config, (r, m) => (m === req.model ? tokens : estimate(r, m))) * (req.tools?.server.length ? config.maxSteps : 1),
-      })
-      if (!decision.success) throw refusalError(decision, tokens)
+      const identity = c.get('identity')
+      const policy = policyFor(config, identity)
+      const price = pricer(c, policy)
+      const ask = { who: identity.id, policy, tokens: request.estimatedTokens, reserveUsd: 0 }
+      // A caller this isolate already knows is blocked costs no pricing (count_tokens) and no round trip.
+      decision = limiter.refusalWithoutStore(ask) ?? (await limiter.admit({ ...ask, reserveUsd: await price(request.call) }))
+      if (!decision.success) throw refusalError(decision, request.estimatedTokens)
       const ticket = decision.ticket!
       waitUntil(c, c.get('meter').done.then((meter) => limiter.settle(ticket, { tokens: inputTokens(meter.usage), costUsd: meter.costUsd })))
+      return {
+        async extend(call, spentUsd) {
+          const refused = await outer.extend(call, spentUsd)
+          if (refused) return refused
+          const next = await price(call)
+          const held = await limiter.extend(ticket, spentUsd + next, policy)
+          if (held.allowed) return undefined
+          const which = held.refusedBy === 'global_budget' ? "the service's global daily budget" : held.refusedBy === 'budget' ? 'your daily budget' : 'the budget (the limits store did not answer)'
+          return { reason: 'budget_exhausted', message: `budget: stopped before the next model call: its worst case ($${next.toFixed(4)}) does not fit what is left of ${which}.` }
+        },
+      }
     })
     await next()
     if (decision) setHeaders(c, rateLimitHeaders(decision.rateLimit, decision.success ? undefined : decision.retryAfterSeconds))
+  }
+}
+
+/**
+ * What a call reserves: with a budget, its upper bound (count_tokens asked only for content the
+ * gateway cannot measure, or large requests); without one, nothing, but passthrough fields are
+ * still checked (refused unless the credential allows them).
+ */
+function pricer(c: Context, policy: Policy): (call: UpstreamCall) => Promise<number> {
+  const config = c.get('config')
+  const identity = c.get('identity')
+  if (!hasBudget(policy)) {
+    return async (call) => {
+      checkPassthrough(call.params as unknown as Record<string, unknown>, call.betas, identity.allow)
+      return 0
+    }
+  }
+  return async (call) => (await boundCall(call, { config, identity, count: countTokens(c, call.betas) })).costUsd
+}
+
+/** Anthropic's count_tokens through the gateway's own client, with the call's betas. */
+function countTokens(c: Context, betas: readonly string[]): CountTokens {
+  return async ({ model, system, messages, tools }) => {
+    const params = { model, messages, ...(system !== undefined && { system }), ...(tools?.length && { tools }) }
+    const headers = betas.length ? { 'anthropic-beta': betas.join(',') } : undefined
+    const counted = await c.get('upstream').client.messages.countTokens(params as never, { signal: c.req.raw.signal, ...(headers && { headers }) })
+    return counted.input_tokens
   }
 }
 

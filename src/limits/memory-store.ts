@@ -1,7 +1,7 @@
 import { BoundedMap } from './bounded-map.ts'
 import { DAY_GRACE_MS, limitKeys, windowTtlMs } from './keys.ts'
 import { usedIn, windowAt } from './sliding-window.ts'
-import type { AdmitInput, AdmitOutcome, Counters, LimitStore, SettleInput, UsageInput } from './store.ts'
+import type { AdmitInput, AdmitOutcome, Counters, HoldInput, HoldOutcome, LimitStore, SettleInput } from './store.ts'
 
 type Day = { r: number; t: number; s: number; h: number }
 
@@ -10,17 +10,21 @@ export interface MemoryStoreOptions {
   maxEntries?: number
 }
 
+/** A day counter that records or holds money is never evicted: forgetting it would free spent budget. */
+const holdsMoney = (value: number | Day) => typeof value === 'object' && (value.s > 0 || value.h > 0)
+
 /**
  * Limits in this isolate's memory, with the same rules as the Redis script (same keys, same
  * order of checks, same rounding). Per isolate only: each Worker isolate counts on its own.
- * Bounded: past `maxEntries` the least recently used counters are forgotten.
+ * Bounded: past `maxEntries` the least recently used counters are forgotten, except day counters
+ * that hold money (see `holdsMoney`).
  */
 export class MemoryStore implements LimitStore {
   readonly kind = 'memory'
   readonly #map: BoundedMap<number | Day>
 
   constructor(options: MemoryStoreOptions = {}) {
-    this.#map = new BoundedMap(options.maxEntries ?? 10_000)
+    this.#map = new BoundedMap(options.maxEntries ?? 10_000, holdsMoney)
   }
 
   get size(): number {
@@ -44,11 +48,24 @@ export class MemoryStore implements LimitStore {
     if (r && rw) c.requests!.current = this.#incr(k.requests(r.windowMs, rw.index), r.take, input.now + windowTtlMs(r.windowMs), input.now)
     if (t && tw) c.tokens!.current = this.#incr(k.tokens(t.windowMs, tw.index), t.take, input.now + windowTtlMs(t.windowMs), input.now)
     const day = this.#hash(k.day(input.day), input.dayEndsAt, input.now)
-    day.r += 1
+    if (input.countDay ?? true) day.r += 1
     day.t += t?.take ?? 0
     day.h += reserve
     if (input.globalBudget) this.#hash(k.global(input.day), input.dayEndsAt, input.now).h += reserve
     return { allowed: true, ...this.#counters(input) }
+  }
+
+  async hold(input: HoldInput): Promise<HoldOutcome> {
+    const k = limitKeys('mem', input.who)
+    const day = this.#hash(k.day(input.day), input.dayEndsAt, input.now)
+    const global = input.globalHeld || input.globalBudget ? this.#hash(k.global(input.day), input.dayEndsAt, input.now) : { r: 0, t: 0, s: 0, h: 0 }
+    const delta = input.deltaNanos
+    const seen = () => ({ day: { spentNanos: day.s, heldNanos: day.h }, global: { spentNanos: global.s, heldNanos: global.h } })
+    if (delta > 0 && input.budget && day.s + day.h + delta > input.budget.limitNanos) return { allowed: false, refusedBy: 'budget', ...seen() }
+    if (delta > 0 && input.globalBudget && global.s + global.h + delta > input.globalBudget.limitNanos) return { allowed: false, refusedBy: 'global_budget', ...seen() }
+    day.h = Math.max(0, day.h + delta)
+    if (input.globalHeld) global.h = Math.max(0, global.h + delta)
+    return { allowed: true, ...seen() }
   }
 
   async settle(input: SettleInput): Promise<void> {
@@ -57,24 +74,21 @@ export class MemoryStore implements LimitStore {
     if (input.tokens && input.tokens.delta !== 0) {
       const key = k.tokens(input.tokens.windowMs, input.tokens.index)
       const value = this.#map.get(key, now)
-      if (typeof value === 'number') this.#map.set(key, value + input.tokens.delta, input.tokens.index * input.tokens.windowMs + windowTtlMs(input.tokens.windowMs))
+      if (typeof value === 'number') this.#map.set(key, value + input.tokens.delta, input.tokens.index * input.tokens.windowMs + windowTtlMs(input.tokens.windowMs), now)
     }
     const day = this.#hash(k.day(input.day), input.dayEndsAt, now)
     day.t += input.dayTokensDelta
-    day.h -= input.reservedNanos
+    // Never below zero: a hold can only be given back once, whatever happened to the counter.
+    day.h = Math.max(0, day.h - input.reservedNanos)
     day.s += input.actualNanos
     if (input.globalHeld) {
       const global = this.#hash(k.global(input.day), input.dayEndsAt, now)
-      global.h -= input.reservedNanos
+      global.h = Math.max(0, global.h - input.reservedNanos)
       global.s += input.actualNanos
     }
   }
 
-  async usage(input: UsageInput): Promise<Counters> {
-    return this.#counters(input)
-  }
-
-  #counters(input: UsageInput): Counters {
+  #counters(input: AdmitInput): Counters {
     const k = limitKeys('mem', input.who)
     const now = input.now
     const read = (key: string) => {
@@ -100,14 +114,14 @@ export class MemoryStore implements LimitStore {
   #incr(key: string, by: number, expiresAt: number, now: number): number {
     const value = this.#map.get(key, now)
     const next = (typeof value === 'number' ? value : 0) + by
-    this.#map.set(key, next, expiresAt)
+    this.#map.set(key, next, expiresAt, now)
     return next
   }
 
   #hash(key: string, dayEndsAt: number, now: number): Day {
     const existing = this.#map.get(key, now)
     const hash = typeof existing === 'object' ? existing : { r: 0, t: 0, s: 0, h: 0 }
-    this.#map.set(key, hash, dayEndsAt + DAY_GRACE_MS)
+    this.#map.set(key, hash, dayEndsAt + DAY_GRACE_MS, now)
     return hash
   }
 }

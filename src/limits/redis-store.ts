@@ -2,7 +2,7 @@ import type { Redis } from '@upstash/redis/cloudflare'
 import { dayTtlMs, limitKeys, windowTtlMs } from './keys.ts'
 import { LIMITS_SCRIPT, LIMITS_SCRIPT_SHA1 } from './script.ts'
 import { windowAt } from './sliding-window.ts'
-import type { AdmitInput, AdmitOutcome, Counters, LimitStore, RefusedBy, SettleInput, UsageInput } from './store.ts'
+import type { AdmitInput, AdmitOutcome, Counters, HoldInput, HoldOutcome, LimitStore, RefusedBy, SettleInput } from './store.ts'
 
 /** The narrowest Redis the store needs: a fake is trivial, the real one is `@upstash/redis`. */
 export type ScriptRedis = Pick<Redis, 'evalsha' | 'eval'>
@@ -28,7 +28,7 @@ export class RedisStore implements LimitStore {
       r?.limit ?? 0, windows.requests?.weight ?? 1, r?.take ?? 0, windowTtlMs(r?.windowMs ?? 0),
       t?.limit ?? 0, windows.tokens?.weight ?? 1, t?.take ?? 0, windowTtlMs(t?.windowMs ?? 0),
       input.budget?.limitNanos ?? -1, input.globalBudget?.limitNanos ?? -1, input.reserveNanos,
-      dayTtlMs(input.dayEndsAt, input.now),
+      dayTtlMs(input.dayEndsAt, input.now), input.countDay === false ? 0 : 1,
     ].map(String)
     const reply = await this.#run(keys, args)
     const refusedBy = REFUSED[reply[0] ?? 0]
@@ -43,12 +43,21 @@ export class RedisStore implements LimitStore {
     await this.#run(keys, args.map(String))
   }
 
-  async usage(input: UsageInput): Promise<Counters> {
-    const { keys } = this.#read(input)
-    return counters(await this.#run(keys, ['usage']), input)
+  async hold(input: HoldInput): Promise<HoldOutcome> {
+    const k = limitKeys(this.#prefix, input.who)
+    const args = ['hold', input.deltaNanos, input.budget?.limitNanos ?? -1, input.globalBudget?.limitNanos ?? -1, dayTtlMs(input.dayEndsAt, input.now), input.globalHeld ? 1 : 0]
+    const reply = await this.#run([k.day(input.day), k.global(input.day)], args.map(String))
+    const n = (i: number) => Number(reply[i] ?? 0)
+    const refusedBy = n(0) === 1 ? 'budget' : n(0) === 2 ? 'global_budget' : undefined
+    return {
+      allowed: !refusedBy,
+      ...(refusedBy && { refusedBy }),
+      day: { spentNanos: n(1), heldNanos: n(2) },
+      global: { spentNanos: n(3), heldNanos: n(4) },
+    }
   }
 
-  #read(input: { who: string; now: number; day: string; requests?: { windowMs: number }; tokens?: { windowMs: number } }) {
+  #read(input: AdmitInput) {
     const k = limitKeys(this.#prefix, input.who)
     const rw = input.requests && windowAt(input.now, input.requests.windowMs)
     const tw = input.tokens && windowAt(input.now, input.tokens.windowMs)

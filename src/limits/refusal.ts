@@ -49,6 +49,9 @@ export function refusalError(decision: Decision, estimatedTokens: number): Gatew
       return new GatewayError('budget_exceeded_error', message, { headers })
     }
     default:
+      if (decision.budgetsOnly) {
+        return new GatewayError('overloaded_error', `Budgets cannot be checked right now (the limits store did not answer), and a request with a budget is never admitted uncounted. ${again}`, { headers })
+      }
       return new GatewayError('overloaded_error', `Rate limits cannot be checked right now (the limits store did not answer), and this gateway refuses requests it cannot count (LIMITS_ON_REDIS_ERROR=closed). ${again}`, { headers })
   }
 }

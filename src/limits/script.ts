@@ -12,38 +12,64 @@
  * - admit  KEYS req cur, req prev, tok cur, tok prev, day hash, global hash
  *          ARGV req limit (0 = off), req weight, req take, req ttl ms,
  *               tok limit (0 = off), tok weight, tok take, tok ttl ms,
- *               budget nano-USD (-1 = off), global budget nano-USD (-1 = off), reserve nano-USD, day ttl ms
+ *               budget nano-USD (-1 = off), global budget nano-USD (-1 = off), reserve nano-USD, day ttl ms,
+ *               day request take (1 for a model request, 0 for a read such as /v1/usage)
  *          → {refused (0 none, 1 budget, 2 global, 3 requests, 4 tokens), req cur, req prev,
  *             tok cur, tok prev, day requests, day tokens, day spent, day held, global spent, global held}
  * - settle KEYS tok key, day hash, global hash
  *          ARGV tok delta, day tokens delta, reserved nano-USD, actual nano-USD, day ttl ms, global on (1/0)
- * - usage  KEYS as admit; → the same array as admit, refused = 0, nothing written.
+ * - hold   KEYS day hash, global hash
+ *          ARGV delta nano-USD, budget (-1 = off), global budget (-1 = off), day ttl ms, global on (1/0)
+ *          → {refused (0, 1 budget, 2 global), day spent, day held, global spent, global held}
+ *          A positive delta is checked against both budgets first; a negative one always applies.
+ *
+ * Holds never go below zero (`move`): a hold is given back once, whatever happened to the key.
+ * Negations are written `0 - x`: Lua's `-0` becomes the string "-0", which HINCRBY rejects.
  *
  * LIMITS_SCRIPT_SHA1 is the SHA-1 of the source, precomputed so the hot path sends EVALSHA;
  * test/limits/script.test.ts fails if the two drift apart.
  */
 export const LIMITS_SCRIPT = `local mode = ARGV[1]
 local function num(v) return tonumber(v) or 0 end
+local function move(key, by)
+  local h = redis.call('HINCRBY', key, 'h', by)
+  if h < 0 then redis.call('HSET', key, 'h', 0) return 0 end
+  return h
+end
 if mode == 'settle' then
   local delta = tonumber(ARGV[2])
   if delta ~= 0 and redis.call('EXISTS', KEYS[1]) == 1 then redis.call('INCRBY', KEYS[1], delta) end
   redis.call('HINCRBY', KEYS[2], 't', ARGV[3])
-  redis.call('HINCRBY', KEYS[2], 'h', -tonumber(ARGV[4]))
+  move(KEYS[2], 0 - tonumber(ARGV[4]))
   redis.call('HINCRBY', KEYS[2], 's', ARGV[5])
   redis.call('PEXPIRE', KEYS[2], ARGV[6])
   if ARGV[7] == '1' then
-    redis.call('HINCRBY', KEYS[3], 'h', -tonumber(ARGV[4]))
+    move(KEYS[3], 0 - tonumber(ARGV[4]))
     redis.call('HINCRBY', KEYS[3], 's', ARGV[5])
     redis.call('PEXPIRE', KEYS[3], ARGV[6])
   end
   return 1
+end
+if mode == 'hold' then
+  local delta, budget, global = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+  local d = redis.call('HMGET', KEYS[1], 's', 'h')
+  local g = redis.call('HMGET', KEYS[2], 's', 'h')
+  local ds, dh, gs, gh = num(d[1]), num(d[2]), num(g[1]), num(g[2])
+  if delta > 0 and budget >= 0 and ds + dh + delta > budget then return {1, ds, dh, gs, gh} end
+  if delta > 0 and global >= 0 and gs + gh + delta > global then return {2, ds, dh, gs, gh} end
+  dh = move(KEYS[1], delta)
+  redis.call('PEXPIRE', KEYS[1], ARGV[5])
+  if ARGV[6] == '1' then
+    gh = move(KEYS[2], delta)
+    redis.call('PEXPIRE', KEYS[2], ARGV[5])
+  end
+  return {0, ds, dh, gs, gh}
 end
 local rc, rp = num(redis.call('GET', KEYS[1])), num(redis.call('GET', KEYS[2]))
 local tc, tp = num(redis.call('GET', KEYS[3])), num(redis.call('GET', KEYS[4]))
 local d = redis.call('HMGET', KEYS[5], 'r', 't', 's', 'h')
 local g = redis.call('HMGET', KEYS[6], 's', 'h')
 local dr, dt, ds, dh, gs, gh = num(d[1]), num(d[2]), num(d[3]), num(d[4]), num(g[1]), num(g[2])
-if mode == 'usage' then return {0, rc, rp, tc, tp, dr, dt, ds, dh, gs, gh} end
 local rlimit, rtake = tonumber(ARGV[2]), tonumber(ARGV[4])
 local tlimit, ttake = tonumber(ARGV[6]), tonumber(ARGV[8])
 local budget, global, reserve = tonumber(ARGV[10]), tonumber(ARGV[11]), tonumber(ARGV[12])
@@ -62,7 +88,7 @@ if refused == 0 then
     tc = redis.call('INCRBY', KEYS[3], ttake)
     redis.call('PEXPIRE', KEYS[3], ARGV[9])
   end
-  dr = redis.call('HINCRBY', KEYS[5], 'r', 1)
+  dr = redis.call('HINCRBY', KEYS[5], 'r', ARGV[14])
   dt = redis.call('HINCRBY', KEYS[5], 't', ttake)
   dh = redis.call('HINCRBY', KEYS[5], 'h', reserve)
   redis.call('PEXPIRE', KEYS[5], ARGV[13])
@@ -74,4 +100,4 @@ end
 return {refused, rc, rp, tc, tp, dr, dt, ds, dh, gs, gh}
 `
 
-export const LIMITS_SCRIPT_SHA1 = '11cfcdb900456df92c75eb5876c9839850ec6020'
+export const LIMITS_SCRIPT_SHA1 = '2f3d1e138e2b2d54e7378b0971ab72cf02f4e407'

@@ -26,6 +26,29 @@ export interface AdmitInput {
   globalBudget?: BudgetCheck
   /** Worst-case cost of the call in nano-USD, held on both budgets until settled. */
   reserveNanos: number
+  /** Counted in the day's model requests (`/v1/usage` shows them). False for reads such as `/v1/usage` itself. Default: true. */
+  countDay?: boolean
+}
+
+/** Moves a request's hold on its budgets by `deltaNanos` (the tool loop's next step), if it fits. */
+export interface HoldInput {
+  who: string
+  now: number
+  day: string
+  dayEndsAt: number
+  /** Positive: hold more (checked against the budgets); negative: give back (always applied). */
+  deltaNanos: number
+  budget?: BudgetCheck
+  globalBudget?: BudgetCheck
+  /** The request's reservation is also held on the global budget. */
+  globalHeld: boolean
+}
+
+export interface HoldOutcome {
+  allowed: boolean
+  refusedBy?: 'budget' | 'global_budget'
+  day: { spentNanos: number; heldNanos: number }
+  global: { spentNanos: number; heldNanos: number }
 }
 
 /** Which check refused, in the order they are checked. */
@@ -62,14 +85,6 @@ export interface SettleInput {
   globalHeld: boolean
 }
 
-export interface UsageInput {
-  who: string
-  now: number
-  day: string
-  requests?: { windowMs: number }
-  tokens?: { windowMs: number }
-}
-
 /**
  * Where the counters live. Both implementations (one Redis script, one bounded in-memory map)
  * follow the same rules; test/limits runs the same behaviour against each.
@@ -78,5 +93,5 @@ export interface LimitStore {
   readonly kind: 'upstash' | 'memory'
   admit(input: AdmitInput): Promise<AdmitOutcome>
   settle(input: SettleInput): Promise<void>
-  usage(input: UsageInput): Promise<Counters>
+  hold(input: HoldInput): Promise<HoldOutcome>
 }

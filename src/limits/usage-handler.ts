@@ -1,26 +1,23 @@
 import type { Context } from 'hono'
 import './context.ts'
-import { GatewayError } from '../errors.ts'
 import { rateLimitHeaders } from './headers.ts'
 import { fromNanos, policyFor, toNanos, utcDay } from './policy.ts'
+import { admitRead } from './read-limit.ts'
 import { seconds } from './limiter.ts'
 import { usedIn, windowAt } from './sliding-window.ts'
 
 /**
  * `GET /v1/usage`: the caller's usage today (requests, tokens, cost) and what remains of each
- * limit and budget. Reads the limiter the `limits` middleware set; does not count as a request.
+ * limit and budget. Reading costs a Redis round trip, so it counts against the request limit
+ * (SPEC §12): one admission that takes a request and returns every counter.
  */
 export async function usageHandler(c: Context): Promise<Response> {
   const config = c.get('config')
   const identity = c.get('identity')
-  const limiter = c.get('limiter')
-  if (!limiter) throw new Error('usageHandler needs the limits middleware in front of it')
   const policy = policyFor(config, identity)
-  const read = await limiter.usage(identity.id, policy)
-  if (!read) {
-    throw new GatewayError('overloaded_error', 'Usage cannot be read right now (the limits store did not answer). Retry in a few seconds.', { headers: { 'Retry-After': '5' } })
-  }
-  const { counters, now, source } = read
+  const decision = await admitRead(c)
+  const counters = decision.counters!
+  const now = c.get('limiter').now()
   const { day, endsAt } = utcDay(now)
   const window = (rate: NonNullable<typeof policy.requests>, counts: { current: number; previous: number } | undefined) => {
     const { weight, msToEnd } = windowAt(now, rate.windowMs)
@@ -45,7 +42,7 @@ export async function usageHandler(c: Context): Promise<Response> {
     identity: identity.id,
     day,
     resets_at: new Date(endsAt).toISOString(),
-    backend: source,
+    backend: decision.source,
     usage: { requests: counters.day.requests, tokens: counters.day.tokens, cost_usd: fromNanos(counters.day.spentNanos), held_usd: fromNanos(counters.day.heldNanos) },
     limits: {
       requests,

@@ -1,8 +1,9 @@
 import type Anthropic from '@anthropic-ai/sdk'
 import type { Context } from 'hono'
-import type { ChatRequest } from '../chat/request.ts'
 import { readJsonBody } from '../chat/read-body.ts'
 import { describeIssues } from '../chat/schema.ts'
+import { OUTPUT_BETAS, parseBetas } from '../admission/passthrough.ts'
+import { estimateInputTokens } from '../context/estimate-tokens.ts'
 import { GatewayError } from '../errors.ts'
 import type { ModelInfo } from '../upstream/catalogue.ts'
 import { resolveModel } from '../upstream/models.ts'
@@ -28,19 +29,34 @@ function forwardedHeaders(c: Context, body: Record<string, unknown>): Record<str
   return headers
 }
 
-/** Validates what the gateway reads (model, max_tokens), then runs admission (limits, budgets). */
+/**
+ * Validates what the gateway reads (model, max_tokens, the input size against MAX_INPUT_TOKENS),
+ * then runs admission with the whole request as it will be sent, betas included (limits, budgets,
+ * passthrough fields).
+ */
 export async function prepareMessages(c: Context): Promise<PreparedMessages> {
   const parsed = messagesBodySchema.safeParse(await readJsonBody(c))
   if (!parsed.success) throw new GatewayError('invalid_request_error', `Invalid request: ${describeIssues(parsed.error)}`)
   const { stream = false, ...body } = parsed.data
+  const config = c.get('config')
   const identity = c.get('identity')
-  const model = resolveModel(body.model, c.get('config'), identity)
-  const limit = Math.min(model.maxOutput, identity.maxTokens ?? Infinity)
+  const model = resolveModel(body.model, config, identity)
+  const betas = parseBetas(c.req.header('anthropic-beta'))
+  // A beta such as output-300k raises the model's output ceiling; the reservation prices max_tokens either way.
+  const ceiling = Math.max(model.maxOutput, ...betas.map((b) => OUTPUT_BETAS.get(b) ?? 0))
+  const limit = Math.min(ceiling, identity.maxTokens ?? Infinity)
   if (body.max_tokens > limit) {
     throw new GatewayError('invalid_request_error', `Invalid request: max_tokens: ${body.max_tokens} is above the ${limit} output tokens allowed for ${model.id}`)
   }
   const params = { ...body, model: model.id } as unknown as MessageParams
-  await c.get('admission')(c, admissionRequest(model, params))
+  const estimatedTokens = estimateInputTokens(params, model)
+  if (estimatedTokens > config.maxInputTokens) {
+    throw new GatewayError(
+      'request_too_large',
+      `This request's input is about ${estimatedTokens} tokens, above MAX_INPUT_TOKENS (${config.maxInputTokens}). Send less: shorten the conversation, the system prompt or the tool definitions.`,
+    )
+  }
+  await c.get('admission')(c, { call: { params, betas }, estimatedTokens })
   return { model, params, stream, headers: forwardedHeaders(c, body) }
 }
 
@@ -51,18 +67,4 @@ export async function prepareCountTokens(c: Context): Promise<{ params: Anthropi
   const model = resolveModel(parsed.data.model, c.get('config'), c.get('identity'))
   const params = { ...parsed.data, model: model.id } as unknown as Anthropic.MessageCountTokensParams
   return { params, headers: forwardedHeaders(c, parsed.data) }
-}
-
-/** The admission hook speaks ChatRequest: describe the passthrough call in its terms. */
-function admissionRequest(model: ModelInfo, params: MessageParams): ChatRequest {
-  return {
-    model,
-    messages: params.messages,
-    ...(params.system !== undefined && { system: params.system }),
-    maxTokens: params.max_tokens,
-    toolNames: [],
-    clientTools: [],
-    uiMessages: false,
-    warnings: [],
-  }
 }

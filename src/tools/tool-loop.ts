@@ -35,8 +35,11 @@ export interface ModelStep {
 
 export type LoopStep = ModelStep | ToolStep
 
-/** Why the loop ended: the last reply's `stop_reason`, or `max_steps` when the step budget ran out. */
-export type LoopStopReason = Anthropic.StopReason | 'max_steps'
+/**
+ * Why the loop ended: the last reply's `stop_reason`, `max_steps` when the step count ran out, or
+ * `budget_exhausted` when the next model call's worst case did not fit the remaining budget.
+ */
+export type LoopStopReason = Anthropic.StopReason | 'max_steps' | 'budget_exhausted'
 
 export interface ToolLoopOptions {
   req: ChatRequest
@@ -69,13 +72,15 @@ export interface ToolLoopResult {
   turns: Anthropic.MessageParam[]
 }
 
+const NO_TOOLS: ActiveTools = { server: [], client: [], definitions: [] }
+
 /**
  * The tool loop: call Claude; run every server `tool_use` of the reply in parallel; send the
  * results back; repeat until a final answer, a client tool call, `maxSteps` or the deadline.
  */
 export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopResult> {
   const { req, runStep, maxSteps } = options
-  const tools = req.tools ?? { server: [], client: [], definitions: [] }
+  const tools = req.tools ?? NO_TOOLS
   const deadline = AbortSignal.timeout(options.deadlineMs)
   const context: ToolContext = { ...options.context, signal: AbortSignal.any([options.context.signal, deadline]) }
   const byName = new Map(tools.server.map((tool) => [tool.name, tool]))
@@ -87,9 +92,19 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopRes
   let usage = ZERO_USAGE
   let costUsd = 0
 
+  let last: ToolLoopResult | undefined
   for (let step = 1; ; step++) {
     checkStillWanted(options.context.signal, deadline, options.deadlineMs, step)
-    const result = await runStep(paramsFor(req, tools, messages, step), step)
+    const params = stepParams(req, messages, step)
+    if (step > 1 && req.reservation) {
+      // The context has grown by the last reply and the tool results: reserve this call's own bound.
+      const refused = await req.reservation.extend({ params, betas: [] }, costUsd)
+      if (refused) {
+        req.warnings.push(refused.message)
+        return { ...last!, stopReason: refused.reason, turns: messages.slice(req.messages.length) }
+      }
+    }
+    const result = await runStep(params, step)
     const { message } = result
     steps.push({ type: 'model', model: message.model, stop_reason: message.stop_reason, usage: result.usage, cost_usd: result.costUsd })
     usage = addUsage(usage, result.usage)
@@ -126,6 +141,7 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopRes
       return done('tool_use', clientCalls, results)
     }
     messages = [...messages, { role: 'assistant', content: message.content.map(toParam) }, { role: 'user', content: results }]
+    last = done('tool_use')
   }
 }
 
@@ -136,7 +152,9 @@ function checkStillWanted(client: AbortSignal, deadline: AbortSignal, deadlineMs
   }
 }
 
-function paramsFor(req: ChatRequest, tools: ActiveTools, messages: Anthropic.MessageParam[], step: number): MessageParams {
+/** The Messages API params of model call `step` (from 1) of a chat request, with its tools. */
+export function stepParams(req: ChatRequest, messages: Anthropic.MessageParam[], step: number): MessageParams {
+  const tools = req.tools ?? NO_TOOLS
   const params = messageParams(req, messages)
   if (!tools.definitions.length) return params
   const choice = step === 1 ? tools.toolChoice : tools.toolChoice && tools.toolChoice.type !== 'none' ? autoChoice(tools.toolChoice) : tools.toolChoice

@@ -28,6 +28,7 @@ export function limitsBehaviour(backend: 'memory' | 'upstash', make: Make) {
       expect(error.type).toBe('rate_limit_error')
       expect(error.message).toBe('Request limit reached (RATE_LIMIT: 3 per 1m). Retry in 31 s.')
       expect(h.simulator.requests).toHaveLength(3)
+      h.clock.now += 120_000 // reading usage takes a request too: wait for room
       const usage = await h.usage()
       expect(usage.backend).toBe(backend)
       expect(usage.usage.requests).toBe(3)
@@ -181,14 +182,20 @@ export function limitsBehaviour(backend: 'memory' | 'upstash', make: Make) {
       console.log(`[limits/${backend}] 50 concurrent requests, budget $0.005, worst case/call ~$0.0005: ${admitted.length} admitted, ${50 - admitted.length} refused (402), spent $${usage.usage.cost_usd}`)
     })
 
-    it('reserves every step a tool loop may take (MAX_STEPS × one call\'s worst case)', async () => {
-      // One call: 1000 output tokens of Opus 5.5 at $20/M = $0.02 (+ input). Three steps: ~$0.06.
+    it('reserves one model call at a time in a tool loop, and ends it with budget_exhausted when the next does not fit', async () => {
+      // One call: up to 1000 output tokens of Opus 5.5 at $20/M = $0.02 (+ input); each step writes 900.
+      // Step 3 would need what steps 1 and 2 spent (~$0.037) plus its own $0.02: more than $0.05.
       const h = make({ env: { ANONYMOUS_RATE_LIMIT: 'off', DAILY_BUDGET_USD: '0.05', MAX_STEPS: '3' }, tools: [calculator] })
-      const withTools = await h.chat(say('What is 2+2?', { model: 'smart', max_tokens: 1000 }))
-      expect(withTools.status).toBe(402)
-      expect((await errorOf(withTools)).message).toMatch(/smaller than this request's worst case \(\$0\.06\d\d\)/)
-      const noTools = await h.chat(say('What is 2+2?', { model: 'smart', max_tokens: 1000, tools: [] }))
-      expect(noTools.status).toBe(200)
+      const res = await h.chat(say('What is 2+2? [sim step=1 tokens=900 tool=calculator {"expression":"2+2"}] [sim step=2 tokens=900 tool=calculator {"expression":"2+2"}] [sim step=3 text="4"]', { model: 'smart', max_tokens: 1000 }))
+      expect(res.status).toBe(200)
+      const body = (await res.json()) as { stop_reason: string; cost_usd: number; steps: { type: string }[] }
+      expect(body.stop_reason).toBe('budget_exhausted')
+      expect(body.steps.filter((s) => s.type === 'model')).toHaveLength(2)
+      await h.settled()
+      const usage = await h.usage()
+      expect(usage.usage.cost_usd).toBeCloseTo(body.cost_usd, 6)
+      expect(usage.usage.cost_usd).toBeLessThanOrEqual(0.05)
+      expect(usage.usage.held_usd).toBe(0)
     })
 
     it('refuses a request whose worst case is above the whole budget, saying what to change', async () => {
@@ -270,7 +277,8 @@ export function limitsBehaviour(backend: 'memory' | 'upstash', make: Make) {
       h.clock.now += 1000
       const res = await h.request('/v1/usage')
       expect(res.status).toBe(200)
-      expect(rateHeaders(res)).toEqual({ limit: '10', remaining: '9', reset: '59', retryAfter: null })
+      // The read itself takes a request from the limit (SPEC §12): 2 of 10 used.
+      expect(rateHeaders(res)).toEqual({ limit: '10', remaining: '8', reset: '59', retryAfter: null })
       const body = (await res.json()) as any
       expect(body).toMatchObject({
         identity: 'ip:203.0.113.1',
@@ -279,7 +287,7 @@ export function limitsBehaviour(backend: 'memory' | 'upstash', make: Make) {
         backend,
         usage: { requests: 1, held_usd: 0 },
         limits: {
-          requests: { limit: 10, window: '1m', used: 1, remaining: 9, reset_seconds: 59 },
+          requests: { limit: 10, window: '1m', used: 2, remaining: 8, reset_seconds: 59 },
           tokens: { limit: 10000, window: '1h' },
           daily_budget: { limit_usd: 2, held_usd: 0 },
           global_daily_budget: { limit_usd: 100, held_usd: 0 },
@@ -290,8 +298,26 @@ export function limitsBehaviour(backend: 'memory' | 'upstash', make: Make) {
       expect(body.limits.tokens.remaining).toBe(10000 - body.usage.tokens)
       expect(body.limits.daily_budget.remaining_usd).toBeCloseTo(2 - body.usage.cost_usd, 6)
       expect(body.limits.global_daily_budget.spent_usd).toBe(body.usage.cost_usd)
-      // Reading usage does not count as a request.
-      expect(((await h.usage()).limits.requests as any).used).toBe(1)
+      // Reading usage counts against the request limit, but not as a model request of the day.
+      const again = await h.usage()
+      expect((again.limits.requests as any).used).toBe(3)
+      expect(again.usage.requests).toBe(1)
+    })
+
+    it('/v1/usage and count_tokens count against the request limit (each costs a Redis script or an upstream call)', async () => {
+      const h = make({ env: { ANONYMOUS_RATE_LIMIT: 'off', CLIENT_KEYS: TEST_CLIENT_KEYS, RATE_LIMIT: '3/1m' } })
+      const key = { authorization: `Bearer ${TEST_CLIENT_KEY}` }
+      const count = () => h.request('/v1/messages/count_tokens', { method: 'POST', headers: { ...key, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'fast', messages: [{ role: 'user', content: 'hi' }] }) })
+      const first = await count()
+      expect(first.status).toBe(200)
+      expect(rateHeaders(first)).toMatchObject({ limit: '3', remaining: '2' })
+      expect((await h.request('/v1/usage', { headers: key })).status).toBe(200)
+      expect((await count()).status).toBe(200)
+      const refused = await count()
+      expect(refused.status).toBe(429)
+      expect((await errorOf(refused)).type).toBe('rate_limit_error')
+      expect((await h.request('/v1/usage', { headers: key })).status).toBe(429)
+      expect(h.simulator.requests.filter((r) => r.path.endsWith('count_tokens'))).toHaveLength(2)
     })
 
     it('shows null for limits that are off', async () => {

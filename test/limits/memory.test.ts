@@ -25,6 +25,35 @@ describe('limits in memory', () => {
     expect(store.size).toBe(50)
   })
 
+  it('never evicts a day counter that holds money, and never lets a hold go below zero', async () => {
+    const store = new MemoryStore({ maxEntries: 50 })
+    const { day, endsAt } = utcDay(NOON)
+    const budget = { limitNanos: 1_000_000 }
+    const admit = (who: string, reserveNanos: number) => store.admit({ who, now: NOON, day, dayEndsAt: endsAt, reserveNanos, budget })
+    // The spender holds almost all of its budget; then 1000 other identities pass by.
+    expect((await admit('key:spender', 900_000)).allowed).toBe(true)
+    for (let i = 0; i < 1000; i++) await admit(`ip:${i}`, 0)
+    expect((await admit('key:spender', 200_000)).refusedBy).toBe('budget')
+    // Settled twice (a retried settle): the hold is given back once, never below zero.
+    const settle = { who: 'key:spender', now: NOON, day, dayEndsAt: endsAt, dayTokensDelta: 0, reservedNanos: 900_000, actualNanos: 0, globalHeld: false }
+    await store.settle(settle)
+    await store.settle({ ...settle, actualNanos: 0 })
+    const after = await admit('key:spender', 0)
+    expect(after.day.heldNanos).toBe(0)
+    expect((await admit('key:spender', 1_000_000)).allowed).toBe(true)
+    expect(store.size).toBeLessThanOrEqual(51)
+  })
+
+  it('hold moves a reservation up only when it fits, and down always', async () => {
+    const store = new MemoryStore()
+    const { day, endsAt } = utcDay(NOON)
+    const base = { who: 'key:loop', now: NOON, day, dayEndsAt: endsAt, budget: { limitNanos: 100 }, globalHeld: false }
+    await store.admit({ ...base, reserveNanos: 40 })
+    expect(await store.hold({ ...base, deltaNanos: 50 })).toMatchObject({ allowed: true, day: { heldNanos: 90 } })
+    expect(await store.hold({ ...base, deltaNanos: 20 })).toMatchObject({ allowed: false, refusedBy: 'budget', day: { heldNanos: 90 } })
+    expect(await store.hold({ ...base, deltaNanos: -500 })).toMatchObject({ allowed: true, day: { heldNanos: 0 } })
+  })
+
   it('BoundedMap evicts the least recently used entry and forgets expired ones', () => {
     const map = new BoundedMap<number>(2)
     map.set('a', 1, 100)

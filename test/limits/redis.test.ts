@@ -2,7 +2,9 @@
 // Without the bridge these tests fail with instructions: they never skip.
 import { describe, expect, it } from 'vitest'
 import { LIMITS_SCRIPT, LIMITS_SCRIPT_SHA1 } from '../../src/limits/script.ts'
-import type { ScriptRedis } from '../../src/limits/redis-store.ts'
+import { RedisStore, type ScriptRedis } from '../../src/limits/redis-store.ts'
+import { utcDay } from '../../src/limits/policy.ts'
+import { calculator } from '../../src/tools/index.ts'
 import { faultyUrl, uniquePrefix, upstashEnv, upstashRedis } from '../support/upstash.ts'
 import { limitsBehaviour } from './behaviour.ts'
 import { errorOf, isoDay, limitedApp, noonUtc, rateHeaders, say, type HarnessOptions } from './harness.ts'
@@ -61,6 +63,39 @@ describe('limits on Upstash: round trips', () => {
     console.log(`[limits/upstash] round trips per request: 1 before the call + 1 settle after; admission median ${median(checks).toFixed(2)} ms over ${checks.length} requests (bridge on 127.0.0.1)`)
   })
 
+  it('a tool loop costs one more round trip per extra model call with a budget, none without', async () => {
+    await upstashRedis().scriptLoad(LIMITS_SCRIPT)
+    const loop = say('Go [sim step=1 tool=calculator {"expression":"1+1"}] [sim step=2 tool=calculator {"expression":"2+2"}] [sim step=3 text="4"]', { model: 'fast' })
+    for (const [env, extra] of [[{ DAILY_BUDGET_USD: '5' }, 2], [{}, 0]] as const) {
+      const { redis, calls } = countingRedis()
+      const h = onBridge({ redis, env: { ANONYMOUS_RATE_LIMIT: '20/1m', ...env }, tools: [calculator] })
+      const res = await h.chat(loop)
+      expect(res.status).toBe(200)
+      expect(((await res.json()) as { steps: { type: string }[] }).steps.filter((s) => s.type === 'model')).toHaveLength(3)
+      expect(calls.length).toBe(1 + extra) // admission + one hold before model calls 2 and 3
+      await h.settled()
+      expect(calls.length).toBe(2 + extra) // + the settle
+      const usage = await h.usage()
+      expect(usage.usage.held_usd).toBe(0)
+    }
+  })
+
+  it('a hold is given back once: settling twice never takes Redis below zero', async () => {
+    const prefix = uniquePrefix('limits-held')
+    const store = new RedisStore(upstashRedis(), prefix)
+    const now = noonUtc(1)
+    const { day, endsAt } = utcDay(now)
+    const base = { who: 'key:twice', now, day, dayEndsAt: endsAt }
+    expect((await store.admit({ ...base, reserveNanos: 500, budget: { limitNanos: 1000 } })).allowed).toBe(true)
+    const settle = { ...base, dayTokensDelta: 0, reservedNanos: 500, actualNanos: 100, globalHeld: false }
+    await store.settle(settle)
+    await store.settle({ ...settle, actualNanos: 0 })
+    const after = await store.admit({ ...base, reserveNanos: 0, countDay: false })
+    expect(after.day).toMatchObject({ spentNanos: 100, heldNanos: 0 })
+    expect(await store.hold({ ...base, deltaNanos: 950, budget: { limitNanos: 1000 }, globalHeld: false })).toMatchObject({ allowed: false, refusedBy: 'budget' })
+    expect(await store.hold({ ...base, deltaNanos: 900, budget: { limitNanos: 1000 }, globalHeld: false })).toMatchObject({ allowed: true, day: { heldNanos: 900 } })
+  })
+
   it('falls back to EVAL once when Redis does not know the script (NOSCRIPT)', async () => {
     await upstashRedis().scriptFlush()
     const { redis, calls } = countingRedis()
@@ -83,7 +118,7 @@ describe('limits on Upstash: the Worker clock is not Redis\'s clock', () => {
   ])('the limiter clock %s Redis: limits, budgets and expiry behave the same', async (_, days) => {
     const start = noonUtc(days)
     const prefix = uniquePrefix('limits-clock')
-    const h = onBridge({ start, prefix, env: { ANONYMOUS_RATE_LIMIT: '2/1m', DAILY_BUDGET_USD: '0.01' } })
+    const h = onBridge({ start, prefix, env: { ANONYMOUS_RATE_LIMIT: '3/1m', DAILY_BUDGET_USD: '0.01' } })
     expect((await h.chat(say('Spend. [sim tokens=400]', { model: 'smart', max_tokens: 400 }))).status).toBe(200)
     await h.settled()
 
@@ -91,7 +126,7 @@ describe('limits on Upstash: the Worker clock is not Redis\'s clock', () => {
     expect(usage.day).toBe(isoDay(start))
     expect(usage.usage.requests).toBe(1)
     expect(usage.usage.cost_usd).toBeGreaterThan(0)
-    expect(usage.limits.requests).toMatchObject({ used: 1, remaining: 1 })
+    expect(usage.limits.requests).toMatchObject({ used: 2, remaining: 1 }) // the read counts too
 
     const refused = await h.chat(say('Again', { model: 'smart', max_tokens: 400 }))
     expect(refused.status).toBe(402)
@@ -143,7 +178,36 @@ describe('limits on Upstash: Redis slow or down', () => {
     const refused = await h.chat(say('hi'))
     expect(refused.status).toBe(429)
     expect(rateHeaders(refused)).toMatchObject({ limit: '2', remaining: '0' })
+    h.clock.now += 120_000 // reading usage takes a request too
     expect((await h.usage()).backend).toBe('memory')
+  })
+
+  it('open: budgets still fail closed — a spent budget is never forgotten because Redis went away', async () => {
+    const prefix = uniquePrefix('limits-budget-closed')
+    const env = { ANONYMOUS_RATE_LIMIT: 'off', DAILY_BUDGET_USD: '0.01' }
+    const up = onBridge({ prefix, env })
+    expect((await up.chat(say('Spend. [sim tokens=400]', { model: 'smart', max_tokens: 400 }))).status).toBe(200)
+    await up.settled()
+    expect((await up.chat(say('Again', { model: 'smart', max_tokens: 400 }))).status).toBe(402)
+
+    // The same Worker, Redis now unreachable: the budgeted caller is refused, not re-admitted from memory.
+    const down = onBridge({ prefix, env }, closedPort)
+    for (let i = 0; i < 3; i++) {
+      const res = await down.chat(say('Again', { model: 'fast', max_tokens: 50 }))
+      expect(res.status).toBe(503)
+      expect((await errorOf(res)).message).toMatch(/^Budgets cannot be checked right now \(the limits store did not answer\), and a request with a budget is never admitted uncounted\. Retry in 5 s\.$/)
+    }
+    expect(down.simulator.requests).toHaveLength(0)
+    // Usage cannot be shown as forgotten either.
+    expect((await down.request('/v1/usage')).status).toBe(503)
+    expect(down.logs.some((l) => /requests with a budget are refused meanwhile \(budgets fail closed\)/.test(String(l.msg)))).toBe(true)
+    const health = (await (await down.request('/healthz')).json()) as { on_redis_error: unknown }
+    expect(health.on_redis_error).toEqual({ limits: 'open', budgets: 'closed' })
+
+    // Without a budget, the request limit still fails open (counted in memory).
+    const unbudgeted = onBridge({ env: { ANONYMOUS_RATE_LIMIT: '1/1m' } }, closedPort)
+    expect((await unbudgeted.chat(say('hi'))).status).toBe(200)
+    expect((await unbudgeted.chat(say('hi'))).status).toBe(429)
   })
 
   it('open: connection dropped or HTTP 500 from Upstash → memory fallback', async () => {

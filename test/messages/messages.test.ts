@@ -38,13 +38,13 @@ describe('POST /v1/messages (JSON)', () => {
     const { app, simulator } = makeApp()
     const res = await postJson(app, '/v1/messages', { model: 'fast', max_tokens: 50, temperature: 0.5, messages: user('Hi [sim tokens=2]') }, {
       'anthropic-version': '2023-06-01',
-      'anthropic-beta': 'some-beta-2026-01-01',
+      'anthropic-beta': 'token-efficient-tools-2025-02-19',
     })
     expect(res.status).toBe(200)
     expect(((await res.json()) as any).model).toBe('claude-haiku-5-5')
     const seen = simulator.requests.at(-1)!
     expect(seen.model).toBe('claude-haiku-5-5')
-    expect(seen.headers).toMatchObject({ 'anthropic-version': '2023-06-01', 'anthropic-beta': 'some-beta-2026-01-01' })
+    expect(seen.headers).toMatchObject({ 'anthropic-version': '2023-06-01', 'anthropic-beta': 'token-efficient-tools-2025-02-19' })
     expect((seen.body as any).temperature).toBe(0.5)
   })
 

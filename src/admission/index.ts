@@ -1,0 +1,6 @@
+export { admitAll, type Admission, type AdmissionRequest, type ExtendRefusal, type Reservation, type UpstreamCall } from './admission.ts'
+export { boundCall, type BoundCallOptions, type CallBound } from './bound-call.ts'
+export { boundInputTokens, COUNT_TOKENS_ABOVE, COUNT_TOKENS_MARGIN, type CountTokens, type InputBound } from './count-bound.ts'
+export { BOUND_OVERHEAD, imageCapTokens, localInputBound, type LocalBound } from './input-bound.ts'
+export { checkPassthrough, FREE_BETAS, OUTPUT_BETAS, parseBetas, type PassthroughCost } from './passthrough.ts'
+export { callCostBoundUsd } from './worst-case.ts'
