@@ -24,6 +24,8 @@ import { readLimit } from './limits/read-limit.ts'
 import { usageHandler } from './limits/usage-handler.ts'
 import type { Tool } from './tools/define-tool.ts'
 import { ToolRegistry } from './tools/registry.ts'
+import type { Assistant } from './assistants/define-assistant.ts'
+import { AssistantRegistry, checkAnonymousAccess, checkKeyAssistants } from './assistants/registry.ts'
 
 export interface AppOptions {
   /** Validated configuration, from `parseConfig(env)`. */
@@ -40,6 +42,11 @@ export interface AppOptions {
    * Checked here: a bad definition throws an Error naming the tool. Default: none.
    */
   tools?: readonly Tool[]
+  /**
+   * Assistants defined in code (`defineAssistant`), next to those of `ASSISTANTS`. Checked here
+   * (model, tools, ids); with ALLOW_ANONYMOUS, at least one must be public. Default: none.
+   */
+  assistants?: readonly Assistant[]
   /** Retry schedule, circuit breaker, clock and sleep of upstream calls. Default: see `UpstreamOptions`. */
   upstream?: UpstreamOptions
 }
@@ -48,6 +55,9 @@ export interface AppOptions {
 export function createApp(options: AppOptions): Hono {
   const { config } = options
   const tools = new ToolRegistry(options.tools)
+  const assistants = new AssistantRegistry([...config.assistants, ...(options.assistants ?? [])], config, tools)
+  checkAnonymousAccess(config, assistants)
+  checkKeyAssistants(config, assistants)
   let upstreamFetch = options.fetch
   if (!upstreamFetch && config.upstream === 'simulator') {
     console.warn('claude-edge: UPSTREAM=simulator, replies come from the built-in Anthropic API simulator, not from Claude')
@@ -71,6 +81,8 @@ export function createApp(options: AppOptions): Hono {
     c.set('identity', { kind: 'anonymous', id: `ip:${clientIp(c)}` })
     c.set('admission', admitAll)
     c.set('tools', tools)
+    c.set('assistants', assistants)
+    c.set('assistant', undefined)
     const meter = new RequestMeter()
     c.set('meter', meter)
     try {

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini'
 import './validation/zod.ts'
+import { assistantSchema, type Assistant } from './assistants/define-assistant.ts'
 import { Catalogue, type PriceOverrides } from './upstream/catalogue.ts'
 
 /** A count per time window, e.g. `60/1m`. */
@@ -17,6 +18,8 @@ export interface ClientKey {
   scopes?: string[]
   models?: string[]
   maxTokens?: number
+  /** Assistants this key is bound to (see `Identity.assistants`). */
+  assistants?: string[]
   /** Passthrough allowed for this key (see `Identity.allow`). */
   allow?: string[]
   rateLimit?: Rate
@@ -31,6 +34,8 @@ export interface Config {
   anthropicBaseUrl?: string
   upstash?: { url: string; token: string }
   clientKeys: ClientKey[]
+  /** From `ASSISTANTS` (JSON); `createApp({ assistants })` adds those defined in code. */
+  assistants: Assistant[]
   sessionSecret?: string
   allowAnonymous: boolean
   allowedOrigins: string[]
@@ -148,6 +153,7 @@ const clientKeySchema = z.strictObject({
   sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/i, 'sha256: 64 hex characters (the SHA-256 of the key, never the key)')),
   scopes: z.optional(z.array(z.string())),
   models: z.optional(z.array(z.string())),
+  assistants: z.optional(z.array(z.string())),
   max_tokens: z.optional(z.int().check(z.positive())),
   allow: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(64)))),
   rate_limit: optionalString,
@@ -166,7 +172,8 @@ const envSchema = z.object({
   ANTHROPIC_BASE_URL: z.optional(z.url()),
   UPSTASH_REDIS_REST_URL: z.optional(z.url()),
   UPSTASH_REDIS_REST_TOKEN: optionalString,
-  CLIENT_KEYS: json(z.array(clientKeySchema), 'an array of {id, sha256, scopes?, models?, max_tokens?, allow?, rate_limit?, token_limit?, daily_budget_usd?}'),
+  ASSISTANTS: json(z.array(assistantSchema), 'an array of {id, system, model, max_tokens, version?, tools?, client_tools?, temperature?, output_schema?, public?, rate_limit?, daily_budget_usd?}'),
+  CLIENT_KEYS: json(z.array(clientKeySchema), 'an array of {id, sha256, scopes?, models?, assistants?, max_tokens?, allow?, rate_limit?, token_limit?, daily_budget_usd?}'),
   SESSION_SECRET: z.optional(z.string().check(z.minLength(32, 'expected at least 32 characters'))),
   ALLOW_ANONYMOUS: flag(false),
   ALLOWED_ORIGINS: list,
@@ -260,6 +267,7 @@ export function parseConfig(env: Record<string, unknown>): Config {
       ...(k.models && { models: k.models.map((n) => resolve(`CLIENT_KEYS[${i}].models`, n)).filter((id): id is string => !!id) }),
       ...(k.max_tokens !== undefined && { maxTokens: k.max_tokens }),
       ...(k.allow && { allow: k.allow }),
+      ...(k.assistants && { assistants: k.assistants }),
       ...(k.rate_limit !== undefined && { rateLimit: rateOf('rate_limit', k.rate_limit) }),
       ...(k.token_limit !== undefined && { tokenLimit: rateOf('token_limit', k.token_limit) }),
       ...(k.daily_budget_usd !== undefined && { dailyBudgetUsd: k.daily_budget_usd }),
@@ -276,6 +284,7 @@ export function parseConfig(env: Record<string, unknown>): Config {
     ...(e.ANTHROPIC_BASE_URL && { anthropicBaseUrl: e.ANTHROPIC_BASE_URL }),
     ...(e.UPSTASH_REDIS_REST_URL && e.UPSTASH_REDIS_REST_TOKEN && { upstash: { url: e.UPSTASH_REDIS_REST_URL, token: e.UPSTASH_REDIS_REST_TOKEN } }),
     clientKeys,
+    assistants: (e.ASSISTANTS ?? []) as Assistant[],
     ...(e.SESSION_SECRET && { sessionSecret: e.SESSION_SECRET }),
     allowAnonymous: e.ALLOW_ANONYMOUS,
     allowedOrigins: e.ALLOWED_ORIGINS,

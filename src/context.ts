@@ -1,5 +1,7 @@
 import type { Identity } from './auth/identity.ts'
 import type { Admission } from './admission/admission.ts'
+import type { Assistant } from './assistants/define-assistant.ts'
+import type { AssistantRegistry } from './assistants/registry.ts'
 import type { Config } from './config.ts'
 import type { RequestMeter } from './observability/meter.ts'
 import type { Upstream } from './upstream/upstream.ts'
@@ -16,6 +18,10 @@ declare module 'hono' {
     admission: Admission
     /** The app's server tools, checked at `createApp` time. */
     tools: ToolRegistry
+    /** The app's assistants, checked at `createApp` time. */
+    assistants: AssistantRegistry
+    /** The assistant this request runs as, once its body is bound (SPEC §13). */
+    assistant: Assistant | undefined
   }
 }
 

@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url'
 import { startLocalWorker } from '../shared/local-worker.ts'
 import { pageOrigins, serveStatic, type StaticServer } from '../shared/static-server.ts'
 import { buildReactApp } from './build.ts'
+import { DEMO_ASSISTANT, anonymousVars } from '../../scripts/lib/demo-assistant.ts'
+import { CLIENT_TOOLS } from './src/client-tools.ts'
 
 export async function serveReactApp(options: { workerUrl: string; port: number }): Promise<StaticServer> {
   const { html, js } = await buildReactApp({ workerUrl: options.workerUrl })
@@ -14,9 +16,12 @@ export async function serveReactApp(options: { workerUrl: string; port: number }
   }, options.port)
 }
 
+/** The demo assistant, with this page's client tool: its definition is the one the model sees. */
+export const REACT_ASSISTANT = { ...DEMO_ASSISTANT, id: 'react-demo', client_tools: CLIENT_TOOLS }
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const port = Number(process.env.PORT ?? 8792)
-  const worker = await startLocalWorker({ vars: { ALLOW_ANONYMOUS: 'true', ALLOWED_ORIGINS: pageOrigins(port) } })
+  const worker = await startLocalWorker({ vars: anonymousVars(pageOrigins(port), [REACT_ASSISTANT]) })
   const app = await serveReactApp({ workerUrl: worker.url, port })
   process.once('SIGINT', () => void app.close())
   process.once('SIGTERM', () => void app.close())

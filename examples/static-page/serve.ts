@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { buildClient } from '../../scripts/build-client.ts'
+import { anonymousVars } from '../../scripts/lib/demo-assistant.ts'
 import { startLocalWorker } from '../shared/local-worker.ts'
 import { pageOrigins, serveStatic, type StaticServer } from '../shared/static-server.ts'
 
@@ -25,7 +26,7 @@ export async function serveStaticPage(options: { workerUrl: string; port: number
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const port = Number(process.env.PORT ?? 8790)
-  const worker = await startLocalWorker({ vars: { ALLOW_ANONYMOUS: 'true', ALLOWED_ORIGINS: pageOrigins(port) } })
+  const worker = await startLocalWorker({ vars: anonymousVars(pageOrigins(port)) })
   const page = await serveStaticPage({ workerUrl: worker.url, port })
   process.once('SIGINT', () => void page.close())
   process.once('SIGTERM', () => void page.close())

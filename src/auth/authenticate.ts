@@ -36,6 +36,7 @@ function keyIdentity(key: ClientKey): Identity {
     ...(key.models && { models: key.models }),
     ...(key.maxTokens !== undefined && { maxTokens: key.maxTokens }),
     ...(key.allow && { allow: key.allow }),
+    ...(key.assistants && { assistants: key.assistants }),
     ...(Object.keys(limits).length && { limits }),
   }
 }

@@ -7,6 +7,8 @@ export interface Identity {
   scopes?: string[]
   /** Model ids this credential may use (already resolved); undefined means the app's allowed set. */
   models?: string[]
+  /** Assistants this credential may use (and must: it cannot send raw requests); undefined means any or none. */
+  assistants?: string[]
   /** Highest `max_tokens` this credential may ask for; larger requests are clamped to it. */
   maxTokens?: number
   /**

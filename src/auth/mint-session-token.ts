@@ -17,6 +17,8 @@ export interface SessionLimits {
   models?: string[]
   /** Routes this user may call (`chat`, `messages`, `models`, `usage`). Default: all. */
   scopes?: Scope[]
+  /** Assistants this user may use (and must). Default: the app's rules (any for a session). */
+  assistants?: string[]
   /** What may spend outside the budget reservation (server tools, `mcp_servers`, betas; see README). Default: nothing. */
   allow?: string[]
 }
@@ -61,6 +63,7 @@ export async function mintSessionToken(options: SessionTokenOptions, secret: str
     ...(limits.models && { models: limits.models }),
     ...(limits.maxTokens !== undefined && { max_tokens: limits.maxTokens }),
     ...(limits.allow && { allow: limits.allow }),
+    ...(limits.assistants && { assistants: limits.assistants }),
     ...(limits.rateLimit !== undefined && { rate_limit: limits.rateLimit }),
     ...(limits.tokenLimit !== undefined && { token_limit: limits.tokenLimit }),
     ...(limits.dailyBudgetUsd !== undefined && { daily_budget_usd: limits.dailyBudgetUsd }),

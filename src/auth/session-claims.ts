@@ -29,6 +29,7 @@ export const sessionClaimsSchema = z.object({
   scopes: z.optional(z.array(z.enum(SCOPES))),
   models: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(64))).check(z.maxLength(32))),
   max_tokens: z.optional(z.int().check(z.positive())),
+  assistants: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(64))).check(z.maxLength(32))),
   allow: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(64))).check(z.maxLength(32))),
   rate_limit: z.optional(rate),
   token_limit: z.optional(rate),

@@ -75,6 +75,7 @@ export function createSessionVerifier(options: SessionVerifierOptions): (token: 
       ...(models && { models }),
       ...(c.max_tokens !== undefined && { maxTokens: c.max_tokens }),
       ...(c.allow && { allow: c.allow }),
+      ...(c.assistants && { assistants: c.assistants }),
       ...(Object.keys(limits).length && { limits }),
       ...(c.plan !== undefined && { plan: c.plan }),
     }

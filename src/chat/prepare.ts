@@ -4,14 +4,19 @@ import { estimateInputTokens, toolTokens } from '../context/estimate-tokens.ts'
 import { stepParams } from '../tools/tool-loop.ts'
 import { parseChatRequest, type ChatRequest } from './request.ts'
 import { readJsonBody } from './read-body.ts'
+import { bindAssistant } from '../assistants/bind-assistant.ts'
 import { prepareTools } from '../tools/prepare-tools.ts'
 
 /**
- * The steps every chat route shares before calling Claude: parse, validate, resolve tools, fit the
- * context, admit the first model call exactly as the tool loop will send it.
+ * The steps every chat route shares before calling Claude: apply the assistant, parse, validate,
+ * resolve tools, fit the context, admit the first model call exactly as the tool loop will send it.
  */
 export async function prepareChat(c: Context): Promise<ChatRequest> {
-  const req = parseChatRequest(await readJsonBody(c), c.get('config'), c.get('identity'))
+  const raw = await readJsonBody(c)
+  const bound = bindAssistant(c, raw, 'chat')
+  c.set('assistant', bound?.assistant)
+  const req = parseChatRequest(bound?.body ?? raw, c.get('config'), c.get('identity'))
+  if (bound) req.warnings.push(...bound.warnings)
   prepareTools(req, c.get('tools'))
   applyContextLimit(c, req)
   const params = stepParams(req, req.messages, 1)

@@ -44,7 +44,7 @@ export const uiMessage = z.looseObject({
   parts: z.array(z.looseObject({ type: z.string() })),
 })
 
-const clientTool = z.strictObject({
+export const clientTool = z.strictObject({
   name: z.string().check(z.regex(TOOL_NAME, 'tool names are 1-64 letters, digits, _ or -')),
   description: z.optional(z.string().check(z.maxLength(10_000))),
   input_schema: z.looseObject({ type: z.literal('object') }),

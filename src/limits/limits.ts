@@ -43,7 +43,7 @@ export function limits(options: LimitsOptions = {}): MiddlewareHandler {
       const outer = await previous(c, request)
       const config = c.get('config')
       const identity = c.get('identity')
-      const policy = policyFor(config, identity)
+      const policy = policyFor(config, identity, c.get('assistant'))
       const price = pricer(c, policy)
       const ask = { who: identity.id, policy, tokens: request.estimatedTokens, reserveUsd: 0 }
       // A caller this isolate already knows is blocked costs no pricing (count_tokens) and no round trip.

@@ -1,3 +1,4 @@
+import type { Assistant } from '../assistants/define-assistant.ts'
 import type { Identity } from '../auth/identity.ts'
 import { parseRate, type Config, type Rate } from '../config.ts'
 
@@ -9,14 +10,19 @@ export interface Policy {
   globalDailyBudgetUsd: number | null
 }
 
-export function policyFor(config: Config, identity: Identity): Policy {
-  const own = identity.limits
+/**
+ * The limits of one request: a key's or session token's own values first, then the assistant's
+ * (`rate_limit`, `daily_budget_usd`: what every caller of a public page gets), then the app's.
+ */
+export function policyFor(config: Config, identity: Identity, assistant?: Pick<Assistant, 'rate_limit' | 'daily_budget_usd'>): Policy {
+  // Anonymous callers carry the app's anonymous defaults as their "own" limits; an assistant's win over those.
+  const own = identity.kind === 'anonymous' ? undefined : identity.limits
   const rate = (value: string | undefined, fallback: Rate | null) => (value === undefined ? fallback : value === 'off' ? null : parseRate(value) ?? fallback)
-  const defaultRequests = identity.kind === 'anonymous' ? config.anonymousRateLimit : config.rateLimit
+  const defaultRequests = identity.kind === 'anonymous' ? rate(identity.limits?.rateLimit, config.anonymousRateLimit) : config.rateLimit
   return {
-    requests: rate(own?.rateLimit, defaultRequests),
-    tokens: rate(own?.tokenLimit, config.tokenLimit),
-    dailyBudgetUsd: own?.dailyBudgetUsd ?? config.dailyBudgetUsd,
+    requests: rate(own?.rateLimit ?? assistant?.rate_limit, defaultRequests),
+    tokens: rate(own?.tokenLimit, identity.kind === 'anonymous' ? rate(identity.limits?.tokenLimit, config.tokenLimit) : config.tokenLimit),
+    dailyBudgetUsd: own?.dailyBudgetUsd ?? assistant?.daily_budget_usd ?? (identity.kind === 'anonymous' ? identity.limits?.dailyBudgetUsd : undefined) ?? config.dailyBudgetUsd,
     globalDailyBudgetUsd: config.globalDailyBudgetUsd,
   }
 }

@@ -1,6 +1,7 @@
 import type Anthropic from '@anthropic-ai/sdk'
 import type { Context } from 'hono'
 import { readJsonBody } from '../chat/read-body.ts'
+import { bindAssistant } from '../assistants/bind-assistant.ts'
 import { describeIssues } from '../chat/schema.ts'
 import { OUTPUT_BETAS, parseBetas } from '../admission/passthrough.ts'
 import { estimateInputTokens } from '../context/estimate-tokens.ts'
@@ -35,7 +36,10 @@ function forwardedHeaders(c: Context, body: Record<string, unknown>): Record<str
  * passthrough fields).
  */
 export async function prepareMessages(c: Context): Promise<PreparedMessages> {
-  const parsed = messagesBodySchema.safeParse(await readJsonBody(c))
+  const raw = await readJsonBody(c)
+  const bound = bindAssistant(c, raw, 'messages')
+  c.set('assistant', bound?.assistant)
+  const parsed = messagesBodySchema.safeParse(bound?.body ?? raw)
   if (!parsed.success) throw new GatewayError('invalid_request_error', `Invalid request: ${describeIssues(parsed.error)}`)
   const { stream = false, ...body } = parsed.data
   const config = c.get('config')

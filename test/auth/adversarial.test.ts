@@ -1,4 +1,5 @@
 import { sign } from 'hono/jwt'
+import { anonymousEnv } from '../support/assistants.ts'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { mintSessionToken } from '../../src/index.ts'
 import { KEY_A, authApp, clientKeys, hello } from './support.ts'
@@ -10,7 +11,7 @@ const jwt = (header: string, payload: string, signature = 'c2ln') => `${b64url(h
 const exp = () => Math.floor(Date.now() / 1000) + 600
 
 async function env() {
-  return { CLIENT_KEYS: await clientKeys([{ key: KEY_A, id: 'a' }]), SESSION_SECRET: SECRET, ALLOW_ANONYMOUS: 'true', ALLOWED_ORIGINS: SITE }
+  return { CLIENT_KEYS: await clientKeys([{ key: KEY_A, id: 'a' }]), SESSION_SECRET: SECRET, ...anonymousEnv(SITE) }
 }
 
 /** Header sets that try to confuse, overflow or inject; none may produce a 500. */

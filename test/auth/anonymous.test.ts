@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
+import { anonymousEnv } from '../support/assistants.ts'
 import { KEY_A, authApp, clientKeys, errorOf, get, hello, post } from './support.ts'
 
 const SITE = 'https://shop.example.com'
-const anonymousEnv = { ALLOW_ANONYMOUS: 'true', ALLOWED_ORIGINS: `${SITE},http://localhost:8787`, ANONYMOUS_RATE_LIMIT: '5/1m', CLIENT_KEYS: '[]' }
+const siteEnv = { ...anonymousEnv(`${SITE},http://localhost:8787`), ANONYMOUS_RATE_LIMIT: '5/1m', CLIENT_KEYS: '[]' }
 
 describe('anonymous access', () => {
   it('is off by default, even from an allowed origin', async () => {
@@ -11,7 +12,7 @@ describe('anonymous access', () => {
   })
 
   it('when enabled, admits a page on an allowed origin as ip:<CF-Connecting-IP> with the anonymous limit', async () => {
-    const { app } = authApp(anonymousEnv)
+    const { app } = authApp(siteEnv)
     const res = await get(app, '/v1/models/whoami', { origin: SITE, 'cf-connecting-ip': '203.0.113.7' })
     expect(res.status).toBe(200)
     expect(res.headers.get('access-control-allow-origin')).toBe(SITE)
@@ -21,7 +22,7 @@ describe('anonymous access', () => {
   })
 
   it('shares one bucket for callers without a usable client IP', async () => {
-    const { app } = authApp(anonymousEnv)
+    const { app } = authApp(siteEnv)
     for (const ip of [undefined, 'not-an-ip', '1.2.3.4, 5.6.7.8']) {
       const res = await get(app, '/v1/models/whoami', { origin: SITE, ...(ip && { 'cf-connecting-ip': ip }) })
       expect(await res.json()).toMatchObject({ id: 'ip:unknown' })
@@ -29,7 +30,7 @@ describe('anonymous access', () => {
   })
 
   it('refuses a foreign origin with a 403 JSON error the page can read', async () => {
-    const { app } = authApp(anonymousEnv)
+    const { app } = authApp(siteEnv)
     const res = await post(app, '/v1/chat', hello, { origin: 'https://evil.example' })
     expect(res.headers.get('access-control-allow-origin')).toBe('https://evil.example')
     expect(res.headers.get('vary')).toMatch(/Origin/)
@@ -39,7 +40,7 @@ describe('anonymous access', () => {
   })
 
   it('refuses callers without an Origin (scripts) and look-alike origins', async () => {
-    const { app } = authApp(anonymousEnv)
+    const { app } = authApp(siteEnv)
     expect(await errorOf(await post(app, '/v1/chat', hello), 401, 'authentication_error')).toMatch(/allowed origins/)
     for (const origin of ['https://shop.example.com.evil.io', 'http://shop.example.com', 'https://SHOP.example.com', 'null', `${SITE}/`]) {
       await errorOf(await post(app, '/v1/chat', hello, { origin }), 403, 'permission_error')
@@ -47,12 +48,12 @@ describe('anonymous access', () => {
   })
 
   it('keeps anonymous callers off the Anthropic-compatible gateway scope', async () => {
-    const { app } = authApp(anonymousEnv)
+    const { app } = authApp(siteEnv)
     expect(await errorOf(await post(app, '/v1/messages', {}, { origin: SITE }), 403, 'permission_error')).toMatch(/scopes: chat, models, usage/)
   })
 
   it('a credential still wins over anonymous mode', async () => {
-    const { app } = authApp({ ...anonymousEnv, CLIENT_KEYS: await clientKeys([{ key: KEY_A, id: 'server' }]) })
+    const { app } = authApp({ ...siteEnv, CLIENT_KEYS: await clientKeys([{ key: KEY_A, id: 'server' }]) })
     expect(await (await get(app, '/v1/models/whoami', { origin: SITE, 'x-api-key': KEY_A })).json()).toMatchObject({ id: 'key:server' })
     await errorOf(await get(app, '/v1/models', { origin: SITE, 'x-api-key': 'ce_sk_wrong' }), 401, 'authentication_error')
   })

@@ -1,6 +1,7 @@
 import { sign } from 'hono/jwt'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { mintSessionToken } from '../../src/index.ts'
+import { anonymousEnv } from '../support/assistants.ts'
 import { executionContext } from '../support/execution-context.ts'
 import { KEY_A, KEY_B, authApp, clientKeys, hello, sha256Hex } from './support.ts'
 
@@ -18,8 +19,7 @@ describe('secrets never reach a response or a log line', () => {
     const { app } = authApp({
       CLIENT_KEYS: await clientKeys([{ key: KEY_A, id: 'a' }]),
       SESSION_SECRET: SECRET,
-      ALLOW_ANONYMOUS: 'true',
-      ALLOWED_ORIGINS: SITE,
+      ...anonymousEnv(SITE),
     })
     const token = await mintSessionToken({ sub: 'user-1' }, SECRET)
     const [header, payload, signature] = token.split('.') as [string, string, string]

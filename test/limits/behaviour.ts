@@ -13,7 +13,7 @@ type Make = (options?: HarnessOptions) => ReturnType<typeof limitedApp>
 export function limitsBehaviour(backend: 'memory' | 'upstash', make: Make) {
   describe(`limits on ${backend}: request limit`, () => {
     it('admits exactly N requests per window, refuses the N+1st with 429, headers and a clear message', async () => {
-      const h = make({ env: { ANONYMOUS_RATE_LIMIT: '3/1m' } })
+      const h = make({ env: { RATE_LIMIT: '3/1m' } })
       for (const remaining of ['2', '1', '0']) {
         const ok = await h.chat(say('hi'))
         expect(ok.status).toBe(200)
@@ -35,7 +35,7 @@ export function limitsBehaviour(backend: 'memory' | 'upstash', make: Make) {
     })
 
     it('slides: the previous window fades out, and Retry-After is exactly when the next request fits', async () => {
-      const h = make({ env: { ANONYMOUS_RATE_LIMIT: '3/1m' } })
+      const h = make({ env: { RATE_LIMIT: '3/1m' } })
       for (let i = 0; i < 3; i++) expect((await h.chat(say('hi'))).status).toBe(200)
       h.clock.now = NOON + 60_000 // next fixed window, but the previous one still weighs 100 %
       expect((await h.chat(say('hi'))).status).toBe(429)
@@ -54,14 +54,14 @@ export function limitsBehaviour(backend: 'memory' | 'upstash', make: Make) {
     })
 
     it('counts identities apart', async () => {
-      const h = make({ env: { ANONYMOUS_RATE_LIMIT: '1/1m' } })
+      const h = make({ env: { RATE_LIMIT: '1/1m' } })
       expect((await h.chat(say('hi'), '198.51.100.1')).status).toBe(200)
       expect((await h.chat(say('hi'), '198.51.100.2')).status).toBe(200)
       expect((await h.chat(say('hi'), '198.51.100.1')).status).toBe(429)
     })
 
     it('does not count requests that fail validation, nor limit routes that are not limited', async () => {
-      const h = make({ env: { ANONYMOUS_RATE_LIMIT: '1/1m' } })
+      const h = make({ env: { RATE_LIMIT: '1/1m' } })
       expect((await h.chat({ messages: [] })).status).toBe(400)
       const models = await h.request('/v1/models')
       expect(models.status).toBe(200)
@@ -72,7 +72,7 @@ export function limitsBehaviour(backend: 'memory' | 'upstash', make: Make) {
 
   describe(`limits on ${backend}: token limit`, () => {
     it('takes the estimated input before the call and corrects it with the real usage after', async () => {
-      const h = make({ env: { ANONYMOUS_RATE_LIMIT: 'off', TOKEN_LIMIT: '5000/1m', MAX_STEPS: '3' }, tools: [calculator] })
+      const h = make({ env: { RATE_LIMIT: 'off', TOKEN_LIMIT: '5000/1m', MAX_STEPS: '3' }, tools: [calculator] })
       // A tool loop: the estimate covers the first call; the second call (with the tool result) adds more.
       const res = await h.chat(say('Compute. [sim step=1 tool=calculator {"expression":"2+2"}]', { model: 'fast' }))
       expect(res.status).toBe(200)
@@ -90,7 +90,7 @@ export function limitsBehaviour(backend: 'memory' | 'upstash', make: Make) {
     })
 
     it('refuses with 429 when the window has no room for the estimate, and 413 when no window ever could', async () => {
-      const h = make({ env: { ANONYMOUS_RATE_LIMIT: 'off', TOKEN_LIMIT: '300/1m' } })
+      const h = make({ env: { RATE_LIMIT: 'off', TOKEN_LIMIT: '300/1m' } })
       const long = 'All work and no play makes a dull day. '.repeat(15) // ~190 tokens
       expect((await h.chat(say(long, { model: 'fast' }))).status).toBe(200)
       await h.settled()
@@ -112,7 +112,7 @@ export function limitsBehaviour(backend: 'memory' | 'upstash', make: Make) {
 
   describe(`limits on ${backend}: daily budgets`, () => {
     it('reserves the worst case, settles the real cost, and refuses with 402 until midnight UTC once spent', async () => {
-      const h = make({ env: { ANONYMOUS_RATE_LIMIT: 'off', TOKEN_LIMIT: 'off', DAILY_BUDGET_USD: '0.01' } })
+      const h = make({ env: { RATE_LIMIT: 'off', TOKEN_LIMIT: 'off', DAILY_BUDGET_USD: '0.01' } })
       const smart = h.config.catalogue.get('smart')!
       const first = await h.chat(say('Spend. [sim tokens=400]', { model: 'smart', max_tokens: 400 }))
       expect(first.status).toBe(200)
@@ -134,7 +134,7 @@ export function limitsBehaviour(backend: 'memory' | 'upstash', make: Make) {
     })
 
     it('rolls over at midnight UTC', async () => {
-      const h = make({ env: { ANONYMOUS_RATE_LIMIT: 'off', DAILY_BUDGET_USD: '0.01' } })
+      const h = make({ env: { RATE_LIMIT: 'off', DAILY_BUDGET_USD: '0.01' } })
       h.clock.now = NOON + 12 * 3600_000 - 60_000 // 23:59 UTC
       expect((await h.chat(say('Spend. [sim tokens=400]', { model: 'smart', max_tokens: 400 }))).status).toBe(200)
       await h.settled()
@@ -149,7 +149,7 @@ export function limitsBehaviour(backend: 'memory' | 'upstash', make: Make) {
     })
 
     it('shares the global budget between identities', async () => {
-      const h = make({ env: { ANONYMOUS_RATE_LIMIT: 'off', GLOBAL_DAILY_BUDGET_USD: '0.01' } })
+      const h = make({ env: { RATE_LIMIT: 'off', GLOBAL_DAILY_BUDGET_USD: '0.01' } })
       expect((await h.chat(say('Spend. [sim tokens=400]', { model: 'smart', max_tokens: 400 }), '198.51.100.1')).status).toBe(200)
       await h.settled()
       const refused = await h.chat(say('Mine', { model: 'smart', max_tokens: 400 }), '198.51.100.2')
@@ -161,7 +161,7 @@ export function limitsBehaviour(backend: 'memory' | 'upstash', make: Make) {
     })
 
     it('holds under 50 concurrent requests: never spends more than the budget', async () => {
-      const h = make({ env: { ANONYMOUS_RATE_LIMIT: 'off', TOKEN_LIMIT: 'off', DAILY_BUDGET_USD: '0.005' } })
+      const h = make({ env: { RATE_LIMIT: 'off', TOKEN_LIMIT: 'off', DAILY_BUDGET_USD: '0.005' } })
       const results = await Promise.all(
         Array.from({ length: 50 }, () => h.chat(say('Spend it all. [sim tokens=1000]', { model: 'fast', max_tokens: 1000 }))),
       )
@@ -185,7 +185,7 @@ export function limitsBehaviour(backend: 'memory' | 'upstash', make: Make) {
     it('reserves one model call at a time in a tool loop, and ends it with budget_exhausted when the next does not fit', async () => {
       // One call: up to 1000 output tokens of Opus 5.5 at $20/M = $0.02 (+ input); each step writes 900.
       // Step 3 would need what steps 1 and 2 spent (~$0.037) plus its own $0.02: more than $0.05.
-      const h = make({ env: { ANONYMOUS_RATE_LIMIT: 'off', DAILY_BUDGET_USD: '0.05', MAX_STEPS: '3' }, tools: [calculator] })
+      const h = make({ env: { RATE_LIMIT: 'off', DAILY_BUDGET_USD: '0.05', MAX_STEPS: '3' }, tools: [calculator] })
       const res = await h.chat(say('What is 2+2? [sim step=1 tokens=900 tool=calculator {"expression":"2+2"}] [sim step=2 tokens=900 tool=calculator {"expression":"2+2"}] [sim step=3 text="4"]', { model: 'smart', max_tokens: 1000 }))
       expect(res.status).toBe(200)
       const body = (await res.json()) as { stop_reason: string; cost_usd: number; steps: { type: string }[] }
@@ -199,7 +199,7 @@ export function limitsBehaviour(backend: 'memory' | 'upstash', make: Make) {
     })
 
     it('refuses a request whose worst case is above the whole budget, saying what to change', async () => {
-      const h = make({ env: { ANONYMOUS_RATE_LIMIT: 'off', DAILY_BUDGET_USD: '0.01' } })
+      const h = make({ env: { RATE_LIMIT: 'off', DAILY_BUDGET_USD: '0.01' } })
       const res = await h.chat(say('hi', { model: 'smart', max_tokens: 10_000 }))
       expect(res.status).toBe(402)
       // 10 000 output tokens at $20 per million = $0.20, plus a few input tokens.
@@ -208,7 +208,7 @@ export function limitsBehaviour(backend: 'memory' | 'upstash', make: Make) {
     })
 
     it('releases the whole hold when the call fails before any usage', async () => {
-      const h = make({ env: { ANONYMOUS_RATE_LIMIT: 'off', DAILY_BUDGET_USD: '1' } })
+      const h = make({ env: { RATE_LIMIT: 'off', DAILY_BUDGET_USD: '1' } })
       const res = await h.chat(say('fail [sim status=400 message="bad"]', { model: 'smart', max_tokens: 1000 }))
       expect(res.status).toBeGreaterThanOrEqual(400)
       await h.settled()
@@ -220,7 +220,7 @@ export function limitsBehaviour(backend: 'memory' | 'upstash', make: Make) {
 
   describe(`limits on ${backend}: streams and the Messages API`, () => {
     it('puts the RateLimit headers on a streamed reply, and refuses before the stream starts', async () => {
-      const h = make({ env: { ANONYMOUS_RATE_LIMIT: '1/1m' } })
+      const h = make({ env: { RATE_LIMIT: '1/1m' } })
       const body = JSON.stringify(say('hi [sim tokens=3]'))
       const ok = await h.request('/v1/chat/stream', { method: 'POST', headers: { 'content-type': 'application/json' }, body })
       expect(ok.status).toBe(200)
@@ -233,7 +233,7 @@ export function limitsBehaviour(backend: 'memory' | 'upstash', make: Make) {
     })
 
     it('settles an aborted stream with its partial usage and releases the rest of the hold', async () => {
-      const h = make({ env: { ANONYMOUS_RATE_LIMIT: 'off', DAILY_BUDGET_USD: '1' } })
+      const h = make({ env: { RATE_LIMIT: 'off', DAILY_BUDGET_USD: '1' } })
       const res = await h.request('/v1/chat/stream', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -271,7 +271,7 @@ export function limitsBehaviour(backend: 'memory' | 'upstash', make: Make) {
 
   describe(`GET /v1/usage on ${backend}`, () => {
     it('shows usage today and what remains of each limit and budget', async () => {
-      const h = make({ env: { ANONYMOUS_RATE_LIMIT: '10/1m', TOKEN_LIMIT: '10000/1h', DAILY_BUDGET_USD: '2', GLOBAL_DAILY_BUDGET_USD: '100' } })
+      const h = make({ env: { RATE_LIMIT: '10/1m', TOKEN_LIMIT: '10000/1h', DAILY_BUDGET_USD: '2', GLOBAL_DAILY_BUDGET_USD: '100' } })
       expect((await h.chat(say('hi [sim tokens=10]', { model: 'fast' }))).status).toBe(200)
       await h.settled()
       h.clock.now += 1000
@@ -281,7 +281,7 @@ export function limitsBehaviour(backend: 'memory' | 'upstash', make: Make) {
       expect(rateHeaders(res)).toEqual({ limit: '10', remaining: '8', reset: '59', retryAfter: null })
       const body = (await res.json()) as any
       expect(body).toMatchObject({
-        identity: 'ip:203.0.113.1',
+        identity: 'user:203.0.113.1',
         day: isoDay(NOON),
         resets_at: `${isoDay(NOON + 86_400_000)}T00:00:00.000Z`,
         backend,
@@ -305,7 +305,7 @@ export function limitsBehaviour(backend: 'memory' | 'upstash', make: Make) {
     })
 
     it('/v1/usage and count_tokens count against the request limit (each costs a Redis script or an upstream call)', async () => {
-      const h = make({ env: { ANONYMOUS_RATE_LIMIT: 'off', CLIENT_KEYS: TEST_CLIENT_KEYS, RATE_LIMIT: '3/1m' } })
+      const h = make({ env: { CLIENT_KEYS: TEST_CLIENT_KEYS, RATE_LIMIT: '3/1m' } })
       const key = { authorization: `Bearer ${TEST_CLIENT_KEY}` }
       const count = () => h.request('/v1/messages/count_tokens', { method: 'POST', headers: { ...key, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'fast', messages: [{ role: 'user', content: 'hi' }] }) })
       const first = await count()
@@ -321,7 +321,7 @@ export function limitsBehaviour(backend: 'memory' | 'upstash', make: Make) {
     })
 
     it('shows null for limits that are off', async () => {
-      const h = make({ env: { ANONYMOUS_RATE_LIMIT: 'off', TOKEN_LIMIT: 'off' } })
+      const h = make({ env: { RATE_LIMIT: 'off', TOKEN_LIMIT: 'off' } })
       const body = await h.usage()
       expect(body.limits).toEqual({ requests: null, tokens: null, daily_budget: null, global_daily_budget: null })
     })

@@ -4,6 +4,8 @@ import { parseConfig } from '../../src/config.ts'
 import type { ScriptRedis } from '../../src/limits/redis-store.ts'
 import { createSimulator } from '../../src/simulator/index.ts'
 import type { Tool } from '../../src/tools/define-tool.ts'
+import { mintSessionToken } from '../../src/auth/mint-session-token.ts'
+import { TEST_SESSION_SECRET } from '../support/credentials.ts'
 import { executionContext } from '../support/execution-context.ts'
 
 /**
@@ -41,7 +43,7 @@ export interface HarnessOptions {
 export function limitedApp(options: HarnessOptions = {}) {
   const clock = { now: options.start ?? NOON }
   const simulator = createSimulator()
-  const config = parseConfig({ UPSTREAM: 'simulator', ALLOW_ANONYMOUS: 'true', ALLOWED_ORIGINS: ORIGIN, ...options.env })
+  const config = parseConfig({ UPSTREAM: 'simulator', SESSION_SECRET: TEST_SESSION_SECRET, ALLOWED_ORIGINS: ORIGIN, ...options.env })
   const logs: Record<string, unknown>[] = []
   const app = createApp({
     config,
@@ -55,8 +57,13 @@ export function limitedApp(options: HarnessOptions = {}) {
     },
   })
   const { ctx, settled } = executionContext()
-  const request = (path: string, init: RequestInit = {}, ip = '203.0.113.1') =>
-    app.request(path, { ...init, headers: { origin: ORIGIN, 'cf-connecting-ip': ip, ...(init.headers as Record<string, string>) } }, {}, ctx)
+  // Each address is one end user (a session token with `sub` = the address), unless a request
+  // brings its own credential: identities are `user:<ip>`, limited by RATE_LIMIT.
+  const request = async (path: string, init: RequestInit = {}, ip = '203.0.113.1') => {
+    const headers: Record<string, string> = { origin: ORIGIN, 'cf-connecting-ip': ip, ...(init.headers as Record<string, string>) }
+    if (!headers.authorization && !headers['x-api-key']) headers.authorization = `Bearer ${await mintSessionToken({ sub: ip }, TEST_SESSION_SECRET)}`
+    return app.request(path, { ...init, headers }, {}, ctx)
+  }
   return {
     app, config, simulator, clock, logs,
     chat: (body: Record<string, unknown>, ip?: string, init: RequestInit = {}) =>

@@ -66,7 +66,7 @@ describe('limits in memory', () => {
   })
 
   it('refuses a blocked identity from the ephemeral cache', async () => {
-    const h = limitedApp({ env: { ANONYMOUS_RATE_LIMIT: '1/1m' } })
+    const h = limitedApp({ env: { RATE_LIMIT: '1/1m' } })
     expect((await h.chat(say('hi'))).status).toBe(200)
     expect((await h.chat(say('hi'))).status).toBe(429)
     const again = await h.chat(say('hi'))

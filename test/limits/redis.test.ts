@@ -43,7 +43,7 @@ describe('limits on Upstash: round trips', () => {
   it('costs one round trip before the upstream call, one settle after, none for a blocked caller', async () => {
     await upstashRedis().scriptLoad(LIMITS_SCRIPT)
     const { redis, calls } = countingRedis()
-    const h = onBridge({ redis, env: { ANONYMOUS_RATE_LIMIT: '20/1m', TOKEN_LIMIT: '100000/1m', DAILY_BUDGET_USD: '5', GLOBAL_DAILY_BUDGET_USD: '1000' } })
+    const h = onBridge({ redis, env: { RATE_LIMIT: '20/1m', TOKEN_LIMIT: '100000/1m', DAILY_BUDGET_USD: '5', GLOBAL_DAILY_BUDGET_USD: '1000' } })
     for (let i = 1; i <= 20; i++) {
       const before = calls.length
       const res = await h.chat(say('hi', { model: 'fast' }))
@@ -68,7 +68,7 @@ describe('limits on Upstash: round trips', () => {
     const loop = say('Go [sim step=1 tool=calculator {"expression":"1+1"}] [sim step=2 tool=calculator {"expression":"2+2"}] [sim step=3 text="4"]', { model: 'fast' })
     for (const [env, extra] of [[{ DAILY_BUDGET_USD: '5' }, 2], [{}, 0]] as const) {
       const { redis, calls } = countingRedis()
-      const h = onBridge({ redis, env: { ANONYMOUS_RATE_LIMIT: '20/1m', ...env }, tools: [calculator] })
+      const h = onBridge({ redis, env: { RATE_LIMIT: '20/1m', ...env }, tools: [calculator] })
       const res = await h.chat(loop)
       expect(res.status).toBe(200)
       expect(((await res.json()) as { steps: { type: string }[] }).steps.filter((s) => s.type === 'model')).toHaveLength(3)
@@ -118,7 +118,7 @@ describe('limits on Upstash: the Worker clock is not Redis\'s clock', () => {
   ])('the limiter clock %s Redis: limits, budgets and expiry behave the same', async (_, days) => {
     const start = noonUtc(days)
     const prefix = uniquePrefix('limits-clock')
-    const h = onBridge({ start, prefix, env: { ANONYMOUS_RATE_LIMIT: '3/1m', DAILY_BUDGET_USD: '0.01' } })
+    const h = onBridge({ start, prefix, env: { RATE_LIMIT: '3/1m', DAILY_BUDGET_USD: '0.01' } })
     expect((await h.chat(say('Spend. [sim tokens=400]', { model: 'smart', max_tokens: 400 }))).status).toBe(200)
     await h.settled()
 
@@ -141,7 +141,7 @@ describe('limits on Upstash: the Worker clock is not Redis\'s clock', () => {
 
     // Redis keeps the day's counters for the rest of the Worker's day plus the hour of grace:
     // 12 h + 1 h from noon, whatever Redis thinks the date is.
-    const ttl = await upstashRedis().pttl(`${prefix}:d:ip:203.0.113.1:${isoDay(start)}`)
+    const ttl = await upstashRedis().pttl(`${prefix}:d:user:203.0.113.1:${isoDay(start)}`)
     expect(ttl).toBeGreaterThan(13 * 3600_000 - 60_000)
     expect(ttl).toBeLessThanOrEqual(13 * 3600_000)
   })
@@ -150,7 +150,7 @@ describe('limits on Upstash: the Worker clock is not Redis\'s clock', () => {
 describe('limits on Upstash: shared between Worker instances', () => {
   it('two app instances on one Redis enforce one limit and one global budget', async () => {
     const prefix = uniquePrefix('limits-shared')
-    const env = { ANONYMOUS_RATE_LIMIT: '4/1m', GLOBAL_DAILY_BUDGET_USD: '0.02' }
+    const env = { RATE_LIMIT: '4/1m', GLOBAL_DAILY_BUDGET_USD: '0.02' }
     const a = onBridge({ prefix, env })
     const b = onBridge({ prefix, env })
     b.clock.now = a.clock.now
@@ -171,7 +171,7 @@ describe('limits on Upstash: Redis slow or down', () => {
   const closedPort = 'http://127.0.0.1:9'
 
   it('open (default): Redis stopped → counts in memory, logs it, and still limits', async () => {
-    const h = onBridge({ env: { ANONYMOUS_RATE_LIMIT: '2/1m' } }, closedPort)
+    const h = onBridge({ env: { RATE_LIMIT: '2/1m' } }, closedPort)
     expect((await h.chat(say('hi'))).status).toBe(200)
     expect(h.logs).toContainEqual(expect.objectContaining({ level: 'warn', msg: expect.stringMatching(/counting in memory.*LIMITS_ON_REDIS_ERROR=open/) }))
     expect((await h.chat(say('hi'))).status).toBe(200)
@@ -184,7 +184,7 @@ describe('limits on Upstash: Redis slow or down', () => {
 
   it('open: budgets still fail closed — a spent budget is never forgotten because Redis went away', async () => {
     const prefix = uniquePrefix('limits-budget-closed')
-    const env = { ANONYMOUS_RATE_LIMIT: 'off', DAILY_BUDGET_USD: '0.01' }
+    const env = { RATE_LIMIT: 'off', DAILY_BUDGET_USD: '0.01' }
     const up = onBridge({ prefix, env })
     expect((await up.chat(say('Spend. [sim tokens=400]', { model: 'smart', max_tokens: 400 }))).status).toBe(200)
     await up.settled()
@@ -205,7 +205,7 @@ describe('limits on Upstash: Redis slow or down', () => {
     expect(health.on_redis_error).toEqual({ limits: 'open', budgets: 'closed' })
 
     // Without a budget, the request limit still fails open (counted in memory).
-    const unbudgeted = onBridge({ env: { ANONYMOUS_RATE_LIMIT: '1/1m' } }, closedPort)
+    const unbudgeted = onBridge({ env: { RATE_LIMIT: '1/1m' } }, closedPort)
     expect((await unbudgeted.chat(say('hi'))).status).toBe(200)
     expect((await unbudgeted.chat(say('hi'))).status).toBe(429)
   })

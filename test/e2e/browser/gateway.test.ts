@@ -7,6 +7,7 @@ import { startWranglerDev, type WranglerDev } from '../../support/wrangler-dev.t
 import { launchChromium } from './browser.ts'
 import { serveFetch } from './serve-fetch.ts'
 import { watchStreamedReply } from './streamed-reply.ts'
+import { anonymousVars } from '../../../scripts/lib/demo-assistant.ts'
 
 /**
  * The widget as the deployable Worker serves it (`DEMO_PAGE`), under `wrangler dev`, in
@@ -30,8 +31,7 @@ beforeAll(async () => {
       ANTHROPIC_BASE_URL: upstream.url,
       ANTHROPIC_API_KEY: 'sk-ant-e2e-simulator',
       DEMO_PAGE: 'true',
-      ALLOW_ANONYMOUS: 'true',
-      ALLOWED_ORIGINS: `http://127.0.0.1:${port}`,
+      ...anonymousVars(`http://127.0.0.1:${port}`),
       RATE_LIMIT: '4/1m',
       ANONYMOUS_RATE_LIMIT: '4/1m',
       HEARTBEAT_MS: '1000',
