@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { requestId } from 'hono/request-id'
 import './context.ts'
-import { authenticate, clientIp, corsPolicy, securityHeaders } from './auth/index.ts'
+import { authenticate, clientIp, corsPolicy, securityHeaders, type ClientIpSource } from './auth/index.ts'
 import { chatHandler } from './chat/handler.ts'
 import { chatStreamHandler } from './chat/stream-handler.ts'
 import { countTokensHandler, messagesHandler } from './messages/index.ts'
@@ -49,6 +49,8 @@ export interface AppOptions {
   assistants?: readonly Assistant[]
   /** Retry schedule, circuit breaker, clock and sleep of upstream calls. Default: see `UpstreamOptions`. */
   upstream?: UpstreamOptions
+  /** Where anonymous callers' addresses come from. Default: `CF-Connecting-IP` (see `ClientIpSource`). */
+  clientIp?: ClientIpSource
 }
 
 /** Builds the gateway: middleware order and routes of SPEC §1. */
@@ -78,7 +80,7 @@ export function createApp(options: AppOptions): Hono {
     c.set('config', config)
     c.set('upstream', upstream)
     // Public routes count against the client IP; `authenticate` sets the caller on /v1/*.
-    c.set('identity', { kind: 'anonymous', id: `ip:${clientIp(c)}` })
+    c.set('identity', { kind: 'anonymous', id: `ip:${clientIp(c, options.clientIp)}` })
     c.set('admission', admitAll)
     c.set('tools', tools)
     c.set('assistants', assistants)
@@ -93,7 +95,7 @@ export function createApp(options: AppOptions): Hono {
     }
   })
 
-  app.use('/v1/*', authenticate({ config }))
+  app.use('/v1/*', authenticate({ config, ...(options.clientIp && { clientIp: options.clientIp }) }))
   app.use('/v1/*', limits({ limiter }))
   // After the identity is known: fallbacks stay within the models this caller may use.
   app.use('/v1/*', callerUpstream())

@@ -37,6 +37,8 @@ export interface Config {
   /** From `ASSISTANTS` (JSON); `createApp({ assistants })` adds those defined in code. */
   assistants: Assistant[]
   sessionSecret?: string
+  /** `SESSION_SECRET_PREVIOUS`: the secret before a rotation, still accepted. */
+  sessionSecretPrevious?: string
   allowAnonymous: boolean
   allowedOrigins: string[]
   catalogue: Catalogue
@@ -175,6 +177,7 @@ const envSchema = z.object({
   ASSISTANTS: json(z.array(assistantSchema), 'an array of {id, system, model, max_tokens, version?, tools?, client_tools?, temperature?, output_schema?, public?, rate_limit?, daily_budget_usd?}'),
   CLIENT_KEYS: json(z.array(clientKeySchema), 'an array of {id, sha256, scopes?, models?, assistants?, max_tokens?, allow?, rate_limit?, token_limit?, daily_budget_usd?}'),
   SESSION_SECRET: z.optional(z.string().check(z.minLength(32, 'expected at least 32 characters'))),
+  SESSION_SECRET_PREVIOUS: z.optional(z.string().check(z.minLength(32, 'expected at least 32 characters'))),
   ALLOW_ANONYMOUS: flag(false),
   ALLOWED_ORIGINS: list,
   DEFAULT_MODEL: z._default(optionalString, 'balanced'),
@@ -286,6 +289,7 @@ export function parseConfig(env: Record<string, unknown>): Config {
     clientKeys,
     assistants: (e.ASSISTANTS ?? []) as Assistant[],
     ...(e.SESSION_SECRET && { sessionSecret: e.SESSION_SECRET }),
+    ...(e.SESSION_SECRET_PREVIOUS && { sessionSecretPrevious: e.SESSION_SECRET_PREVIOUS }),
     allowAnonymous: e.ALLOW_ANONYMOUS,
     allowedOrigins: e.ALLOWED_ORIGINS,
     catalogue,

@@ -8,6 +8,7 @@ export {
   securityHeaders,
   mintSessionToken,
   capMaxTokens,
+  cloudflareClientIp,
   SCOPES,
   type AuthenticateOptions,
   type CorsPolicyOptions,
@@ -15,7 +16,9 @@ export {
   type SessionTokenOptions,
   type SessionLimits,
   type Scope,
+  type ClientIpSource,
 } from './auth/index.ts'
+export { defineAssistant, type Assistant, type AssistantConfig } from './assistants/define-assistant.ts'
 export { Catalogue, PRICES_CHECKED_AT, type ModelInfo, type Pricing, type PriceTier, type Alias } from './upstream/catalogue.ts'
 export { costOf, type Usage } from './upstream/cost.ts'
 export {

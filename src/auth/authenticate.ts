@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono'
 import { ConfigError, type ClientKey, type Config, type Rate } from '../config.ts'
 import { GatewayError } from '../errors.ts'
-import { clientIp } from './client-ip.ts'
+import { addressIdentity, cloudflareClientIp, type ClientIpSource } from './client-ip.ts'
 import { readCredential } from './credential.ts'
 import type { Identity, IdentityLimits } from './identity.ts'
 import { ANONYMOUS_SCOPES, SCOPES, isScope, scopeOf } from './scopes.ts'
@@ -16,6 +16,12 @@ export interface AuthenticateOptions {
   config: Config
   /** Tolerated clock difference with the backend that mints session tokens, in seconds. Default 30. */
   clockSkewSeconds?: number
+  /**
+   * Where an anonymous caller's address comes from (its identity, counted per IPv4 address or IPv6
+   * /64). Default: `CF-Connecting-IP`, set by Cloudflare. Not behind Cloudflare, pass a source that
+   * reads what your own proxy sets; it is trusted as is.
+   */
+  clientIp?: ClientIpSource
 }
 
 /** `60/1m` style text of a parsed rate, `off` for none. */
@@ -59,7 +65,7 @@ const unauthenticated = (message: string) => new GatewayError('authentication_er
  * ```
  */
 export function authenticate(options: AuthenticateOptions): MiddlewareHandler {
-  const { config, clockSkewSeconds = 30 } = options
+  const { config, clockSkewSeconds = 30, clientIp: clientIpSource = cloudflareClientIp } = options
   for (const key of config.clientKeys) {
     const unknown = (key.scopes ?? []).filter((s) => !isScope(s))
     if (unknown.length) {
@@ -68,7 +74,7 @@ export function authenticate(options: AuthenticateOptions): MiddlewareHandler {
   }
   const keys = new SecretKeys(config.clientKeys)
   const verifySession = config.sessionSecret
-    ? createSessionVerifier({ secret: config.sessionSecret, config, clockSkewSeconds })
+    ? createSessionVerifier({ secret: config.sessionSecret, ...(config.sessionSecretPrevious && { previousSecret: config.sessionSecretPrevious }), config, clockSkewSeconds })
     : undefined
   const allowedOrigins = new Set(config.allowedOrigins)
   const anonymousLimits: IdentityLimits = { rateLimit: formatRate(config.anonymousRateLimit) }
@@ -88,7 +94,7 @@ export function authenticate(options: AuthenticateOptions): MiddlewareHandler {
       identity = keyIdentities.get(key)!
     } else if (credential?.kind === 'session') {
       if (!verifySession) throw unauthenticated('Session tokens are not accepted here: SESSION_SECRET is not configured.')
-      identity = await verifySession(credential.token)
+      identity = await verifySession(credential.token, c.req.header('origin'))
     } else {
       const origin = c.req.header('origin')
       if (!config.allowAnonymous) throw unauthenticated(missing)
@@ -98,7 +104,10 @@ export function authenticate(options: AuthenticateOptions): MiddlewareHandler {
       if (!allowedOrigins.has(origin)) {
         throw new GatewayError('permission_error', 'Origin not allowed: anonymous access is only for pages on the origins in ALLOWED_ORIGINS.')
       }
-      identity = { kind: 'anonymous', id: `ip:${clientIp(c)}`, scopes: [...ANONYMOUS_SCOPES], limits: anonymousLimits }
+      const address = addressIdentity(clientIpSource(c))
+      // Anonymous callers are counted by address: without a valid one there is no identity to limit.
+      if (!address) throw unauthenticated('Anonymous access needs the client\'s address, and this request has no valid one (CF-Connecting-IP). Send a credential instead.')
+      identity = { kind: 'anonymous', id: `ip:${address}`, scopes: [...ANONYMOUS_SCOPES], limits: anonymousLimits }
     }
     if (identity.scopes && !identity.scopes.includes(scopeOf(c.req.path))) {
       const who = identity.kind === 'key' ? 'This key' : identity.kind === 'session' ? 'This session token' : 'Anonymous access'

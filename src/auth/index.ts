@@ -1,6 +1,6 @@
 export { authenticate, formatRate, type AuthenticateOptions } from './authenticate.ts'
 export { capMaxTokens, type CappedMaxTokens } from './cap-max-tokens.ts'
-export { clientIp } from './client-ip.ts'
+export { addressIdentity, clientIp, cloudflareClientIp, type ClientIpSource } from './client-ip.ts'
 export { corsPolicy, CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS, type CorsPolicyOptions } from './cors-policy.ts'
 export { readCredential, type PresentedCredential } from './credential.ts'
 export type { Identity, IdentityLimits } from './identity.ts'

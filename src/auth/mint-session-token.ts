@@ -32,6 +32,8 @@ export interface SessionTokenOptions {
   plan?: string
   /** Per-user limits and restrictions. Default: the app's. */
   limits?: SessionLimits
+  /** Page origins the token may be used from (the `aud` claim), e.g. `https://shop.example.com`. Default: any. */
+  audience?: string | string[]
 }
 
 /**
@@ -46,7 +48,7 @@ export interface SessionTokenOptions {
  * ```
  */
 export async function mintSessionToken(options: SessionTokenOptions, secret: string): Promise<string> {
-  const { sub, ttlSeconds = 900, plan, limits = {} } = options
+  const { sub, ttlSeconds = 900, plan, limits = {}, audience } = options
   if (typeof secret !== 'string' || secret.length < 32) {
     throw new TypeError('mintSessionToken: the secret must be SESSION_SECRET, at least 32 characters')
   }
@@ -59,6 +61,7 @@ export async function mintSessionToken(options: SessionTokenOptions, secret: str
     iat: now,
     exp: now + ttlSeconds,
     ...(plan !== undefined && { plan }),
+    ...(audience !== undefined && { aud: audience }),
     ...(limits.scopes && { scopes: limits.scopes }),
     ...(limits.models && { models: limits.models }),
     ...(limits.maxTokens !== undefined && { max_tokens: limits.maxTokens }),

@@ -18,7 +18,8 @@ const printable = (max: number, what: string) =>
 /**
  * The claims of a session token on the wire. Names follow `CLIENT_KEYS` (snake_case), so a
  * backend in any language can mint one with its own JWT library (HS256, `SESSION_SECRET`).
- * Unknown claims (`iss`, `aud`, `jti`, …) are allowed and ignored.
+ * `aud`, when present, binds the token to page origins. Unknown claims (`iss`, `jti`, …) are
+ * allowed and ignored.
  */
 export const sessionClaimsSchema = z.object({
   sub: printable(128, ' (a user id)'),
@@ -34,6 +35,8 @@ export const sessionClaimsSchema = z.object({
   rate_limit: z.optional(rate),
   token_limit: z.optional(rate),
   daily_budget_usd: z.optional(z.number().check(z.nonnegative())),
+  /** Origins (e.g. `https://shop.example.com`) the token may be used from; its `Origin` header must be one. */
+  aud: z.optional(z.union([z.string(), z.array(z.string()).check(z.minLength(1), z.maxLength(16))])),
 })
 
 export type SessionClaims = z.output<typeof sessionClaimsSchema>

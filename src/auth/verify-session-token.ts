@@ -8,6 +8,8 @@ import { MAX_SESSION_TTL_SECONDS, describeClaimIssues, hmacKey, sessionClaimsSch
 export interface SessionVerifierOptions {
   /** `SESSION_SECRET`, at least 32 characters. */
   secret: string
+  /** `SESSION_SECRET_PREVIOUS`: also accepted while tokens minted before a rotation expire. Default: none. */
+  previousSecret?: string
   /** For resolving the `models` claim. */
   config: Config
   /** Tolerated clock difference with the minting backend, in seconds. Default 30. */
@@ -18,6 +20,9 @@ export interface SessionVerifierOptions {
   now?: () => number
 }
 
+/** base64url of 32 bytes: 42 characters, then one whose two low (unused) bits are zero. */
+const CANONICAL_HS256_SIGNATURE = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/
+
 function refused(message: string): GatewayError {
   // Never attach the JWT library's error as `cause`: its messages contain the token.
   return new GatewayError('authentication_error', `Session token refused: ${message}`)
@@ -27,18 +32,30 @@ function refused(message: string): GatewayError {
  * Returns a function that verifies a session token (HS256 only, with hono/jwt) and turns its
  * claims into an Identity, or throws a 401 GatewayError that says what is wrong.
  */
-export function createSessionVerifier(options: SessionVerifierOptions): (token: string) => Promise<Identity> {
-  const { secret, config, clockSkewSeconds = 30, maxLifetimeSeconds = MAX_SESSION_TTL_SECONDS, now = Date.now } = options
-  let key: Promise<CryptoKey> | undefined
+export function createSessionVerifier(options: SessionVerifierOptions): (token: string, origin?: string) => Promise<Identity> {
+  const { secret, previousSecret, config, clockSkewSeconds = 30, maxLifetimeSeconds = MAX_SESSION_TTL_SECONDS, now = Date.now } = options
+  let keys: Promise<CryptoKey[]> | undefined
 
-  return async function verifySessionToken(token) {
-    key ??= hmacKey(secret, 'verify')
+  return async function verifySessionToken(token, origin) {
+    // One signature per token: base64url of exactly 32 bytes, whose unused low bits are zero. A
+    // non-canonical spelling decodes to the same bytes but is another token (a replay-cache bypass).
+    if (!CANONICAL_HS256_SIGNATURE.test(token.slice(token.lastIndexOf('.') + 1))) throw refused('its signature is not canonical base64url (HS256: 43 characters).')
+    keys ??= Promise.all([secret, ...(previousSecret ? [previousSecret] : [])].map((s) => hmacKey(s, 'verify')))
     let payload: unknown
-    try {
-      // Time claims are checked below, with clock skew; hono/jwt checks them with none.
-      payload = await verify(token, await key, { alg: 'HS256', exp: false, nbf: false, iat: false })
-    } catch (error) {
-      const name = error instanceof Error ? error.name : ''
+    let lastError: unknown
+    for (const key of await keys) {
+      try {
+        // Time claims are checked below, with clock skew; hono/jwt checks them with none.
+        payload = await verify(token, key, { alg: 'HS256', exp: false, nbf: false, iat: false })
+        break
+      } catch (error) {
+        lastError = error
+        // Only a signature mismatch is worth trying the previous secret for.
+        if (!(error instanceof Error && error.name === 'JwtTokenSignatureMismatched')) break
+      }
+    }
+    if (payload === undefined) {
+      const name = lastError instanceof Error ? lastError.name : ''
       if (name === 'JwtAlgorithmMismatch' || name === 'JwtHeaderInvalid') throw refused('it must be a JWT signed with HS256.')
       if (name === 'JwtTokenSignatureMismatched') throw refused('the signature does not match. Mint tokens with this service\'s SESSION_SECRET.')
       throw refused('it is not a well-formed JWT.')
@@ -52,6 +69,11 @@ export function createSessionVerifier(options: SessionVerifierOptions): (token: 
     if (c.iat !== undefined && c.iat - clockSkewSeconds > t) throw refused('it was issued in the future (iat); check the clock of the minting server.')
     if (c.exp - t > maxLifetimeSeconds + clockSkewSeconds) {
       throw refused(`it expires more than ${maxLifetimeSeconds} seconds from now; session tokens must be short-lived.`)
+    }
+
+    if (c.aud !== undefined) {
+      const audience = typeof c.aud === 'string' ? [c.aud] : c.aud
+      if (!origin || !audience.includes(origin)) throw refused(`it is bound to other origins (aud); this request comes from ${origin ? 'another origin' : 'no Origin'}.`)
     }
 
     let models: string[] | undefined

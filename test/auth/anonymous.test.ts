@@ -21,13 +21,6 @@ describe('anonymous access', () => {
     expect(chat.status).toBe(200)
   })
 
-  it('shares one bucket for callers without a usable client IP', async () => {
-    const { app } = authApp(siteEnv)
-    for (const ip of [undefined, 'not-an-ip', '1.2.3.4, 5.6.7.8']) {
-      const res = await get(app, '/v1/models/whoami', { origin: SITE, ...(ip && { 'cf-connecting-ip': ip }) })
-      expect(await res.json()).toMatchObject({ id: 'ip:unknown' })
-    }
-  })
 
   it('refuses a foreign origin with a 403 JSON error the page can read', async () => {
     const { app } = authApp(siteEnv)
@@ -49,7 +42,7 @@ describe('anonymous access', () => {
 
   it('keeps anonymous callers off the Anthropic-compatible gateway scope', async () => {
     const { app } = authApp(siteEnv)
-    expect(await errorOf(await post(app, '/v1/messages', {}, { origin: SITE }), 403, 'permission_error')).toMatch(/scopes: chat, models, usage/)
+    expect(await errorOf(await post(app, '/v1/messages', {}, { origin: SITE, 'cf-connecting-ip': '203.0.113.7' }), 403, 'permission_error')).toMatch(/scopes: chat, models, usage/)
   })
 
   it('a credential still wins over anonymous mode', async () => {

@@ -139,3 +139,44 @@ describe('session tokens', () => {
     expect(JSON.parse(atob(token.split('.')[0]!))).toEqual({ alg: 'HS256', typ: 'JWT' })
   })
 })
+
+describe('session tokens: canonical signatures, rotation, origin binding, assistants', () => {
+  it('refuses a non-canonical spelling of a valid signature (same bytes, another token)', async () => {
+    const { app } = authApp(env)
+    const token = await hs256({ sub: 'u', exp: now() + 600 })
+    expect((await get(app, '/v1/models', bearer(token))).status).toBe(200)
+    const signature = token.slice(token.lastIndexOf('.') + 1)
+    // The last character carries 2 unused bits: flipping them decodes to the same 32 bytes.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+    const last = alphabet.indexOf(signature.at(-1)!)
+    const twin = `${token.slice(0, -1)}${alphabet[last ^ 1]}`
+    expect(await errorOf(await get(app, '/v1/models', bearer(twin)), 401, 'authentication_error')).toMatch(/signature is not canonical/)
+    expect(await errorOf(await get(app, '/v1/models', bearer(`${token}=`)), 401, 'authentication_error')).toMatch(/not canonical/)
+  })
+
+  it('accepts SESSION_SECRET_PREVIOUS during a rotation, and only it besides the current one', async () => {
+    const { app } = authApp({ ...env, SESSION_SECRET_PREVIOUS: OTHER_SECRET })
+    expect((await get(app, '/v1/models', bearer(await hs256({ sub: 'u', exp: now() + 600 }, OTHER_SECRET)))).status).toBe(200)
+    expect((await get(app, '/v1/models', bearer(await hs256({ sub: 'u', exp: now() + 600 }, SECRET)))).status).toBe(200)
+    const third = await hs256({ sub: 'u', exp: now() + 600 }, 'a-third-secret-0123456789abcdefghijklmn')
+    expect(await errorOf(await get(app, '/v1/models', bearer(third)), 401, 'authentication_error')).toMatch(/signature does not match/)
+    const { app: rotated } = authApp(env)
+    await errorOf(await get(rotated, '/v1/models', bearer(await hs256({ sub: 'u', exp: now() + 600 }, OTHER_SECRET))), 401, 'authentication_error')
+  })
+
+  it('binds a token to page origins with aud (mintSessionToken audience)', async () => {
+    const { app } = authApp({ ...env, ALLOWED_ORIGINS: 'https://shop.example.com,https://evil.example' })
+    const token = await mintSessionToken({ sub: 'u', audience: 'https://shop.example.com' }, SECRET)
+    expect((await get(app, '/v1/models', { ...bearer(token), origin: 'https://shop.example.com' })).status).toBe(200)
+    expect(await errorOf(await get(app, '/v1/models', { ...bearer(token), origin: 'https://evil.example' }), 401, 'authentication_error')).toMatch(/bound to other origins \(aud\)/)
+    expect(await errorOf(await get(app, '/v1/models', bearer(token)), 401, 'authentication_error')).toMatch(/comes from no Origin/)
+    const many = await hs256({ sub: 'u', exp: now() + 600, aud: ['https://a.example', 'https://shop.example.com'] })
+    expect((await get(app, '/v1/models', { ...bearer(many), origin: 'https://shop.example.com' })).status).toBe(200)
+  })
+
+  it('carries assistants and allow in its claims', async () => {
+    const { app } = authApp(env)
+    const token = await mintSessionToken({ sub: 'u', limits: { assistants: ['support'], allow: ['web_search'] } }, SECRET)
+    expect(await (await get(app, '/v1/models/whoami', bearer(token))).json()).toMatchObject({ assistants: ['support'], allow: ['web_search'] })
+  })
+})
