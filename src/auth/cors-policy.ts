@@ -36,9 +36,12 @@ const ORIGIN = /^https?:\/\/[^/\s]{1,253}$/
 
 /**
  * CORS with an exact allow-list. A request whose `Origin` is not listed is refused with a 403
- * JSON error (preflight included) instead of a response the browser silently drops; that error
- * names no allowed origin and carries `Access-Control-Allow-Origin` for the refused origin, so
- * the page's script can read why. Requests without `Origin` (servers, curl) pass untouched.
+ * JSON error instead of a response the browser silently drops; that error names no allowed origin
+ * and carries `Access-Control-Allow-Origin` for the refused origin, so the page's script can read
+ * why. Its preflight is answered (204, never cached) for the same reason: a failed preflight is a
+ * bare "Failed to fetch" in the page, indistinguishable from a network failure, so the browser is
+ * let through to the real request, which does nothing but answer the 403. Requests without
+ * `Origin` (servers, curl) pass untouched.
  *
  * @example
  * ```ts
@@ -60,12 +63,24 @@ export function corsPolicy(options: CorsPolicyOptions = {}): MiddlewareHandler {
     const origin = c.req.header('origin')
     if (origin !== undefined && !allowed.has(origin)) {
       c.header('Vary', 'Origin')
-      if (ORIGIN.test(origin)) c.header('Access-Control-Allow-Origin', origin)
-      throw new GatewayError(
-        'permission_error',
-        'Origin not allowed: this service only answers browser requests from the origins in its ALLOWED_ORIGINS setting.',
-      )
+      if (!ORIGIN.test(origin)) throw refusedOrigin()
+      c.header('Access-Control-Allow-Origin', origin)
+      c.header('Access-Control-Expose-Headers', 'x-request-id')
+      if (c.req.method === 'OPTIONS' && c.req.header('access-control-request-method')) {
+        c.header('Access-Control-Allow-Methods', 'GET, POST, OPTIONS')
+        c.header('Access-Control-Allow-Headers', CORS_ALLOW_HEADERS.join(', '))
+        c.header('Access-Control-Max-Age', '0')
+        return c.body(null, 204)
+      }
+      throw refusedOrigin()
     }
     return allowHeaders(c, next)
   }
+}
+
+function refusedOrigin(): GatewayError {
+  return new GatewayError(
+    'permission_error',
+    'Origin not allowed: this service only answers browser requests from the origins in its ALLOWED_ORIGINS setting.',
+  )
 }

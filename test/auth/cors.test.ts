@@ -25,16 +25,28 @@ describe('CORS', () => {
     expect(res.headers.get('access-control-allow-credentials')).toBeNull()
   })
 
-  it('refuses a preflight from another origin with 403 JSON', async () => {
-    const { app } = makeApp({ ALLOWED_ORIGINS: SITE })
+  it('lets a preflight from another origin through (never cached), so the page can read the 403 of its real request', async () => {
+    const { app, simulator } = makeApp({ ALLOWED_ORIGINS: SITE })
     const res = await preflight(app, 'https://other.example')
-    expect(res.headers.get('access-control-allow-methods')).toBeNull()
-    await errorOf(res, 403, 'permission_error')
+    // A failed preflight is a bare network error in the page; this one passes…
+    expect(res.status).toBe(204)
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://other.example')
+    expect(res.headers.get('access-control-allow-headers')).toMatch(/authorization/)
+    expect(res.headers.get('access-control-max-age')).toBe('0')
+    // …and the request itself does nothing but say why, readable by the page.
+    const refused = await app.request('/v1/chat', { method: 'POST', headers: { origin: 'https://other.example', 'content-type': 'application/json' }, body: '{"messages":[{"role":"user","content":"hi"}]}' })
+    expect(refused.headers.get('access-control-allow-origin')).toBe('https://other.example')
+    expect(await errorOf(refused, 403, 'permission_error')).toMatch(/^Origin not allowed/)
+    expect(simulator.requests).toHaveLength(0)
+    // Not an origin at all: no CORS headers, no pass.
+    const odd = await preflight(app, 'null')
+    expect(odd.headers.get('access-control-allow-origin')).toBeNull()
+    await errorOf(odd, 403, 'permission_error')
   })
 
   it('with no ALLOWED_ORIGINS, refuses every browser origin', async () => {
     const { app } = makeApp()
-    await errorOf(await preflight(app, SITE), 403, 'permission_error')
+    expect((await preflight(app, SITE)).status).toBe(204)
     await errorOf(await get(app, '/v1/models', { origin: SITE }), 403, 'permission_error')
   })
 
