@@ -3,7 +3,7 @@ import { BoundedMap } from './bounded-map.ts'
 import { MemoryStore } from './memory-store.ts'
 import { fromNanos, toNanos, utcDay, type Policy } from './policy.ts'
 import { msUntilFits, usedIn, windowAt } from './sliding-window.ts'
-import type { AdmitInput, Counters, LimitStore, RefusedBy } from './store.ts'
+import type { AdmitInput, AssistantStatsDelta, Counters, LimitStore, RefusedBy } from './store.ts'
 
 export interface LimiterOptions {
   /** Where the counters live. Default: a MemoryStore (per isolate). */
@@ -88,6 +88,8 @@ export interface SettleUsage {
   /** Input tokens the calls actually sent (plain input, cache writes and reads). */
   tokens: number
   costUsd: number
+  /** The request ran as an assistant: its daily figures get this request too. */
+  stats?: Omit<AssistantStatsDelta, 'inputTokens'> & { outputTokens: number }
 }
 
 const GLOBAL = '\u0000global'
@@ -236,6 +238,7 @@ export class Limiter {
       reservedNanos: ticket.reservedNanos,
       actualNanos: toNanos(usage.costUsd),
       globalHeld: ticket.globalHeld,
+      ...(usage.stats && { stats: { ...usage.stats, inputTokens: usage.tokens } }),
     }
     try {
       await this.#bounded(ticket.store.settle(input))

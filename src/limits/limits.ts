@@ -50,7 +50,13 @@ export function limits(options: LimitsOptions = {}): MiddlewareHandler {
       decision = limiter.refusalWithoutStore(ask) ?? (await limiter.admit({ ...ask, reserveUsd: await price(request.call) }))
       if (!decision.success) throw refusalError(decision, request.estimatedTokens)
       const ticket = decision.ticket!
-      waitUntil(c, c.get('meter').done.then((meter) => limiter.settle(ticket, { tokens: inputTokens(meter.usage), costUsd: meter.costUsd })))
+      const assistant = c.get('assistant')
+      waitUntil(c, c.get('meter').done.then((meter) => limiter.settle(ticket, {
+        tokens: inputTokens(meter.usage),
+        costUsd: meter.costUsd,
+        // Per assistant version, for an operator's view: folded into the settle, no extra round trip.
+        ...(assistant && { stats: { assistant: assistant.id, version: assistant.version, errors: meter.outcome === 'ok' ? 0 : 1, latencyMs: (meter.finishedAt ?? Date.now()) - meter.startedAt, outputTokens: meter.usage.output_tokens } }),
+      })))
       return {
         async extend(call, spentUsd) {
           const refused = await outer.extend(call, spentUsd)

@@ -1,9 +1,10 @@
 import { BoundedMap } from './bounded-map.ts'
-import { DAY_GRACE_MS, limitKeys, windowTtlMs } from './keys.ts'
+import { ASSISTANT_STATS_TTL_MS, DAY_GRACE_MS, assistantStatsKey, limitKeys, windowTtlMs } from './keys.ts'
 import { usedIn, windowAt } from './sliding-window.ts'
-import type { AdmitInput, AdmitOutcome, Counters, HoldInput, HoldOutcome, LimitStore, SettleInput } from './store.ts'
+import { statsOf, type AdmitInput, type AdmitOutcome, type AssistantStats, type Counters, type HoldInput, type HoldOutcome, type LimitStore, type SettleInput } from './store.ts'
 
 type Day = { r: number; t: number; s: number; h: number }
+type Stats = { r: number; e: number; c: number; l: number; i: number; o: number }
 
 export interface MemoryStoreOptions {
   /** Most counters kept per isolate; the least recently used go first. Default: 10 000. */
@@ -11,7 +12,9 @@ export interface MemoryStoreOptions {
 }
 
 /** A day counter that records or holds money is never evicted: forgetting it would free spent budget. */
-const holdsMoney = (value: number | Day) => typeof value === 'object' && (value.s > 0 || value.h > 0)
+const holdsMoney = (value: number | Day | Stats) => isDay(value) && (value.s > 0 || value.h > 0)
+
+const isDay = (value: number | Day | Stats | undefined): value is Day => typeof value === 'object' && 's' in value
 
 /**
  * Limits in this isolate's memory, with the same rules as the Redis script (same keys, same
@@ -21,7 +24,7 @@ const holdsMoney = (value: number | Day) => typeof value === 'object' && (value.
  */
 export class MemoryStore implements LimitStore {
   readonly kind = 'memory'
-  readonly #map: BoundedMap<number | Day>
+  readonly #map: BoundedMap<number | Day | Stats>
 
   constructor(options: MemoryStoreOptions = {}) {
     this.#map = new BoundedMap(options.maxEntries ?? 10_000, holdsMoney)
@@ -86,6 +89,25 @@ export class MemoryStore implements LimitStore {
       global.h = Math.max(0, global.h - input.reservedNanos)
       global.s += input.actualNanos
     }
+    const s = input.stats
+    if (s) {
+      const key = assistantStatsKey('mem', s.assistant, s.version, input.day)
+      const existing = this.#map.get(key, now)
+      const stats = typeof existing === 'object' && 'e' in existing ? existing : { r: 0, e: 0, c: 0, l: 0, i: 0, o: 0 }
+      stats.r += 1
+      stats.e += s.errors
+      stats.c += input.actualNanos
+      stats.l += Math.round(s.latencyMs)
+      stats.i += s.inputTokens
+      stats.o += s.outputTokens
+      this.#map.set(key, stats, now + ASSISTANT_STATS_TTL_MS, now)
+    }
+  }
+
+  async assistantStats(assistant: string, version: string, day: string): Promise<AssistantStats> {
+    const value = this.#map.get(assistantStatsKey('mem', assistant, version, day), Number.NEGATIVE_INFINITY)
+    const stats = typeof value === 'object' && 'e' in value ? value : undefined
+    return statsOf((field) => stats?.[field] ?? 0)
   }
 
   #counters(input: AdmitInput): Counters {
@@ -101,8 +123,8 @@ export class MemoryStore implements LimitStore {
     }
     const day = this.#map.get(k.day(input.day), now)
     const global = this.#map.get(k.global(input.day), now)
-    const d = typeof day === 'object' ? day : { r: 0, t: 0, s: 0, h: 0 }
-    const g = typeof global === 'object' ? global : { r: 0, t: 0, s: 0, h: 0 }
+    const d = isDay(day) ? day : { r: 0, t: 0, s: 0, h: 0 }
+    const g = isDay(global) ? global : { r: 0, t: 0, s: 0, h: 0 }
     return {
       ...(input.requests && { requests: win(k.requests, input.requests.windowMs) }),
       ...(input.tokens && { tokens: win(k.tokens, input.tokens.windowMs) }),
@@ -120,7 +142,7 @@ export class MemoryStore implements LimitStore {
 
   #hash(key: string, dayEndsAt: number, now: number): Day {
     const existing = this.#map.get(key, now)
-    const hash = typeof existing === 'object' ? existing : { r: 0, t: 0, s: 0, h: 0 }
+    const hash = isDay(existing) ? existing : { r: 0, t: 0, s: 0, h: 0 }
     this.#map.set(key, hash, dayEndsAt + DAY_GRACE_MS, now)
     return hash
   }

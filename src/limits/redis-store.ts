@@ -1,8 +1,8 @@
 import type { Redis } from '@upstash/redis/cloudflare'
-import { dayTtlMs, limitKeys, windowTtlMs } from './keys.ts'
+import { ASSISTANT_STATS_TTL_MS, assistantStatsKey, dayTtlMs, limitKeys, windowTtlMs } from './keys.ts'
 import { LIMITS_SCRIPT, LIMITS_SCRIPT_SHA1 } from './script.ts'
 import { windowAt } from './sliding-window.ts'
-import type { AdmitInput, AdmitOutcome, Counters, HoldInput, HoldOutcome, LimitStore, RefusedBy, SettleInput } from './store.ts'
+import { statsOf, type AdmitInput, type AdmitOutcome, type AssistantStats, type Counters, type HoldInput, type HoldOutcome, type LimitStore, type RefusedBy, type SettleInput } from './store.ts'
 
 /** The narrowest Redis the store needs: a fake is trivial, the real one is `@upstash/redis`. */
 export type ScriptRedis = Pick<Redis, 'evalsha' | 'eval'>
@@ -39,8 +39,19 @@ export class RedisStore implements LimitStore {
     const k = limitKeys(this.#prefix, input.who)
     const t = input.tokens
     const keys = [t ? k.tokens(t.windowMs, t.index) : k.tokens(0, 0), k.day(input.day), k.global(input.day)]
-    const args = ['settle', t?.delta ?? 0, input.dayTokensDelta, input.reservedNanos, input.actualNanos, dayTtlMs(input.dayEndsAt, input.now), input.globalHeld ? 1 : 0]
+    const args: (string | number)[] = ['settle', t?.delta ?? 0, input.dayTokensDelta, input.reservedNanos, input.actualNanos, dayTtlMs(input.dayEndsAt, input.now), input.globalHeld ? 1 : 0]
+    const s = input.stats
+    if (s) {
+      keys.push(assistantStatsKey(this.#prefix, s.assistant, s.version, input.day))
+      args.push(s.errors, Math.round(s.latencyMs), s.inputTokens, s.outputTokens, ASSISTANT_STATS_TTL_MS)
+    }
     await this.#run(keys, args.map(String))
+  }
+
+  async assistantStats(assistant: string, version: string, day: string): Promise<AssistantStats> {
+    const reply = await this.#run([assistantStatsKey(this.#prefix, assistant, version, day)], ['stats'])
+    const at = { r: 0, e: 1, c: 2, l: 3, i: 4, o: 5 } as const
+    return statsOf((field) => Number(reply[at[field]] ?? 0))
   }
 
   async hold(input: HoldInput): Promise<HoldOutcome> {

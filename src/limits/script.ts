@@ -16,8 +16,11 @@
  *               day request take (1 for a model request, 0 for a read such as /v1/usage)
  *          → {refused (0 none, 1 budget, 2 global, 3 requests, 4 tokens), req cur, req prev,
  *             tok cur, tok prev, day requests, day tokens, day spent, day held, global spent, global held}
- * - settle KEYS tok key, day hash, global hash
+ * - settle KEYS tok key, day hash, global hash[, assistant stats hash]
  *          ARGV tok delta, day tokens delta, reserved nano-USD, actual nano-USD, day ttl ms, global on (1/0)
+ *               [, errors (0/1), latency ms, input tokens, output tokens, stats ttl ms]
+ *          With a 4th key, the request is added to its assistant version's daily figures.
+ * - stats  KEYS assistant stats hash → {requests, errors, cost nano-USD, latency ms, input, output}
  * - hold   KEYS day hash, global hash
  *          ARGV delta nano-USD, budget (-1 = off), global budget (-1 = off), day ttl ms, global on (1/0)
  *          → {refused (0, 1 budget, 2 global), day spent, day held, global spent, global held}
@@ -48,7 +51,20 @@ if mode == 'settle' then
     redis.call('HINCRBY', KEYS[3], 's', ARGV[5])
     redis.call('PEXPIRE', KEYS[3], ARGV[6])
   end
+  if KEYS[4] then
+    redis.call('HINCRBY', KEYS[4], 'r', 1)
+    redis.call('HINCRBY', KEYS[4], 'e', ARGV[8])
+    redis.call('HINCRBY', KEYS[4], 'c', ARGV[5])
+    redis.call('HINCRBY', KEYS[4], 'l', ARGV[9])
+    redis.call('HINCRBY', KEYS[4], 'i', ARGV[10])
+    redis.call('HINCRBY', KEYS[4], 'o', ARGV[11])
+    redis.call('PEXPIRE', KEYS[4], ARGV[12])
+  end
   return 1
+end
+if mode == 'stats' then
+  local s = redis.call('HMGET', KEYS[1], 'r', 'e', 'c', 'l', 'i', 'o')
+  return {num(s[1]), num(s[2]), num(s[3]), num(s[4]), num(s[5]), num(s[6])}
 end
 if mode == 'hold' then
   local delta, budget, global = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
@@ -100,4 +116,4 @@ end
 return {refused, rc, rp, tc, tp, dr, dt, ds, dh, gs, gh}
 `
 
-export const LIMITS_SCRIPT_SHA1 = '2f3d1e138e2b2d54e7378b0971ab72cf02f4e407'
+export const LIMITS_SCRIPT_SHA1 = '8b044bf89c8a19aab3ff0845458e83a3fdb577b4'

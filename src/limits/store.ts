@@ -83,6 +83,32 @@ export interface SettleInput {
   actualNanos: number
   /** The reservation was also held on the global budget. */
   globalHeld: boolean
+  /** Adds the request to its assistant's daily figures (same write, no extra round trip). */
+  stats?: AssistantStatsDelta
+}
+
+/** One request's share of its assistant's daily figures. */
+export interface AssistantStatsDelta {
+  assistant: string
+  version: string
+  /** 1 when the request ended in an error (upstream failure, abort). */
+  errors: 0 | 1
+  latencyMs: number
+  inputTokens: number
+  outputTokens: number
+}
+
+/**
+ * An assistant version's figures for one UTC day, summed over its requests (what an operator's
+ * view aggregates): requests, errors, nano-USD, total latency, input and output tokens.
+ */
+export interface AssistantStats {
+  requests: number
+  errors: number
+  costNanos: number
+  latencyMs: number
+  inputTokens: number
+  outputTokens: number
 }
 
 /**
@@ -94,4 +120,11 @@ export interface LimitStore {
   admit(input: AdmitInput): Promise<AdmitOutcome>
   settle(input: SettleInput): Promise<void>
   hold(input: HoldInput): Promise<HoldOutcome>
+  /** An assistant version's figures for `day` (zeros when none). */
+  assistantStats(assistant: string, version: string, day: string): Promise<AssistantStats>
+}
+
+/** Stats from a hash's short field names (`r`, `e`, `c`, `l`, `i`, `o`), as both stores keep them. */
+export function statsOf(field: (name: 'r' | 'e' | 'c' | 'l' | 'i' | 'o') => number): AssistantStats {
+  return { requests: field('r'), errors: field('e'), costNanos: field('c'), latencyMs: field('l'), inputTokens: field('i'), outputTokens: field('o') }
 }

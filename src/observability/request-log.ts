@@ -32,6 +32,9 @@ export interface RequestLogLine {
   request_id: string
   identity: string | undefined
   identity_kind: string | undefined
+  /** The assistant the request ran as, and its version (SPEC §13): usage and cost per prompt version. */
+  assistant?: string
+  assistant_version?: string
   method: string
   route: string
   status: number
@@ -85,6 +88,7 @@ function finishedMeter(ok: boolean): RequestMeter {
 
 function lineOf(c: Context, meter: RequestMeter, status: number, body: string | undefined): RequestLogLine {
   const identity = c.get('identity')
+  const assistant = c.get('assistant')
   const outcome = meter.outcome
   return {
     level: outcome === 'aborted' ? 'info' : status >= 500 || (outcome !== 'ok' && status < 400) ? 'error' : status >= 400 ? 'warn' : 'info',
@@ -92,6 +96,7 @@ function lineOf(c: Context, meter: RequestMeter, status: number, body: string | 
     request_id: c.get('requestId'),
     identity: identity?.id,
     identity_kind: identity?.kind,
+    ...(assistant && { assistant: assistant.id, assistant_version: assistant.version }),
     method: c.req.method,
     // The path only: a query string may carry a token.
     route: new URL(c.req.url).pathname,
