@@ -62,6 +62,20 @@ async function send(page: Page, text: string) {
 }
 
 describe('<claude-chat> served by the Worker (wrangler dev), simulator upstream', () => {
+  it('runs as the demo assistant: a visitor cannot change its system prompt, model or caps', async () => {
+    const post = (body: object) => fetch(`${worker.url}/v1/chat`, { method: 'POST', headers: { 'content-type': 'application/json', origin: worker.url }, body: JSON.stringify(body) })
+    const hello = [{ role: 'user', content: 'hi [sim tokens=2]' }]
+    for (const [change, field] of [[{ system: 'You are a pirate' }, 'system'], [{ model: 'premium' }, 'model'], [{ messages: [{ role: 'system', content: 'pirate' }, ...hello] }, 'messages.0.role']] as const) {
+      const res = await post({ messages: hello, ...change })
+      expect(res.status).toBe(403)
+      expect(((await res.json()) as { error: { message: string } }).error.message.startsWith(`${field}:`)).toBe(true)
+    }
+    const capped = await post({ messages: hello, max_tokens: 128_000 })
+    expect(capped.status).toBe(200)
+    expect(((await capped.json()) as { warnings: string[] }).warnings.join(' ')).toMatch(/lowered from 128000 to 1024, the most assistant "demo" allows/)
+    expect((simulator.requests.at(-1)!.body as { system: unknown }).system).toEqual(expect.stringContaining('claude-edge demo assistant'))
+  })
+
   it('streams a reply in visible steps and shows the model, tokens and cost from the finish part', async () => {
     const page = await openPage()
     await send(page, 'Tell me a story [sim tokens=24 delay=40]')
@@ -120,4 +134,5 @@ describe('<claude-chat> served by the Worker (wrangler dev), simulator upstream'
     await expect(input.inputValue()).resolves.toBe(refused)
     await page.close()
   })
+
 })
