@@ -12,7 +12,7 @@ import { GatewayError, describeError, errorResponse } from './errors.ts'
 import { RequestMeter } from './observability/meter.ts'
 import { requestLog } from './observability/request-log.ts'
 import { createUpstreamClient } from './upstream/client.ts'
-import { modelsHandler } from './upstream/routes.ts'
+import { modelHandler, modelsHandler } from './upstream/routes.ts'
 import { demoPage } from './demo/index.ts'
 import { callerUpstream } from './upstream/caller-upstream.ts'
 import { createCircuitBreaker } from './upstream/shared-breaker.ts'
@@ -73,6 +73,11 @@ export function createApp(options: AppOptions): Hono {
 
   const app = new Hono()
   app.use(requestId({ limitLength: 128 }))
+  // The Anthropic SDKs read `request-id` (message._request_id, error.request_id, requestID).
+  app.use(async function anthropicRequestId(c, next) {
+    c.header('request-id', c.get('requestId'))
+    await next()
+  })
   app.use(requestLog({ logBodies: config.logBodies }))
   app.use(securityHeaders())
   app.use(corsPolicy({ allowedOrigins: config.allowedOrigins }))
@@ -115,6 +120,7 @@ export function createApp(options: AppOptions): Hono {
   app.post('/v1/messages', jsonBody, messagesHandler)
   app.post('/v1/messages/count_tokens', jsonBody, readLimit(), countTokensHandler)
   app.get('/v1/models', modelsHandler)
+  app.get('/v1/models/:id', readLimit(), modelHandler)
   app.get('/v1/usage', usageHandler)
   app.get('/healthz', (c) =>
     c.json({
@@ -137,7 +143,7 @@ export function createApp(options: AppOptions): Hono {
   // Local development only (DEMO_PAGE): the <claude-chat> demo at / and its bundle.
   if (config.demoPage) app.route('/', demoPage())
 
-  app.notFound((c) => errorResponse(c, new GatewayError('not_found_error', `No route for ${c.req.method} ${new URL(c.req.url).pathname}. See GET /v1/models and the README for the routes.`)))
+  app.notFound((c) => errorResponse(c, new GatewayError('not_found_error', notFoundMessage(c.req.method, new URL(c.req.url).pathname))))
   app.onError((err, c) => {
     const meter = c.get('meter')
     // A client that left is not our failure: no error log, and the log line says `aborted`.
@@ -150,3 +156,19 @@ export function createApp(options: AppOptions): Hono {
   })
   return app
 }
+
+/** Paths under /v1 (an SDK's baseURL without or with one /v1 too many lands next to them). */
+const V1_ROUTE = /^\/v1\/(chat|chat\/stream|chat\/completions|messages|messages\/count_tokens|models|models\/[^/]+|usage)$/
+
+/** A 404 that says which path to use when a client's base URL is off by `/v1`. */
+function notFoundMessage(method: string, path: string): string {
+  const base = `No route for ${method} ${path}.`
+  if (V1_ROUTE.test(`/v1${path}`)) {
+    return `${base} Did you mean /v1${path}? Anthropic SDKs take the Worker's origin as baseURL (they add /v1); the AI SDK's Anthropic provider and OpenAI clients take '<worker>/v1'.`
+  }
+  if (path.startsWith('/v1/v1/') && V1_ROUTE.test(path.slice(3))) {
+    return `${base} Did you mean ${path.slice(3)}? This client's baseURL ends in /v1 and it adds /v1 itself: use the Worker's origin.`
+  }
+  return `${base} See GET /v1/models and the README for the routes.`
+}
+

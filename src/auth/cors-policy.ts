@@ -23,7 +23,7 @@ export const CORS_ALLOW_HEADERS = [
 ]
 
 /** Response headers page scripts may read. */
-export const CORS_EXPOSE_HEADERS = ['x-request-id', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After']
+export const CORS_EXPOSE_HEADERS = ['x-request-id', 'request-id', 'x-claude-edge-warnings', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After']
 
 export interface CorsPolicyOptions {
   /** Exact origins (`https://example.com`, no path) whose pages may call the service. Default: none. */
@@ -65,7 +65,7 @@ export function corsPolicy(options: CorsPolicyOptions = {}): MiddlewareHandler {
       c.header('Vary', 'Origin')
       if (!ORIGIN.test(origin)) throw refusedOrigin()
       c.header('Access-Control-Allow-Origin', origin)
-      c.header('Access-Control-Expose-Headers', 'x-request-id')
+      c.header('Access-Control-Expose-Headers', 'x-request-id, request-id')
       if (c.req.method === 'OPTIONS' && c.req.header('access-control-request-method')) {
         c.header('Access-Control-Allow-Methods', 'GET, POST, OPTIONS')
         c.header('Access-Control-Allow-Headers', CORS_ALLOW_HEADERS.join(', '))

@@ -1,4 +1,6 @@
 import type { Context } from 'hono'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { GatewayError } from '../errors.ts'
 import { relayModelStream, streamAnthropicEvents } from '../stream/index.ts'
 import { toUsage } from '../upstream/cost.ts'
 import { classifyFailure, failureToGatewayError } from '../upstream/errors.ts'
@@ -14,7 +16,9 @@ export async function messagesHandler(c: Context): Promise<Response> {
   const upstream = c.get('upstream')
   const meter = c.get('meter')
   if (!stream) {
-    const result = await upstream.message(params, { signal: c.req.raw.signal, meter, headers })
+    const result = await upstream.message(params, { signal: c.req.raw.signal, meter, headers }).catch((error: unknown) => {
+      throw asAnthropicAnswers(error)
+    })
     meter.record(result.model, toUsage(result.value.usage))
     return c.json(result.value)
   }
@@ -35,3 +39,17 @@ export async function countTokensHandler(c: Context): Promise<Response> {
     throw failureToGatewayError(classifyFailure(err), [params.model], err)
   }
 }
+
+/**
+ * An upstream failure the gateway already retried (and fell back on), as Anthropic's own API would
+ * answer it, so the SDKs' error classes fire (529 → `OverloadedError`) and `x-should-retry: false`
+ * keeps their retries from stacking on ours (3 × 3 attempts, and a circuit breaker opened for all).
+ */
+function asAnthropicAnswers(error: unknown): unknown {
+  if (!GatewayError.isInstance(error) || !RETRIED.has(error.type)) return error
+  const status = (error.type === 'overloaded_error' ? 529 : error.status) as ContentfulStatusCode
+  return new GatewayError(error.type, error.message, { status, headers: { ...error.headers, 'x-should-retry': 'false' }, cause: error.cause })
+}
+
+const RETRIED = new Set(['overloaded_error', 'upstream_error', 'timeout_error'])
+

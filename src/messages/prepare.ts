@@ -4,12 +4,16 @@ import { readJsonBody } from '../chat/read-body.ts'
 import { bindAssistant } from '../assistants/bind-assistant.ts'
 import { describeIssues } from '../chat/schema.ts'
 import { OUTPUT_BETAS, parseBetas } from '../admission/passthrough.ts'
+import { adjustForAlias } from './alias-adjustments.ts'
 import { estimateInputTokens } from '../context/estimate-tokens.ts'
 import { GatewayError } from '../errors.ts'
 import type { ModelInfo } from '../upstream/catalogue.ts'
-import { resolveModel } from '../upstream/models.ts'
+import { resolveModelOr404 } from '../upstream/routes.ts'
 import { headersFor, type MessageParams } from '../upstream/params.ts'
 import { countTokensBodySchema, messagesBodySchema } from './schema.ts'
+
+/** What the gateway changed in a request that used a model alias (see `adjustForAlias`). */
+export const WARNINGS_HEADER = 'x-claude-edge-warnings'
 
 export interface PreparedMessages {
   model: ModelInfo
@@ -44,7 +48,7 @@ export async function prepareMessages(c: Context): Promise<PreparedMessages> {
   const { stream = false, ...body } = parsed.data
   const config = c.get('config')
   const identity = c.get('identity')
-  const model = resolveModel(body.model, config, identity)
+  const model = resolveModelOr404(body.model, config, identity)
   const betas = parseBetas(c.req.header('anthropic-beta'))
   // A beta such as output-300k raises the model's output ceiling; the reservation prices max_tokens either way.
   const ceiling = Math.max(model.maxOutput, ...betas.map((b) => OUTPUT_BETAS.get(b) ?? 0))
@@ -53,6 +57,11 @@ export async function prepareMessages(c: Context): Promise<PreparedMessages> {
     throw new GatewayError('invalid_request_error', `Invalid request: max_tokens: ${body.max_tokens} is above the ${limit} output tokens allowed for ${model.id}`)
   }
   const params = { ...body, model: model.id } as unknown as MessageParams
+  if (body.model !== model.id) {
+    const warnings = adjustForAlias(params, model)
+    // Response header: the body is Anthropic's message, which has no place for them.
+    if (warnings.length) c.header(WARNINGS_HEADER, warnings.join('; '))
+  }
   const estimatedTokens = estimateInputTokens(params, model)
   if (estimatedTokens > config.maxInputTokens) {
     throw new GatewayError(
@@ -61,14 +70,14 @@ export async function prepareMessages(c: Context): Promise<PreparedMessages> {
     )
   }
   await c.get('admission')(c, { call: { params, betas }, estimatedTokens })
-  return { model, params, stream, headers: forwardedHeaders(c, body) }
+  return { model, params, stream, headers: forwardedHeaders(c, params as unknown as Record<string, unknown>) }
 }
 
 /** Validates a `count_tokens` body (the model must be allowed); no admission: it is free. */
 export async function prepareCountTokens(c: Context): Promise<{ params: Anthropic.MessageCountTokensParams; headers: Record<string, string> }> {
   const parsed = countTokensBodySchema.safeParse(await readJsonBody(c))
   if (!parsed.success) throw new GatewayError('invalid_request_error', `Invalid request: ${describeIssues(parsed.error)}`)
-  const model = resolveModel(parsed.data.model, c.get('config'), c.get('identity'))
+  const model = resolveModelOr404(parsed.data.model, c.get('config'), c.get('identity'))
   const params = { ...parsed.data, model: model.id } as unknown as Anthropic.MessageCountTokensParams
   return { params, headers: forwardedHeaders(c, parsed.data) }
 }

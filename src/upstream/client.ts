@@ -1,13 +1,15 @@
 import { BaseAnthropic } from '@anthropic-ai/sdk/client'
 import { Messages } from '@anthropic-ai/sdk/resources/messages/messages'
+import { Models } from '@anthropic-ai/sdk/resources/models'
 import type { Config } from '../config.ts'
 
 /**
- * The SDK's base client with only the Messages resource: the full `Anthropic` class pulls every
+ * The SDK's base client with only the Messages and Models resources: the full `Anthropic` class pulls every
  * API resource into the Worker bundle (about 60 KB gzip more).
  */
 export class UpstreamClient extends BaseAnthropic {
   messages: Messages = new Messages(this)
+  models: Models = new Models(this)
 }
 
 export interface UpstreamClientOptions {

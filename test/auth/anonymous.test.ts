@@ -13,7 +13,7 @@ describe('anonymous access', () => {
 
   it('when enabled, admits a page on an allowed origin as ip:<CF-Connecting-IP> with the anonymous limit', async () => {
     const { app } = authApp(siteEnv)
-    const res = await get(app, '/v1/models/whoami', { origin: SITE, 'cf-connecting-ip': '203.0.113.7' })
+    const res = await get(app, '/v1/models/whoami/me', { origin: SITE, 'cf-connecting-ip': '203.0.113.7' })
     expect(res.status).toBe(200)
     expect(res.headers.get('access-control-allow-origin')).toBe(SITE)
     expect(await res.json()).toEqual({ kind: 'anonymous', id: 'ip:203.0.113.7', scopes: ['chat', 'models', 'usage'], limits: { rateLimit: '5/1m' } })
@@ -47,7 +47,7 @@ describe('anonymous access', () => {
 
   it('a credential still wins over anonymous mode', async () => {
     const { app } = authApp({ ...siteEnv, CLIENT_KEYS: await clientKeys([{ key: KEY_A, id: 'server' }]) })
-    expect(await (await get(app, '/v1/models/whoami', { origin: SITE, 'x-api-key': KEY_A })).json()).toMatchObject({ id: 'key:server' })
+    expect(await (await get(app, '/v1/models/whoami/me', { origin: SITE, 'x-api-key': KEY_A })).json()).toMatchObject({ id: 'key:server' })
     await errorOf(await get(app, '/v1/models', { origin: SITE, 'x-api-key': 'ce_sk_wrong' }), 401, 'authentication_error')
   })
 })

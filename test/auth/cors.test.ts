@@ -55,7 +55,7 @@ describe('CORS', () => {
     const res = await get(app, '/v1/models', { origin: SITE })
     expect(res.status).toBe(200)
     expect(res.headers.get('access-control-allow-origin')).toBe(SITE)
-    expect(res.headers.get('access-control-expose-headers')!.split(',')).toEqual(['x-request-id', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After'])
+    expect(res.headers.get('access-control-expose-headers')!.split(',')).toEqual(['x-request-id', 'request-id', 'x-claude-edge-warnings', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After'])
     expect(res.headers.get('vary')).toMatch(/Origin/)
   })
 

@@ -7,7 +7,7 @@ describe('secret client keys', () => {
   it('accepts a configured key as Bearer and as x-api-key, and the identity is key:<id>', async () => {
     const { app } = authApp({ CLIENT_KEYS: await clientKeys([{ key: KEY_A, id: 'backend-1' }]) })
     for (const headers of [{ authorization: `Bearer ${KEY_A}` }, { 'x-api-key': KEY_A }, { authorization: `bearer  ${KEY_A}` }] as Record<string, string>[]) {
-      const res = await get(app, '/v1/models/whoami', headers)
+      const res = await get(app, '/v1/models/whoami/me', headers)
       expect(res.status).toBe(200)
       expect(await res.json()).toEqual({ kind: 'key', id: 'key:backend-1' })
     }
@@ -55,8 +55,8 @@ describe('secret client keys', () => {
 
   it('rotates: old and new keys both work while both are configured, the old one stops when removed', async () => {
     const both = authApp({ CLIENT_KEYS: await clientKeys([{ key: KEY_A, id: 'v1' }, { key: KEY_B, id: 'v2' }]) })
-    expect(await (await get(both.app, '/v1/models/whoami', { authorization: `Bearer ${KEY_A}` })).json()).toMatchObject({ id: 'key:v1' })
-    expect(await (await get(both.app, '/v1/models/whoami', { authorization: `Bearer ${KEY_B}` })).json()).toMatchObject({ id: 'key:v2' })
+    expect(await (await get(both.app, '/v1/models/whoami/me', { authorization: `Bearer ${KEY_A}` })).json()).toMatchObject({ id: 'key:v1' })
+    expect(await (await get(both.app, '/v1/models/whoami/me', { authorization: `Bearer ${KEY_B}` })).json()).toMatchObject({ id: 'key:v2' })
     const after = authApp({ CLIENT_KEYS: await clientKeys([{ key: KEY_B, id: 'v2' }]) })
     await errorOf(await get(after.app, '/v1/models', { authorization: `Bearer ${KEY_A}` }), 401, 'authentication_error')
     expect((await get(after.app, '/v1/models', { authorization: `Bearer ${KEY_B}` })).status).toBe(200)
@@ -68,7 +68,7 @@ describe('secret client keys', () => {
         { key: KEY_A, id: 'limited', models: ['fast', 'claude-sonnet-5-5'], max_tokens: 300, rate_limit: '5/10s', token_limit: '1000/1m', daily_budget_usd: 0.5 },
       ]),
     })
-    expect(await (await get(app, '/v1/models/whoami', { 'x-api-key': KEY_A })).json()).toEqual({
+    expect(await (await get(app, '/v1/models/whoami/me', { 'x-api-key': KEY_A })).json()).toEqual({
       kind: 'key',
       id: 'key:limited',
       models: ['claude-haiku-5-5', 'claude-sonnet-5-5'],
@@ -84,7 +84,7 @@ describe('secret client keys', () => {
     const other = await newClientKey('generated')
     expect(other.key).not.toBe(fresh.key)
     const { app } = authApp({ CLIENT_KEYS: JSON.stringify([fresh.entry]) })
-    expect(await (await get(app, '/v1/models/whoami', { authorization: `Bearer ${fresh.key}` })).json()).toMatchObject({ id: 'key:generated' })
+    expect(await (await get(app, '/v1/models/whoami/me', { authorization: `Bearer ${fresh.key}` })).json()).toMatchObject({ id: 'key:generated' })
     await expect(newClientKey('bad id')).rejects.toThrow(/key id/)
   })
 

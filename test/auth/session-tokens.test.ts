@@ -31,15 +31,15 @@ describe('session tokens', () => {
       limits: { rateLimit: '20/1m', tokenLimit: '50000/1m', dailyBudgetUsd: 2 },
       plan: 'pro',
     }
-    expect(await (await get(app, '/v1/models/whoami', bearer(token))).json()).toEqual(expected)
-    expect(await (await get(app, '/v1/models/whoami', { 'x-api-key': token })).json()).toEqual(expected)
+    expect(await (await get(app, '/v1/models/whoami/me', bearer(token))).json()).toEqual(expected)
+    expect(await (await get(app, '/v1/models/whoami/me', { 'x-api-key': token })).json()).toEqual(expected)
     expect((await post(app, '/v1/chat', hello, bearer(token))).status).toBe(200)
   })
 
   it('a minimal token gives a plain identity', async () => {
     const { app } = authApp(env)
     const token = await mintSessionToken({ sub: 'alice@example.com' }, SECRET)
-    expect(await (await get(app, '/v1/models/whoami', bearer(token))).json()).toEqual({ kind: 'session', id: 'user:alice@example.com' })
+    expect(await (await get(app, '/v1/models/whoami/me', bearer(token))).json()).toEqual({ kind: 'session', id: 'user:alice@example.com' })
   })
 
   it('refuses an expired token, accepts one inside the 30 s clock skew', async () => {
@@ -177,6 +177,6 @@ describe('session tokens: canonical signatures, rotation, origin binding, assist
   it('carries assistants and allow in its claims', async () => {
     const { app } = authApp(env)
     const token = await mintSessionToken({ sub: 'u', limits: { assistants: ['support'], allow: ['web_search'] } }, SECRET)
-    expect(await (await get(app, '/v1/models/whoami', bearer(token))).json()).toMatchObject({ assistants: ['support'], allow: ['web_search'] })
+    expect(await (await get(app, '/v1/models/whoami/me', bearer(token))).json()).toMatchObject({ assistants: ['support'], allow: ['web_search'] })
   })
 })

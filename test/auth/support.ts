@@ -23,7 +23,7 @@ export async function clientKeys(entries: { key: string; id: string; [field: str
  */
 export function authApp(env: Record<string, string>) {
   const made = makeApp(env, undefined, undefined, { testKey: false })
-  made.app.get('/v1/models/whoami', (c) => c.json(c.get('identity')))
+  made.app.get('/v1/models/whoami/me', (c) => c.json(c.get('identity')))
   return made
 }
 

@@ -49,7 +49,7 @@ describe('POST /v1/messages (JSON)', () => {
   })
 
   it.each([
-    ['an unknown model', { model: 'gpt-5', max_tokens: 10 }, 400, /unknown model "gpt-5"/],
+    ['an unknown model (404, as Anthropic answers)', { model: 'gpt-5', max_tokens: 10 }, 404, /unknown model "gpt-5"/],
     ['missing max_tokens', { model: 'fast' }, 400, /max_tokens/],
     ['max_tokens above the model limit', { model: 'claude-haiku-4-5', max_tokens: 100_000 }, 400, /max_tokens: 100000 is above the 64000/],
     ['empty messages', { model: 'fast', max_tokens: 10, messages: [] }, 400, /messages/],
@@ -58,7 +58,7 @@ describe('POST /v1/messages (JSON)', () => {
     const res = await postJson(app, '/v1/messages', { messages: user('hi'), ...body })
     expect(res.status).toBe(status)
     const json = (await res.json()) as any
-    expect(json).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } })
+    expect(json).toMatchObject({ type: 'error', error: { type: status === 404 ? 'not_found_error' : 'invalid_request_error' } })
     expect(json.error.message).toMatch(message)
     expect(simulator.requests).toHaveLength(0)
   })
@@ -68,11 +68,11 @@ describe('POST /v1/messages (JSON)', () => {
     await expect(sdk(app).messages.create({ model: 'claude-opus-5-5', max_tokens: 10, messages: user('hi') })).rejects.toBeInstanceOf(Anthropic.PermissionDeniedError)
   })
 
-  it('maps upstream failures like /v1/chat: 529 → 503 overloaded_error', async () => {
+  it('maps upstream failures as Anthropic answers them: 529 overloaded_error once retried', async () => {
     const { app } = makeApp()
     const err = await sdk(app).messages.create({ model: 'fast', max_tokens: 10, messages: user('hi [sim status=529]') }).catch((e) => e)
     expect(err).toBeInstanceOf(Anthropic.APIError)
-    expect(err.status).toBe(503)
+    expect(err.status).toBe(529)
     expect(err.error.error.type).toBe('overloaded_error')
   })
 })
