@@ -6,6 +6,7 @@ import { authenticate, clientIp, corsPolicy, securityHeaders, type ClientIpSourc
 import { chatHandler } from './chat/handler.ts'
 import { chatStreamHandler } from './chat/stream-handler.ts'
 import { countTokensHandler, messagesHandler } from './messages/index.ts'
+import { chatCompletionsHandler, openAIErrors } from './openai/index.ts'
 import type { Config } from './config.ts'
 import { admitAll } from './admission/admission.ts'
 import { GatewayError, describeError, errorResponse } from './errors.ts'
@@ -100,6 +101,8 @@ export function createApp(options: AppOptions): Hono {
     }
   })
 
+  // Before authenticate: every error of the OpenAI-compatible route, a 401 included, in OpenAI's shape.
+  app.use('/v1/chat/completions', openAIErrors())
   app.use('/v1/*', authenticate({ config, ...(options.clientIp && { clientIp: options.clientIp }) }))
   app.use('/v1/*', limits({ limiter }))
   // After the identity is known: fallbacks stay within the models this caller may use.
@@ -117,6 +120,7 @@ export function createApp(options: AppOptions): Hono {
 
   app.post('/v1/chat', jsonBody, chatHandler)
   app.post('/v1/chat/stream', jsonBody, chatStreamHandler)
+  app.post('/v1/chat/completions', jsonBody, chatCompletionsHandler)
   app.post('/v1/messages', jsonBody, messagesHandler)
   app.post('/v1/messages/count_tokens', jsonBody, readLimit(), countTokensHandler)
   app.get('/v1/models', modelsHandler)

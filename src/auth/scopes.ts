@@ -1,7 +1,8 @@
 /**
  * Route scopes a credential can be limited to. A scope is the first path segment after `/v1/`:
- * `chat` covers `/v1/chat` and `/v1/chat/stream`, `messages` covers `/v1/messages` and
- * `/v1/messages/count_tokens`, `models` covers `/v1/models`, `usage` covers `/v1/usage`.
+ * `chat` covers `/v1/chat`, `/v1/chat/stream` and `/v1/chat/completions` (OpenAI-compatible),
+ * `messages` covers `/v1/messages` and `/v1/messages/count_tokens`, `models` covers `/v1/models`,
+ * `usage` covers `/v1/usage`.
  */
 export const SCOPES = ['chat', 'messages', 'models', 'usage'] as const
 

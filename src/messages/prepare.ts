@@ -1,3 +1,4 @@
+import { admitCall } from '../admission/admit-call.ts'
 import type Anthropic from '@anthropic-ai/sdk'
 import type { Context } from 'hono'
 import { readJsonBody } from '../chat/read-body.ts'
@@ -5,7 +6,6 @@ import { bindAssistant } from '../assistants/bind-assistant.ts'
 import { describeIssues } from '../chat/schema.ts'
 import { OUTPUT_BETAS, parseBetas } from '../admission/passthrough.ts'
 import { adjustForAlias } from './alias-adjustments.ts'
-import { estimateInputTokens } from '../context/estimate-tokens.ts'
 import { GatewayError } from '../errors.ts'
 import type { ModelInfo } from '../upstream/catalogue.ts'
 import { resolveModelOr404 } from '../upstream/routes.ts'
@@ -62,14 +62,7 @@ export async function prepareMessages(c: Context): Promise<PreparedMessages> {
     // Response header: the body is Anthropic's message, which has no place for them.
     if (warnings.length) c.header(WARNINGS_HEADER, warnings.join('; '))
   }
-  const estimatedTokens = estimateInputTokens(params, model)
-  if (estimatedTokens > config.maxInputTokens) {
-    throw new GatewayError(
-      'request_too_large',
-      `This request's input is about ${estimatedTokens} tokens, above MAX_INPUT_TOKENS (${config.maxInputTokens}). Send less: shorten the conversation, the system prompt or the tool definitions.`,
-    )
-  }
-  await c.get('admission')(c, { call: { params, betas }, estimatedTokens })
+  await admitCall(c, { params, betas }, model)
   return { model, params, stream, headers: forwardedHeaders(c, params as unknown as Record<string, unknown>) }
 }
 

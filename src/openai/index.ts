@@ -1,0 +1,7 @@
+export { chatCompletionsHandler } from './handler.ts'
+export { openAIErrors, openAIErrorBody } from './errors.ts'
+export { prepareCompletion, type PreparedCompletion } from './prepare.ts'
+export { streamCompletion } from './stream-completion.ts'
+export { CompletionChunks, type CompletionChunksOptions } from './completion-chunks.ts'
+export { toChatCompletion, completionUsage, finishReason, type ChatCompletionOptions } from './from-anthropic.ts'
+export type { ChatCompletion, ChatCompletionChunk, CompletionUsage, FinishReason, OpenAIErrorBody, ToolCall } from './types.ts'
