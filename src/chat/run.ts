@@ -13,8 +13,8 @@ export type ChatResult = ToolLoopResult
 export function jsonStep(c: Context, signal: AbortSignal = c.req.raw.signal): StepRunner {
   const upstream = c.get('upstream')
   const meter = c.get('meter')
-  return async (params) => {
-    const { value: message, model, modelsTried } = await upstream.message(params, { signal, meter })
+  return async (params, _step, deadlineAt) => {
+    const { value: message, model, modelsTried } = await upstream.message(params, { signal, meter, deadlineAt })
     const usage = toUsage(message.usage)
     return { message, model, modelsTried, usage, costUsd: meter.record(model, usage) }
   }
@@ -34,11 +34,11 @@ export function streamStep(c: Context, writer: UIStreamWriter, signal: AbortSign
   const upstream = c.get('upstream')
   const meter = c.get('meter')
   const idleTimeoutMs = c.get('config').upstreamIdleTimeoutMs
-  return async (params) => {
+  return async (params, _step, deadlineAt) => {
     if (params.tools?.length && params.thinking === undefined && c.get('config').catalogue.get(params.model)?.rejectsForcedToolUse) {
       params = { ...params, thinking: { type: 'adaptive', display: 'summarized' } }
     }
-    const { value: stream, model, modelsTried } = await upstream.stream(params, { signal, meter })
+    const { value: stream, model, modelsTried } = await upstream.stream(params, { signal, meter, deadlineAt })
     writer.startStep()
     const { message, usage, costUsd } = await pipeModelStream(stream, writer, { model, meter, signal, idleTimeoutMs })
     return { message, model, modelsTried, usage, costUsd }
@@ -72,5 +72,7 @@ export interface RunChatOptions extends Pick<ToolLoopOptions, 'onToolResult' | '
 export function runChat(c: Context, req: ChatRequest, options: RunChatOptions = {}): Promise<ChatResult> {
   const { signal = c.req.raw.signal, runStep = jsonStep(c, signal), ...hooks } = options
   const config = c.get('config')
-  return runToolLoop({ req, runStep, context: toolContext(c, signal), maxSteps: config.maxSteps, deadlineMs: config.upstreamDeadlineMs, ...hooks })
+  return runToolLoop({
+    req, runStep, context: toolContext(c, signal), maxSteps: config.maxSteps, deadlineMs: config.upstreamDeadlineMs, now: c.get('upstream').now, ...hooks,
+  })
 }

@@ -1,9 +1,8 @@
 import type Anthropic from '@anthropic-ai/sdk'
 import type { ChatRequest } from '../chat/request.ts'
-import { GatewayError } from '../errors.ts'
 import type { ModelInfo } from '../upstream/catalogue.ts'
 import { addUsage, roundUsd, ZERO_USAGE, type Usage } from '../upstream/cost.ts'
-import { failureToGatewayError } from '../upstream/errors.ts'
+import { failureToGatewayError, requestDeadlineError } from '../upstream/errors.ts'
 import { messageParams, type MessageParams } from '../upstream/params.ts'
 import type { ToolContext } from './define-tool.ts'
 import { autoChoice, type ActiveTools } from './prepare-tools.ts'
@@ -20,9 +19,11 @@ export interface StepResult {
 
 /**
  * Makes one model call: the JSON path awaits `upstream.message`, the streaming path pipes
- * `upstream.stream` into the response as it goes. `step` counts from 1.
+ * `upstream.stream` into the response as it goes. `step` counts from 1. `deadlineAt` is when the
+ * loop's deadline passes, on the loop's clock (`now`): pass it on as `CallOptions.deadlineAt`, so
+ * that a call started late gets only the time left.
  */
-export type StepRunner = (params: MessageParams, step: number) => Promise<StepResult>
+export type StepRunner = (params: MessageParams, step: number, deadlineAt: number) => Promise<StepResult>
 
 /** One entry of `steps`: a model call. */
 export interface ModelStep {
@@ -48,8 +49,13 @@ export interface ToolLoopOptions {
   context: ToolContext
   /** Model calls allowed (`MAX_STEPS`). */
   maxSteps: number
-  /** Milliseconds the whole loop may take (`UPSTREAM_DEADLINE_MS`); tools are aborted when it passes. */
+  /**
+   * Milliseconds the whole loop may take (`UPSTREAM_DEADLINE_MS`), model calls included (see
+   * `StepRunner`); tools are aborted when it passes.
+   */
   deadlineMs: number
+  /** Clock in ms of the deadline: the upstream's (`upstream.now`), which reads `deadlineAt`. Default: `Date.now`. */
+  now?: () => number
   /** Called as each server tool call finishes (the stream writes its output part). */
   onToolResult?: (outcome: ToolCallOutcome) => void | Promise<void>
   /** Called when a step is over: after its tool calls ran, or right after a final reply. */
@@ -79,9 +85,11 @@ const NO_TOOLS: ActiveTools = { server: [], client: [], definitions: [] }
  * results back; repeat until a final answer, a client tool call, `maxSteps` or the deadline.
  */
 export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopResult> {
-  const { req, runStep, maxSteps } = options
+  const { req, runStep, maxSteps, deadlineMs, now = Date.now } = options
   const tools = req.tools ?? NO_TOOLS
-  const deadline = AbortSignal.timeout(options.deadlineMs)
+  const deadlineAt = now() + deadlineMs
+  // Model calls end at `deadlineAt` (the runner passes it to the upstream, which owns that timer); tools need a signal.
+  const deadline = AbortSignal.timeout(deadlineMs)
   const context: ToolContext = { ...options.context, signal: AbortSignal.any([options.context.signal, deadline]) }
   const byName = new Map(tools.server.map((tool) => [tool.name, tool]))
   const available = [...byName.keys(), ...tools.client]
@@ -94,7 +102,8 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopRes
 
   let last: ToolLoopResult | undefined
   for (let step = 1; ; step++) {
-    checkStillWanted(options.context.signal, deadline, options.deadlineMs, step)
+    if (options.context.signal.aborted) throw failureToGatewayError({ kind: 'aborted' }, [], options.context.signal.reason)
+    if (deadline.aborted || now() >= deadlineAt) throw requestDeadlineError(deadlineMs, `during the tool loop, before model call ${step}`)
     const params = stepParams(req, messages, step)
     if (step > 1 && req.reservation) {
       // The context has grown by the last reply and the tool results: reserve this call's own bound.
@@ -104,7 +113,7 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopRes
         return { ...last!, stopReason: refused.reason, turns: messages.slice(req.messages.length) }
       }
     }
-    const result = await runStep(params, step)
+    const result = await runStep(params, step, deadlineAt)
     const { message } = result
     steps.push({ type: 'model', model: message.model, stop_reason: message.stop_reason, usage: result.usage, cost_usd: result.costUsd })
     usage = addUsage(usage, result.usage)
@@ -142,13 +151,6 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopRes
     }
     messages = [...messages, { role: 'assistant', content: message.content.map(toParam) }, { role: 'user', content: results }]
     last = done('tool_use')
-  }
-}
-
-function checkStillWanted(client: AbortSignal, deadline: AbortSignal, deadlineMs: number, step: number) {
-  if (client.aborted) throw failureToGatewayError({ kind: 'aborted' }, [], client.reason)
-  if (deadline.aborted) {
-    throw new GatewayError('timeout_error', `The request deadline (UPSTREAM_DEADLINE_MS=${deadlineMs}) passed during the tool loop, before model call ${step}. Retry, or ask for less.`)
   }
 }
 

@@ -79,9 +79,11 @@ export function classifyFailure(err: unknown): UpstreamFailure {
   return { kind: 'network' }
 }
 
+const triedNote = (modelsTried: string[]) => (modelsTried.length ? ` (tried: ${modelsTried.join(', ')})` : '')
+
 /** The client-facing error for a failure that retries and fallbacks could not fix. */
 export function failureToGatewayError(failure: UpstreamFailure, modelsTried: string[], cause?: unknown): GatewayError {
-  const tried = modelsTried.length ? ` (tried: ${modelsTried.join(', ')})` : ''
+  const tried = triedNote(modelsTried)
   const retryHeaders = { 'Retry-After': String(Math.max(1, Math.ceil(failure.retryAfterSec ?? 5))) }
   switch (failure.kind) {
     case 'overloaded':
@@ -98,4 +100,16 @@ export function failureToGatewayError(failure: UpstreamFailure, modelsTried: str
     default:
       return new GatewayError('upstream_error', `Claude could not be reached or failed${tried}${failure.status ? ` (HTTP ${failure.status})` : ''}. Retry later.`, { cause })
   }
+}
+
+/**
+ * The 504 of a request whose own deadline passed (`UPSTREAM_DEADLINE_MS`, which spans every model
+ * call and tool run of a tool loop); `when` says where, e.g. "before model call 3".
+ */
+export function requestDeadlineError(deadlineMs: number, when: string, modelsTried: string[] = [], cause?: unknown): GatewayError {
+  return new GatewayError(
+    'timeout_error',
+    `The request deadline (UPSTREAM_DEADLINE_MS=${deadlineMs}) passed ${when}${triedNote(modelsTried)}. Retry, or ask for less.`,
+    { cause },
+  )
 }

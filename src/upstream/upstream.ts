@@ -6,7 +6,7 @@ import type { UpstreamClient } from './client.ts'
 import type { RequestMeter } from '../observability/meter.ts'
 import type { ModelInfo } from './catalogue.ts'
 import { CircuitBreaker } from './circuit-breaker.ts'
-import { classifyFailure, failureToGatewayError, type UpstreamFailure } from './errors.ts'
+import { classifyFailure, failureToGatewayError, requestDeadlineError, type UpstreamFailure } from './errors.ts'
 import { fallbackChain, paramsForModel } from './fallback.ts'
 import { headersFor, type MessageParams } from './params.ts'
 import { RetryPolicy, type RetryPolicyOptions } from './retry-policy.ts'
@@ -25,7 +25,17 @@ export interface CallOptions {
   fallback?: boolean
   /** Add `cache_control` breakpoints (see `applyPromptCaching`). Default: `config.promptCaching`. */
   promptCaching?: boolean
+  /**
+   * When the request's own deadline passes, in ms on this upstream's clock (`upstream.now`): the
+   * tool loop passes its deadline, so a model call started late gets only what is left of it. The
+   * call's deadline is the earlier of this and `UPSTREAM_DEADLINE_MS` from the call's start; a
+   * timeout at this one is the 504 of the request deadline. Default: none (the call's own only).
+   */
+  deadlineAt?: number
 }
+
+/** Per-caller defaults of every call (`forCaller`): the options that are not about one call. */
+export type CallDefaults = Omit<CallOptions, 'signal' | 'meter' | 'headers' | 'deadlineAt'>
 
 export interface CallResult<T> {
   value: T
@@ -47,7 +57,7 @@ export interface UpstreamOptions {
   /** Waits between retries; must reject when `signal` aborts. Default: an abortable setTimeout. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>
   /** Defaults for every call's options (see `forCaller`). */
-  defaults?: Omit<CallOptions, 'signal' | 'meter' | 'headers'>
+  defaults?: CallDefaults
 }
 
 type Attempt<T> = (params: MessageParams, signal: AbortSignal) => Promise<T>
@@ -68,8 +78,9 @@ export class Upstream {
   readonly config: Config
   readonly policy: RetryPolicy
   readonly breaker: CircuitBreaker
+  /** The clock of deadlines, in ms (`UpstreamOptions.now`): a caller's `deadlineAt` is read on it. */
+  readonly now: () => number
   readonly #options: UpstreamOptions
-  readonly #now: () => number
   readonly #sleep: (ms: number, signal: AbortSignal) => Promise<void>
 
   constructor(client: UpstreamClient, config: Config, options: UpstreamOptions = {}) {
@@ -79,7 +90,7 @@ export class Upstream {
     this.policy = retry instanceof RetryPolicy ? retry : new RetryPolicy(retry)
     this.breaker = options.breaker ?? new CircuitBreaker({ now })
     this.#options = { ...options, retry: this.policy, breaker: this.breaker }
-    this.#now = now
+    this.now = now
     this.#sleep = sleep
   }
 
@@ -87,7 +98,7 @@ export class Upstream {
    * The same upstream (client, breaker, schedule) with per-caller defaults, e.g. the models an
    * identity may use: `c.set('upstream', upstream.forCaller({ allowedModels }))`.
    */
-  forCaller(defaults: Omit<CallOptions, 'signal' | 'meter' | 'headers'>): Upstream {
+  forCaller(defaults: CallDefaults): Upstream {
     return new Upstream(this.client, this.config, { ...this.#options, defaults: { ...this.#options.defaults, ...defaults } })
   }
 
@@ -115,7 +126,9 @@ export class Upstream {
     const primary = this.config.catalogue.get(params.model)
     if (!primary) throw new GatewayError('invalid_request_error', `model: unknown model "${params.model}"`)
     const chain = fallback ? fallbackChain(primary, this.config, options.allowedModels ?? this.config.allowedModels) : [primary]
-    const deadline = this.#now() + this.config.upstreamDeadlineMs
+    const own = this.now() + this.config.upstreamDeadlineMs
+    // One deadline, one timer: the request's, when it passes before the call's own would.
+    const deadline = Math.min(own, options.deadlineAt ?? Infinity)
     meter?.defer(this.breaker.sync(chain.map((m) => m.id)))
 
     const tried: string[] = []
@@ -154,10 +167,12 @@ export class Upstream {
           throw failureToGatewayError(failure, tried, error)
         }
         meter?.defer(this.breaker.failure(model.id))
-        if (outcome.deadline) throw failureToGatewayError(failure, tried, error)
+        if (outcome.deadline) {
+          throw deadline < own ? requestDeadlineError(this.config.upstreamDeadlineMs, 'while waiting for Claude', tried, error) : failureToGatewayError(failure, tried, error)
+        }
         const wait = this.policy.delayMs(failure, retry)
         // No wait past the deadline, and no more retries on a model whose circuit just opened.
-        if (wait === undefined || this.#now() + wait >= deadline || this.breaker.isOpen(model.id)) break
+        if (wait === undefined || this.now() + wait >= deadline || this.breaker.isOpen(model.id)) break
         retries++
         if (meter) meter.retries++
         try {
@@ -168,7 +183,7 @@ export class Upstream {
       }
       // Only overload and rate limits move on to the next model; other failures would repeat there.
       if (last.failure.kind !== 'overloaded' && last.failure.kind !== 'rate_limited') break
-      if (this.#now() >= deadline) break
+      if (this.now() >= deadline) break
     }
 
     if (last) throw failureToGatewayError(last.failure, tried, last.error)
@@ -182,7 +197,7 @@ export class Upstream {
 
   /** One attempt, cut at the deadline. After success the deadline no longer applies (streams run on). */
   async #attempt<T>(params: MessageParams, attempt: Attempt<T>, signal: AbortSignal, deadline: number): Promise<Outcome<T>> {
-    const remaining = deadline - this.#now()
+    const remaining = deadline - this.now()
     if (remaining <= 0) return { ok: false, failure: { kind: 'timeout' }, deadline: true, error: undefined }
     const controller = new AbortController()
     const onAbort = () => controller.abort(signal.reason)

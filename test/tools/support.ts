@@ -3,12 +3,13 @@ import { parseConfig } from '../../src/config.ts'
 import { createSimulator, type Simulator } from '../../src/simulator/index.ts'
 import { z } from 'zod'
 import { defineTool, type Tool } from '../../src/tools/define-tool.ts'
+import type { UpstreamOptions } from '../../src/upstream/upstream.ts'
 import { testEnv, withTestKey } from '../support/app.ts'
 
-/** A gateway with the given server tools, wired to a fresh in-process simulator. */
-export function makeToolApp(tools: Tool[], env: Record<string, string> = {}, simulator: Simulator = createSimulator()) {
+/** A gateway with the given server tools, wired to a fresh in-process simulator (`upstream`: its clock, sleep, retries). */
+export function makeToolApp(tools: Tool[], env: Record<string, string> = {}, simulator: Simulator = createSimulator(), upstream?: UpstreamOptions) {
   const config = parseConfig(testEnv(env))
-  const app = withTestKey(createApp({ config, fetch: simulator.fetch, tools }))
+  const app = withTestKey(createApp({ config, fetch: simulator.fetch, tools, ...(upstream && { upstream }) }))
   return { app, config, simulator }
 }
 
