@@ -6,6 +6,7 @@
 // The browser fetches a token from here, then calls the Worker with `Authorization: Bearer <token>`.
 // In your project: `import { mintSessionToken } from 'claude-edge'` (here: its source file, so Node runs it as is).
 import { createServer } from 'node:http'
+import { requireFreePorts } from '../../scripts/lib/require-free-ports.ts'
 import { mintSessionToken } from '../../src/auth/mint-session-token.ts'
 
 const secret = process.env.SESSION_SECRET
@@ -13,7 +14,8 @@ if (!secret || secret.length < 32) {
   console.error('Set SESSION_SECRET to the Worker\'s SESSION_SECRET (at least 32 characters).')
   process.exit(1)
 }
-const port = Number(process.env.PORT ?? 8790)
+const port = Number(process.env.PORT || 8790)
+await requireFreePorts([{ port, variable: 'PORT', role: 'the session-token server' }])
 
 /** Stand-in for your own session lookup: the user behind the request's cookie, or undefined. */
 function currentUser(cookie: string | undefined): { id: string; plan: 'free' | 'pro' } | undefined {

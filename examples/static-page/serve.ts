@@ -2,12 +2,13 @@
 // the page's origin only) and this folder's index.html on :8790, a different origin, so the
 // browser does real CORS, as it would against a deployed Worker. Ctrl-C stops both.
 //
-// Ports: WORKER_PORT (default 8787), PORT (default 8790).
+// Ports: WORKER_PORT (default 8787), PORT (default 8790); when one is taken, it exits with a message.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { buildClient } from '../../scripts/build-client.ts'
 import { anonymousVars } from '../../scripts/lib/demo-assistant.ts'
+import { requireFreePorts } from '../../scripts/lib/require-free-ports.ts'
 import { startLocalWorker } from '../shared/local-worker.ts'
 import { pageOrigins, serveStatic, type StaticServer } from '../shared/static-server.ts'
 
@@ -25,7 +26,8 @@ export async function serveStaticPage(options: { workerUrl: string; port: number
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const port = Number(process.env.PORT ?? 8790)
+  const port = Number(process.env.PORT || 8790)
+  await requireFreePorts([{ port, variable: 'PORT', role: 'the page' }])
   const worker = await startLocalWorker({ vars: anonymousVars(pageOrigins(port)) })
   const page = await serveStaticPage({ workerUrl: worker.url, port })
   process.once('SIGINT', () => void page.close())
