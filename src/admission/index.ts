@@ -1,4 +1,5 @@
 export { admitAll, type Admission, type AdmissionRequest, type ExtendRefusal, type Reservation, type UpstreamCall } from './admission.ts'
+export { admitCall } from './admit-call.ts'
 export { boundCall, type BoundCallOptions, type CallBound } from './bound-call.ts'
 export { boundInputTokens, COUNT_TOKENS_ABOVE, COUNT_TOKENS_MARGIN, type CountTokens, type InputBound } from './count-bound.ts'
 export { BOUND_OVERHEAD, imageCapTokens, localInputBound, type LocalBound } from './input-bound.ts'
