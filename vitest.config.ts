@@ -1,6 +1,15 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
+import { fileURLToPath } from 'node:url'
 import { TEST_CLIENT_KEYS, TEST_SESSION_SECRET } from './test/support/credentials.ts'
+
+/** The package's entries and their sources (the same list as tsconfig.json "paths"). */
+const FROM_SOURCE = {
+  'claude-edge': './src/index.ts',
+  'claude-edge/testing': './src/simulator/index.ts',
+  'claude-edge/client': './client/index.ts',
+  'claude-edge/client/claude-chat': './client/claude-chat.ts',
+}
 
 export default defineConfig({
   plugins: [
@@ -23,6 +32,11 @@ export default defineConfig({
       }
     }),
   ],
+  // 'claude-edge' (examples/custom-worker imports it) from source, as tsconfig.json "paths" maps it
+  // for tsc and wrangler: package.json "exports" points at dist/, which only `npm run build` writes.
+  resolve: {
+    alias: Object.entries(FROM_SOURCE).map(([name, file]) => ({ find: new RegExp(`^${name}$`), replacement: fileURLToPath(new URL(file, import.meta.url)) })),
+  },
   test: {
     globalSetup: ['test/support/global-setup.ts'],
     include: ['test/**/*.test.ts'],

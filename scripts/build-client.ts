@@ -74,9 +74,22 @@ export const gzipSize = (text: string): number => gzipSync(text, { level: 9 }).l
 
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+/** Builds and writes dist/client/claude-chat.js, dist/client/client.js and src/demo/assets.ts; prints the sizes. */
+export async function writeClient(): Promise<ClientBuild> {
   const out = await buildClient()
+  mkdirSync(join(root, 'dist/client'), { recursive: true })
+  writeFileSync(join(root, 'dist/client/claude-chat.js'), out.widget)
+  writeFileSync(join(root, 'dist/client/client.js'), out.client)
+  if (readFileSync(ASSETS_PATH, 'utf8') !== out.assets) writeFileSync(ASSETS_PATH, out.assets)
+  for (const [name, text] of [['claude-chat.js', out.widget], ['client.js', out.client]] as const) {
+    console.log(`dist/client/${name}: ${kb(text.length)} minified, ${kb(gzipSize(text))} gzipped`)
+  }
+  return out
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   if (process.argv.includes('--check')) {
+    const out = await buildClient()
     const current = readFileSync(ASSETS_PATH, 'utf8')
     if (current !== out.assets) {
       console.error('src/demo/assets.ts is stale: run `npm run build:client` and commit it.')
@@ -84,12 +97,6 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     }
     console.log('src/demo/assets.ts is up to date.')
   } else {
-    mkdirSync(join(root, 'dist/client'), { recursive: true })
-    writeFileSync(join(root, 'dist/client/claude-chat.js'), out.widget)
-    writeFileSync(join(root, 'dist/client/client.js'), out.client)
-    writeFileSync(ASSETS_PATH, out.assets)
-    for (const [name, text] of [['claude-chat.js', out.widget], ['client.js', out.client]] as const) {
-      console.log(`dist/client/${name}: ${kb(text.length)} minified, ${kb(gzipSize(text))} gzipped`)
-    }
+    await writeClient()
   }
 }
