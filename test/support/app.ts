@@ -8,6 +8,23 @@ import { TEST_CLIENT_KEY, TEST_CLIENT_KEYS } from './credentials.ts'
 /** Upstream options for tests: retries wait for nothing (the schedule is tested in test/upstream). */
 export const instantRetries: UpstreamOptions = { sleep: async () => {} }
 
+/**
+ * Upstream options on a clock that moves only when the upstream sleeps between retries (or a
+ * test moves it): time is never read from the machine. Jitter fixed at 0.5. `sleeps` lists each wait.
+ */
+export function clockedUpstream() {
+  const clock = { t: 1_000_000, sleeps: [] as number[] }
+  const upstream: UpstreamOptions = {
+    now: () => clock.t,
+    sleep: async (ms) => {
+      clock.sleeps.push(ms)
+      clock.t += ms
+    },
+    retry: { random: () => 0.5 },
+  }
+  return { clock, upstream }
+}
+
 export interface MakeAppOptions {
   /**
    * `app.request()` adds `Authorization: Bearer <TEST_CLIENT_KEY>` to requests that carry no

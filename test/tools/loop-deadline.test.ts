@@ -1,8 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
 import { defineTool } from '../../src/tools/define-tool.ts'
-import type { UpstreamOptions } from '../../src/upstream/upstream.ts'
-import { postJson } from '../support/app.ts'
+import { clockedUpstream, postJson } from '../support/app.ts'
 import { makeToolApp } from './support.ts'
 
 const SONNET = 'claude-sonnet-5-5'
@@ -13,15 +12,7 @@ const ask = (text: string) => ({ messages: [{ role: 'user', content: text }] })
  * sleeps between retries or a tool says so: time is never read from the machine. Jitter fixed at 0.5.
  */
 function clocked(env: Record<string, string>) {
-  const clock = { t: 1_000_000, sleeps: [] as number[] }
-  const upstream: UpstreamOptions = {
-    now: () => clock.t,
-    sleep: async (ms) => {
-      clock.sleeps.push(ms)
-      clock.t += ms
-    },
-    retry: { random: () => 0.5 },
-  }
+  const { clock, upstream } = clockedUpstream()
   const lookup = defineTool({
     name: 'lookup', description: 'looks up', input: z.object({ ms: z.number().default(0) }),
     execute: ({ ms }) => {

@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { createSimulator } from '../../src/simulator/index.ts'
-import type { UpstreamOptions } from '../../src/upstream/upstream.ts'
-import { instantRetries, makeApp, postJson } from '../support/app.ts'
+import { clockedUpstream, instantRetries, makeApp, postJson } from '../support/app.ts'
 
 /** A gateway whose clock only moves when it sleeps between retries; jitter fixed at 0.5. */
 function harness(env: Record<string, string> = {}) {
-  const clock = { t: 1_000_000, sleeps: [] as number[] }
-  const options: UpstreamOptions = {
-    now: () => clock.t,
-    sleep: async (ms) => {
-      clock.sleeps.push(ms)
-      clock.t += ms
-    },
-    retry: { random: () => 0.5 },
-  }
+  const { clock, upstream: options } = clockedUpstream()
   const { app, simulator, config } = makeApp(env, createSimulator(), options)
   const chat = async (content: string, extra: Record<string, unknown> = {}) => {
     const res = await postJson(app, '/v1/chat', { messages: [{ role: 'user', content }], ...extra })
