@@ -35,7 +35,10 @@ export default defineConfig({
   // 'claude-edge' (examples/custom-worker imports it) from source, as tsconfig.json "paths" maps it
   // for tsc and wrangler: package.json "exports" points at dist/, which only `npm run build` writes.
   resolve: {
-    alias: Object.entries(FROM_SOURCE).map(([name, file]) => ({ find: new RegExp(`^${name}$`), replacement: fileURLToPath(new URL(file, import.meta.url)) })),
+    alias: Object.entries(FROM_SOURCE).map(([name, file]) => ({
+      find: new RegExp(`^${name}$`),
+      replacement: fileURLToPath(new URL(file, import.meta.url)),
+    })),
   },
   test: {
     globalSetup: ['test/support/global-setup.ts'],

@@ -23,22 +23,50 @@ const identity = { kind: 'key' as const, id: 'key:bench' }
 const png = pngHeader(1024, 768)
 
 const shapes: Record<string, MessageParams> = {
-  'small chat turn': { model: 'claude-haiku-5-5', max_tokens: 1024, messages: [{ role: 'user', content: 'What is the capital of France?' }] },
-  '10-turn chat + 3 tools': {
-    model: 'claude-sonnet-5-5', max_tokens: 1024,
-    system: 'You are a helpful assistant for an online shop. '.repeat(20),
-    tools: Array.from({ length: 3 }, (_, i) => ({ name: `tool_${i}`, description: 'Looks things up in the catalogue. '.repeat(10), input_schema: { type: 'object' as const, properties: { q: { type: 'string' } } } })),
-    messages: Array.from({ length: 10 }, (_, i) => ({ role: i % 2 ? 'assistant' as const : 'user' as const, content: 'A reasonably long chat message about an order. '.repeat(8) })),
+  'small chat turn': {
+    model: 'claude-haiku-5-5',
+    max_tokens: 1024,
+    messages: [{ role: 'user', content: 'What is the capital of France?' }],
   },
-  'image + question': { model: 'claude-opus-5-5', max_tokens: 1024, messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: png } }, { type: 'text', text: 'What is this?' }] }] },
+  '10-turn chat + 3 tools': {
+    model: 'claude-sonnet-5-5',
+    max_tokens: 1024,
+    system: 'You are a helpful assistant for an online shop. '.repeat(20),
+    tools: Array.from({ length: 3 }, (_, i) => ({
+      name: `tool_${i}`,
+      description: 'Looks things up in the catalogue. '.repeat(10),
+      input_schema: { type: 'object' as const, properties: { q: { type: 'string' } } },
+    })),
+    messages: Array.from({ length: 10 }, (_, i) => ({
+      role: i % 2 ? ('assistant' as const) : ('user' as const),
+      content: 'A reasonably long chat message about an order. '.repeat(8),
+    })),
+  },
+  'image + question': {
+    model: 'claude-opus-5-5',
+    max_tokens: 1024,
+    messages: [
+      {
+        role: 'user',
+        content: [
+          { type: 'image', source: { type: 'base64', media_type: 'image/png', data: png } },
+          { type: 'text', text: 'What is this?' },
+        ],
+      },
+    ],
+  },
 }
 
 /** The reservation before issue 14 (src/limits/estimate.ts, removed): an estimate, not a bound. */
 function before(params: MessageParams): number {
   const model = config.catalogue.get(params.model)!
   const input = Math.ceil(estimateInputTokens(params, model) * 1.25)
-  const priced = (u: { input_tokens: number; cache_creation_input_tokens: number }) => costOf(model, { ...u, output_tokens: params.max_tokens, cache_read_input_tokens: 0 })
-  return Math.max(priced({ input_tokens: input, cache_creation_input_tokens: 0 }), priced({ input_tokens: 0, cache_creation_input_tokens: input }))
+  const priced = (u: { input_tokens: number; cache_creation_input_tokens: number }) =>
+    costOf(model, { ...u, output_tokens: params.max_tokens, cache_read_input_tokens: 0 })
+  return Math.max(
+    priced({ input_tokens: input, cache_creation_input_tokens: 0 }),
+    priced({ input_tokens: 0, cache_creation_input_tokens: input }),
+  )
 }
 
 const after = async (params: MessageParams) => (await boundCall({ params, betas: [] }, { config, identity })).costUsd
@@ -56,7 +84,9 @@ console.log('|---|---:|---:|---:|---:|')
 for (const [name, params] of Object.entries(shapes)) {
   const b = await time(() => before(params), calls * 5)
   const a = await time(() => after(params), calls * 5)
-  console.log(`| ${name} | ${b.toFixed(1)} | ${a.toFixed(1)} | ${(a / b).toFixed(2)}× | $${before(params).toFixed(5)} → $${(await after(params)).toFixed(5)} |`)
+  console.log(
+    `| ${name} | ${b.toFixed(1)} | ${a.toFixed(1)} | ${(a / b).toFixed(2)}× | $${before(params).toFixed(5)} → $${(await after(params)).toFixed(5)} |`,
+  )
 }
 
 const redis = await startRedis()
@@ -64,9 +94,17 @@ const bridge = await startBridge({ redisUrl: redis.url, token: randomUUID() })
 try {
   const client = new Redis({ url: bridge.url, token: bridge.token, retry: false, enableTelemetry: false })
   let evals = 0
-  const counting = { evalsha: (...args: Parameters<Redis['evalsha']>) => (evals++, client.evalsha(...args)), eval: (...args: Parameters<Redis['eval']>) => (evals++, client.eval(...args)) }
+  const counting = {
+    evalsha: (...args: Parameters<Redis['evalsha']>) => (evals++, client.evalsha(...args)),
+    eval: (...args: Parameters<Redis['eval']>) => (evals++, client.eval(...args)),
+  }
   const limiter = new Limiter({ store: new RedisStore(counting as never, `bench:${randomUUID()}`) })
-  const policy = { requests: { limit: 1e9, windowMs: 60_000, window: '1 m' as const }, tokens: { limit: 1e12, windowMs: 60_000, window: '1 m' as const }, dailyBudgetUsd: 1e6, globalDailyBudgetUsd: 1e6 }
+  const policy = {
+    requests: { limit: 1e9, windowMs: 60_000, window: '1 m' as const },
+    tokens: { limit: 1e12, windowMs: 60_000, window: '1 m' as const },
+    dailyBudgetUsd: 1e6,
+    globalDailyBudgetUsd: 1e6,
+  }
   const params = shapes['10-turn chat + 3 tools']!
   const admitWith = (price: (p: MessageParams) => number | Promise<number>) => async () => {
     const decision = await limiter.admit({ who: 'key:bench', policy, tokens: 500, reserveUsd: await price(params) })
@@ -79,7 +117,9 @@ try {
   evals = 0
   const a = await time(admitWith(after), calls)
   const perRequest = evals / (calls + 200)
-  console.log(`| price + admit + settle | ${(b / 1000).toFixed(3)} | ${(a / 1000).toFixed(3)} | ${(a / b).toFixed(2)}× | ${perRequest.toFixed(2)} (1 admission + 1 settle after the response) |`)
+  console.log(
+    `| price + admit + settle | ${(b / 1000).toFixed(3)} | ${(a / 1000).toFixed(3)} | ${(a / b).toFixed(2)}× | ${perRequest.toFixed(2)} (1 admission + 1 settle after the response) |`,
+  )
 } finally {
   await bridge.close()
   await redis.close()

@@ -36,12 +36,20 @@ try {
   const limiter = new Ratelimit({ redis: client, limiter: Ratelimit.slidingWindow(1_000_000, '1 h'), ephemeralCache: false, timeout: 0 })
   await measure([
     ['single command (INCR)', () => client.incr('bench:n')],
-    ['pipeline (5 commands)', () =>
-      client.pipeline().incr('bench:a').incr('bench:b').get('bench:a').expire('bench:a', 60).ttl('bench:a').exec()],
+    [
+      'pipeline (5 commands)',
+      () => client.pipeline().incr('bench:a').incr('bench:b').get('bench:a').expire('bench:a', 60).ttl('bench:a').exec(),
+    ],
     ['multi-exec (3 commands)', () => client.multi().incrby('bench:c', 2).expire('bench:c', 60).get('bench:c').exec()],
     ['ratelimit slidingWindow', () => limiter.limit('bench')],
   ])
-  const strict = new Ratelimit({ redis: client, limiter: Ratelimit.fixedWindow(3, '1 h'), prefix: randomUUID(), ephemeralCache: false, timeout: 0 })
+  const strict = new Ratelimit({
+    redis: client,
+    limiter: Ratelimit.fixedWindow(3, '1 h'),
+    prefix: randomUUID(),
+    ephemeralCache: false,
+    timeout: 0,
+  })
   const outcomes = []
   for (let i = 0; i < 4; i++) outcomes.push((await strict.limit('user')).success)
   console.log(`ratelimit fixedWindow(3): ${outcomes.join(', ')}`)

@@ -24,11 +24,18 @@ async function measure(label: string, run: (i: number) => Promise<unknown>): Pro
   }
   times.sort((a, b) => a - b)
   const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!
-  console.log(`${label.padEnd(36)} median ${at(0.5).toFixed(3)} ms  p90 ${at(0.9).toFixed(3)} ms  p99 ${at(0.99).toFixed(3)} ms  (${calls} calls)`)
+  console.log(
+    `${label.padEnd(36)} median ${at(0.5).toFixed(3)} ms  p90 ${at(0.9).toFixed(3)} ms  p99 ${at(0.99).toFixed(3)} ms  (${calls} calls)`,
+  )
   return at(0.5)
 }
 
-const policy = { requests: { limit: 1e9, windowMs: 60_000, window: '1 m' as const }, tokens: { limit: 1e12, windowMs: 60_000, window: '1 m' as const }, dailyBudgetUsd: 1e6, globalDailyBudgetUsd: 1e6 }
+const policy = {
+  requests: { limit: 1e9, windowMs: 60_000, window: '1 m' as const },
+  tokens: { limit: 1e12, windowMs: 60_000, window: '1 m' as const },
+  dailyBudgetUsd: 1e6,
+  globalDailyBudgetUsd: 1e6,
+}
 try {
   const limiter = new Limiter({ store: new RedisStore(client, `bench:${randomUUID()}`) })
   let ticket: Awaited<ReturnType<Limiter['admit']>>['ticket']
@@ -36,7 +43,6 @@ try {
     ticket = (await limiter.admit({ who: 'key:bench', policy, tokens: 500, reserveUsd: 0.01 })).ticket
   })
   await measure('settle (one EVALSHA)', () => limiter.settle(ticket!, { tokens: 480, costUsd: 0.002 }))
-
 } finally {
   await bridge.close()
   await redis.close()

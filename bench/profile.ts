@@ -29,9 +29,15 @@ if (process.env.BENCH_PROFILE_CHILD) {
     const dir = mkdtempSync(join(tmpdir(), 'claude-edge-prof-'))
     try {
       const self = fileURLToPath(import.meta.url)
-      const run = spawnSync(process.execPath, ['--experimental-transform-types', '--no-warnings', '--cpu-prof', '--cpu-prof-dir', dir, self], {
-        stdio: 'inherit', env: { ...process.env, BENCH_PROFILE_CHILD: name }, timeout: 300_000,
-      })
+      const run = spawnSync(
+        process.execPath,
+        ['--experimental-transform-types', '--no-warnings', '--cpu-prof', '--cpu-prof-dir', dir, self],
+        {
+          stdio: 'inherit',
+          env: { ...process.env, BENCH_PROFILE_CHILD: name },
+          timeout: 300_000,
+        },
+      )
       if (run.status !== 0) throw new Error(`profiled run failed (${run.status ?? run.signal})`)
       const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))!
       const summary = summarize(JSON.parse(readFileSync(join(dir, file), 'utf8')))
@@ -43,16 +49,26 @@ if (process.env.BENCH_PROFILE_CHILD) {
   }
   const [edge, hw] = areas as [Map<string, number>, Map<string, number>]
   const perReq = (us: number | undefined) => ((us ?? 0) / REQUESTS).toFixed(1)
-  const names = [...new Set([...edge.keys(), ...hw.keys()])].sort((a, b) => (edge.get(b) ?? 0) - (hw.get(b) ?? 0) - ((edge.get(a) ?? 0) - (hw.get(a) ?? 0)))
+  const names = [...new Set([...edge.keys(), ...hw.keys()])].sort(
+    (a, b) => (edge.get(b) ?? 0) - (hw.get(b) ?? 0) - ((edge.get(a) ?? 0) - (hw.get(a) ?? 0)),
+  )
   const markdown = [
-    '# Where claude-edge (memory) spends CPU', '',
+    '# Where claude-edge (memory) spends CPU',
+    '',
     `\`npm run bench:profile\`: the in-process workload (${ROUNDS} × ${WORKLOAD.jsonRequests} JSON requests and ${WORKLOAD.streams} streams of ${WORKLOAD.tokens} deltas, ` +
       'in-process simulator, process start-up included) under `node --cpu-prof`, for claude-edge (memory) and for hand-written. ' +
-      'Self time per request in µs (idle excluded), sorted by what claude-edge spends more than hand-written.', '',
-    '| area | claude-edge µs/request | hand-written µs/request | difference |', '|---|---:|---:|---:|',
-    ...names.slice(0, 18).map((a) => `| ${a} | ${perReq(edge.get(a))} | ${perReq(hw.get(a))} | ${perReq((edge.get(a) ?? 0) - (hw.get(a) ?? 0))} |`), '',
-    '## claude-edge (memory): top functions by self time', '',
-    functions, '',
+      'Self time per request in µs (idle excluded), sorted by what claude-edge spends more than hand-written.',
+    '',
+    '| area | claude-edge µs/request | hand-written µs/request | difference |',
+    '|---|---:|---:|---:|',
+    ...names
+      .slice(0, 18)
+      .map((a) => `| ${a} | ${perReq(edge.get(a))} | ${perReq(hw.get(a))} | ${perReq((edge.get(a) ?? 0) - (hw.get(a) ?? 0))} |`),
+    '',
+    '## claude-edge (memory): top functions by self time',
+    '',
+    functions,
+    '',
   ].join('\n')
   writeFileSync(resolve(import.meta.dirname, 'results', 'profile.md'), markdown)
   console.log(markdown)
@@ -94,7 +110,10 @@ function summarize(p: Profile): { area: Map<string, number>; functions: string }
     const key = `${functionName || '(anonymous)'} — ${short || functionName}${url ? `:${lineNumber + 1}` : ''}`
     fn.set(key, (fn.get(key) ?? 0) + us)
   }
-  const table = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n)
-    .map(([k, us]) => `| ${k} | ${(us / 1000).toFixed(0)} | ${((us / total) * 100).toFixed(1)} % |`)
+  const table = (m: Map<string, number>, n: number) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, us]) => `| ${k} | ${(us / 1000).toFixed(0)} | ${((us / total) * 100).toFixed(1)} % |`)
   return { area, functions: ['| function | self ms | share |', '|---|---:|---:|', ...table(fn, 25)].join('\n') }
 }

@@ -34,7 +34,11 @@ const settings = {
 
 const log = (line: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`)
 const started = Date.now()
-log(`${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}, profile ${settings.profile}`)
+log(
+  `${cpus().length} cores, load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}, profile ${settings.profile}`,
+)
 
 ensureAptPackage('redis-server') // installs it as root, else throws with the command to run
 const bridge = await spawnBridge()
@@ -60,12 +64,14 @@ try {
 
   // 3. Side by side under wrangler dev (started together, measured one at a time, rounds interleaved).
   log('wrangler dev × 4')
-  const starting = (['hand-written', 'ai-sdk', 'claude-edge (memory)', 'claude-edge (upstash)'] as const)
-    .map((name) => startRuntimeContender(name, simulator.url, { url: bridge.url, token: bridge.token }))
+  const starting = (['hand-written', 'ai-sdk', 'claude-edge (memory)', 'claude-edge (upstash)'] as const).map((name) =>
+    startRuntimeContender(name, simulator.url, { url: bridge.url, token: bridge.token }),
+  )
   for (const result of await Promise.allSettled(starting)) if (result.status === 'fulfilled') runtime.push(result.value)
   for (const result of await Promise.allSettled(starting)) if (result.status === 'rejected') throw result.reason
   const urlOf = (name: ContenderName) => (name === 'direct' ? simulator.url : runtime.find((r) => r.name === name)!.url)
-  for (const name of CONTENDERS) { // warm-up
+  for (const name of CONTENDERS) {
+    // warm-up
     await jsonLoad(name, urlOf(name), settings.jsonDirectives, settings.connections, 1)
     await streamLoad(name, urlOf(name), settings.streamDirectives, settings.connections, settings.connections)
   }
@@ -88,7 +94,7 @@ try {
   const results: Results = {
     settings: { ...settings, cores: cpus().length, load: loadavg()[0]!, node: process.version, seconds: (Date.now() - started) / 1000 },
     rows: CONTENDERS.map((name) => {
-      const pick = <T,>(list: T[] | undefined, f: (x: T) => number) => median((list ?? []).map(f))
+      const pick = <T>(list: T[] | undefined, f: (x: T) => number) => median((list ?? []).map(f))
       return {
         name,
         // Net of the simulator, except for `direct`, which is the simulator's own cost.

@@ -26,7 +26,9 @@ const server = createServer(async (req: IncomingMessage, res: ServerResponse) =>
   for await (const chunk of req) chunks.push(chunk as Buffer)
   const headers = new Headers()
   for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(name, value)
-  const response = await sim.app.fetch(new Request(`http://sim${req.url}`, { method: req.method, headers, body: Buffer.concat(chunks), signal: abort.signal }))
+  const response = await sim.app.fetch(
+    new Request(`http://sim${req.url}`, { method: req.method, headers, body: Buffer.concat(chunks), signal: abort.signal }),
+  )
   res.writeHead(response.status, Object.fromEntries(response.headers))
   const decoder = new TextDecoder()
   for await (const chunk of response.body ?? []) {
@@ -49,7 +51,11 @@ async function timed(url: string, init: RequestInit, isDelta: (event: string | u
   const arrivals: number[] = []
   let firstByte = -1
   let text = ''
-  const parser = createParser({ onEvent: (e) => { if (isDelta(e.event, e.data)) arrivals.push(performance.now()) } })
+  const parser = createParser({
+    onEvent: (e) => {
+      if (isDelta(e.event, e.data)) arrivals.push(performance.now())
+    },
+  })
   const decoder = new TextDecoder()
   for (;;) {
     const { value, done } = await reader.read()
@@ -60,31 +66,50 @@ async function timed(url: string, init: RequestInit, isDelta: (event: string | u
     parser.feed(chunk)
   }
   if (arrivals.length !== tokens || writes.length !== tokens) {
-    throw new Error(`expected ${tokens} deltas from ${url}, got ${arrivals.length} (written ${writes.length}, HTTP ${res.status}):\n${text.slice(0, 2000)}`)
+    throw new Error(
+      `expected ${tokens} deltas from ${url}, got ${arrivals.length} (written ${writes.length}, HTTP ${res.status}):\n${text.slice(0, 2000)}`,
+    )
   }
   return { firstByte, firstDelta: arrivals[0]! - start, latencies: arrivals.map((at, k) => at - writes[k]!) }
 }
 
 const worker = await startWranglerDev({
-  vars: { UPSTREAM: 'anthropic', ANTHROPIC_BASE_URL: simUrl, ANTHROPIC_API_KEY: 'sk-ant-bench', RATE_LIMIT: 'off', ANONYMOUS_RATE_LIMIT: 'off', TOKEN_LIMIT: 'off' },
+  vars: {
+    UPSTREAM: 'anthropic',
+    ANTHROPIC_BASE_URL: simUrl,
+    ANTHROPIC_API_KEY: 'sk-ant-bench',
+    RATE_LIMIT: 'off',
+    ANONYMOUS_RATE_LIMIT: 'off',
+    TOKEN_LIMIT: 'off',
+  },
 })
 const direct = (i: number) =>
-  timed(`${simUrl}/v1/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-api-key': 'sk-ant-bench', 'anthropic-version': '2023-06-01' },
-    body: JSON.stringify({ model: 'claude-haiku-5-5', max_tokens: 1024, stream: true, messages: [{ role: 'user', content: prompt(i) }] }),
-  }, (event) => event === 'content_block_delta')
+  timed(
+    `${simUrl}/v1/messages`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'sk-ant-bench', 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify({ model: 'claude-haiku-5-5', max_tokens: 1024, stream: true, messages: [{ role: 'user', content: prompt(i) }] }),
+    },
+    (event) => event === 'content_block_delta',
+  )
 const gateway = (i: number) =>
-  timed(`${worker.url}/v1/chat/stream`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'claude-haiku-5-5', messages: [{ role: 'user', content: prompt(i) }] }),
-  }, (_event, data) => data.startsWith('{"type":"text-delta"'))
+  timed(
+    `${worker.url}/v1/chat/stream`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'claude-haiku-5-5', messages: [{ role: 'user', content: prompt(i) }] }),
+    },
+    (_event, data) => data.startsWith('{"type":"text-delta"'),
+  )
 
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))]!
 const ms = (x: number) => `${x.toFixed(2)} ms`
 const row = (label: string, d: number[], g: number[]) =>
-  console.log(`${label.padEnd(22)} direct ${ms(quantile(d, 0.5))} [p90 ${ms(quantile(d, 0.9))}]   gateway ${ms(quantile(g, 0.5))} [p90 ${ms(quantile(g, 0.9))}]   added ${ms(quantile(g, 0.5) - quantile(d, 0.5))}`)
+  console.log(
+    `${label.padEnd(22)} direct ${ms(quantile(d, 0.5))} [p90 ${ms(quantile(d, 0.9))}]   gateway ${ms(quantile(g, 0.5))} [p90 ${ms(quantile(g, 0.9))}]   added ${ms(quantile(g, 0.5) - quantile(d, 0.5))}`,
+  )
 
 try {
   for (let i = 1; i <= 3; i++) {
@@ -98,9 +123,21 @@ try {
     g.push(await gateway(i))
   }
   console.log(`${runs} runs × ${tokens} text deltas, ${delay} ms between upstream events; medians`)
-  row('time to first byte', d.map((t) => t.firstByte), g.map((t) => t.firstByte))
-  row('time to first delta', d.map((t) => t.firstDelta), g.map((t) => t.firstDelta))
-  row('per-delta latency', d.flatMap((t) => t.latencies), g.flatMap((t) => t.latencies))
+  row(
+    'time to first byte',
+    d.map((t) => t.firstByte),
+    g.map((t) => t.firstByte),
+  )
+  row(
+    'time to first delta',
+    d.map((t) => t.firstDelta),
+    g.map((t) => t.firstDelta),
+  )
+  row(
+    'per-delta latency',
+    d.flatMap((t) => t.latencies),
+    g.flatMap((t) => t.latencies),
+  )
 } finally {
   await worker.close()
   server.close()

@@ -12,14 +12,7 @@ const marker = Symbol.for('claude-edge.ChatError')
  * - `protocol_error`: the response is not a UI message stream;
  * - `stream_error`: an `error` part whose text names no type.
  */
-export type ChatErrorType =
-  | ErrorType
-  | 'network_error'
-  | 'incomplete'
-  | 'aborted'
-  | 'protocol_error'
-  | 'stream_error'
-  | (string & {})
+export type ChatErrorType = ErrorType | 'network_error' | 'incomplete' | 'aborted' | 'protocol_error' | 'stream_error' | (string & {})
 
 export interface ChatErrorInit {
   type: ChatErrorType

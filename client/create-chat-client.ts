@@ -216,9 +216,7 @@ function watchIdle(body: ReadableStream<Uint8Array>, ms: number, attempt: AbortC
   const arm = () => {
     disarm()
     timer = setTimeout(() => {
-      attempt.abort(
-        new ChatError({ type: 'network_error', message: `The server sent nothing for ${Math.round(ms / 1000)} s.` }),
-      )
+      attempt.abort(new ChatError({ type: 'network_error', message: `The server sent nothing for ${Math.round(ms / 1000)} s.` }))
     }, ms)
   }
   arm()

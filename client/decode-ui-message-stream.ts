@@ -10,21 +10,21 @@ const MAX_EVENT_CHARS = 4 * 1024 * 1024
  * without data are dropped; `data: [DONE]` becomes `DONE`. A frame that is not a JSON object
  * with a string `type` errors the stream with a `protocol_error`.
  */
-export function decodeUIMessageStream(
-  body: ReadableStream<Uint8Array>,
-): ReadableStream<UIMessageChunk | Done> {
-  return body
-    // The cast bridges lib.dom's and workers-types' differing TextDecoderStream input types.
-    .pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>)
-    .pipeThrough(new EventSourceParserStream({ maxBufferSize: MAX_EVENT_CHARS }))
-    .pipeThrough(
-      new TransformStream<{ data: string }, UIMessageChunk | Done>({
-        transform(event, controller) {
-          const chunk = parseFrame(event.data)
-          if (chunk) controller.enqueue(chunk)
-        },
-      }),
-    )
+export function decodeUIMessageStream(body: ReadableStream<Uint8Array>): ReadableStream<UIMessageChunk | Done> {
+  return (
+    body
+      // The cast bridges lib.dom's and workers-types' differing TextDecoderStream input types.
+      .pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>)
+      .pipeThrough(new EventSourceParserStream({ maxBufferSize: MAX_EVENT_CHARS }))
+      .pipeThrough(
+        new TransformStream<{ data: string }, UIMessageChunk | Done>({
+          transform(event, controller) {
+            const chunk = parseFrame(event.data)
+            if (chunk) controller.enqueue(chunk)
+          },
+        }),
+      )
+  )
 }
 
 /** One `data:` payload → a part, `DONE`, or undefined for an empty frame. */

@@ -26,14 +26,7 @@ export interface ChatMetadata {
 }
 
 /** Finish reasons of the pinned `ai` UI message stream protocol. */
-export type FinishReason =
-  | 'stop'
-  | 'length'
-  | 'content-filter'
-  | 'tool-calls'
-  | 'error'
-  | 'interrupted'
-  | 'other'
+export type FinishReason = 'stop' | 'length' | 'content-filter' | 'tool-calls' | 'error' | 'interrupted' | 'other'
 
 export type ToolCallState = 'input-streaming' | 'input-available' | 'output-available' | 'output-error'
 

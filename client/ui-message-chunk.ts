@@ -5,10 +5,7 @@ import type { UIMessageChunk as GatewayChunk } from '../src/stream/ui-message-ch
  * writes, plus `abort`. Other valid parts (`data-*`, `source-*`, `file`, approvals, …) are passed
  * over; fields not listed here are ignored.
  */
-export type UIMessageChunk =
-  | GatewayChunk
-  | { type: 'abort'; reason?: string }
-  | { type: string & {}; [field: string]: unknown }
+export type UIMessageChunk = GatewayChunk | { type: 'abort'; reason?: string } | { type: string & {}; [field: string]: unknown }
 
 /** Emitted for the `data: [DONE]` frame that closes a stream. */
 export const DONE = Object.freeze({ type: '[DONE]' as const })

@@ -81,7 +81,10 @@ export async function writeClient(): Promise<ClientBuild> {
   writeFileSync(join(root, 'dist/client/claude-chat.js'), out.widget)
   writeFileSync(join(root, 'dist/client/client.js'), out.client)
   if (readFileSync(ASSETS_PATH, 'utf8') !== out.assets) writeFileSync(ASSETS_PATH, out.assets)
-  for (const [name, text] of [['claude-chat.js', out.widget], ['client.js', out.client]] as const) {
+  for (const [name, text] of [
+    ['claude-chat.js', out.widget],
+    ['client.js', out.client],
+  ] as const) {
     console.log(`dist/client/${name}: ${kb(text.length)} minified, ${kb(gzipSize(text))} gzipped`)
   }
   return out

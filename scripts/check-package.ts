@@ -68,10 +68,21 @@ function pack(into: string): string {
   const paths = report.files.map((f) => f.path)
   console.log(`  ${report.filename}: ${report.entryCount} files, ${kib(report.size)} packed, ${kib(report.unpackedSize)} unpacked`)
 
-  const unwanted = paths.filter((p) => /(^|\/)(test|tests|__tests__)\//.test(p) || /\.(test|spec)\.[cm]?[jt]sx?$/.test(p) || (/\.[cm]?tsx?$/.test(p) && !/\.d\.[cm]?ts$/.test(p)))
+  const unwanted = paths.filter(
+    (p) =>
+      /(^|\/)(test|tests|__tests__)\//.test(p) ||
+      /\.(test|spec)\.[cm]?[jt]sx?$/.test(p) ||
+      (/\.[cm]?tsx?$/.test(p) && !/\.d\.[cm]?ts$/.test(p)),
+  )
   if (unwanted.length) throw new CheckFailed(`the tarball holds tests or TypeScript sources:\n  ${unwanted.join('\n  ')}`)
-  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, ExportTarget>; main: string; types: string }
-  const wanted = [...Object.values(manifest.exports).flatMap(exportTargets), manifest.main, manifest.types].map((p) => p.replace(/^\.\//, ''))
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    exports: Record<string, ExportTarget>
+    main: string
+    types: string
+  }
+  const wanted = [...Object.values(manifest.exports).flatMap(exportTargets), manifest.main, manifest.types].map((p) =>
+    p.replace(/^\.\//, ''),
+  )
   const missing = [...new Set(wanted)].filter((p) => !paths.includes(p))
   if (missing.length) throw new CheckFailed(`package.json names files the tarball lacks (did the build run?):\n  ${missing.join('\n  ')}`)
   return join(into, report.filename)
@@ -140,10 +151,22 @@ export const client = createChatClient({ endpoint: '/ai/v1/chat/stream' })
 `
 
 const tsconfig = (compilerOptions: Record<string, unknown>, include: string[]) =>
-  JSON.stringify({
-    compilerOptions: { target: 'ES2022', module: 'ESNext', moduleResolution: 'bundler', strict: true, noEmit: true, skipLibCheck: false, ...compilerOptions },
-    include,
-  }, null, 2) + '\n'
+  `${JSON.stringify(
+    {
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'ESNext',
+        moduleResolution: 'bundler',
+        strict: true,
+        noEmit: true,
+        skipLibCheck: false,
+        ...compilerOptions,
+      },
+      include,
+    },
+    null,
+    2,
+  )}\n`
 
 function wranglerToml(): string {
   const repo = readFileSync(join(root, 'wrangler.toml'), 'utf8')
@@ -154,7 +177,7 @@ function wranglerToml(): string {
 
 function freshProject(dir: string, tarball: string): void {
   write(dir, {
-    'package.json': JSON.stringify({ name: 'fresh-worker', private: true, type: 'module' }, null, 2) + '\n',
+    'package.json': `${JSON.stringify({ name: 'fresh-worker', private: true, type: 'module' }, null, 2)}\n`,
     'tsconfig.json': tsconfig({ lib: ['ES2022'], types: ['@cloudflare/workers-types'] }, ['src']),
     'tsconfig.browser.json': tsconfig({ lib: ['ES2022', 'DOM', 'DOM.Iterable'], types: [] }, ['browser']),
     'wrangler.toml': wranglerToml(),
@@ -185,10 +208,16 @@ function importInNode(dir: string): void {
 }
 
 function bundle(dir: string): void {
-  run('wrangler deploy --dry-run', process.execPath, [join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js'), 'deploy', '--dry-run', '--outdir', 'dist', '--minify'], dir, {
-    WRANGLER_SEND_METRICS: 'false',
-    CI: '1',
-  })
+  run(
+    'wrangler deploy --dry-run',
+    process.execPath,
+    [join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js'), 'deploy', '--dry-run', '--outdir', 'dist', '--minify'],
+    dir,
+    {
+      WRANGLER_SEND_METRICS: 'false',
+      CI: '1',
+    },
+  )
   const file = join(dir, 'dist', 'index.js')
   if (!existsSync(file)) throw new CheckFailed('wrangler deploy --dry-run wrote no dist/index.js')
   const map = JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] }
@@ -197,7 +226,8 @@ function bundle(dir: string): void {
   }
   const code = readFileSync(file)
   const gzip = gzipSync(code, { level: 9 }).length
-  const goal = gzip <= GZIP_GOAL ? `within the ${kib(GZIP_GOAL)} goal` : `goal ${kib(GZIP_GOAL)}: over by ${kib(gzip - GZIP_GOAL)}, not enforced`
+  const goal =
+    gzip <= GZIP_GOAL ? `within the ${kib(GZIP_GOAL)} goal` : `goal ${kib(GZIP_GOAL)}: over by ${kib(gzip - GZIP_GOAL)}, not enforced`
   console.log(`  wrangler deploy --dry-run --minify: ${kib(code.length)}, gzip -9 ${kib(gzip)} (${goal})`)
 }
 
@@ -218,7 +248,9 @@ try {
   bundle(project)
   console.log('check:package passed')
 } catch (error) {
-  console.error(`\ncheck:package FAILED: ${error instanceof CheckFailed ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+  console.error(
+    `\ncheck:package FAILED: ${error instanceof CheckFailed ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  )
   process.exitCode = 1
 } finally {
   cleanup()

@@ -14,14 +14,19 @@ export interface SimulatorServer {
 }
 
 /** Starts the simulator on `host:port` (port 0 picks a free one). `log` gets one line per request. */
-export function startSimulatorServer(
-  { port = 8788, host = '127.0.0.1', log, ...options }: SimulatorOptions & { port?: number; host?: string; log?: (line: string) => void } = {},
-): Promise<SimulatorServer> {
+export function startSimulatorServer({
+  port = 8788,
+  host = '127.0.0.1',
+  log,
+  ...options
+}: SimulatorOptions & { port?: number; host?: string; log?: (line: string) => void } = {}): Promise<SimulatorServer> {
   const sim = createSimulator(options)
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const abort = new AbortController()
-    res.on('close', () => { if (!res.writableFinished) abort.abort() })
+    res.on('close', () => {
+      if (!res.writableFinished) abort.abort()
+    })
     const chunks: Buffer[] = []
     for await (const chunk of req) chunks.push(chunk as Buffer)
     const headers = new Headers()
@@ -30,7 +35,9 @@ export function startSimulatorServer(
     }
     const method = req.method ?? 'GET'
     const request = new Request(`http://${host}${req.url ?? '/'}`, {
-      method, headers, signal: abort.signal,
+      method,
+      headers,
+      signal: abort.signal,
       ...(method === 'GET' || method === 'HEAD' ? {} : { body: Buffer.concat(chunks) }),
     })
     const response = await sim.app.fetch(request)
@@ -46,7 +53,13 @@ export function startSimulatorServer(
     if (!response.body) return res.end()
     res.flushHeaders()
     const reader = response.body.getReader()
-    abort.signal.addEventListener('abort', () => { reader.cancel().catch(() => {}) }, { once: true })
+    abort.signal.addEventListener(
+      'abort',
+      () => {
+        reader.cancel().catch(() => {})
+      },
+      { once: true },
+    )
     try {
       for (;;) {
         const { done, value } = await reader.read()
@@ -73,20 +86,30 @@ export function startSimulatorServer(
       resolve({
         url: `http://${host}:${actual}`,
         sim,
-        close: () => new Promise<void>((done) => { server.closeAllConnections(); server.close(() => done()) }),
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections()
+            server.close(() => done())
+          }),
       })
     })
   })
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const keys = process.env.SIM_API_KEYS?.split(',').map((k) => k.trim()).filter(Boolean)
+  const keys = process.env.SIM_API_KEYS?.split(',')
+    .map((k) => k.trim())
+    .filter(Boolean)
   const { url } = await startSimulatorServer({
     port: Number(process.env.PORT ?? 8788),
     ...(keys?.length ? { apiKeys: keys } : {}),
     log: (line) => console.log(line),
   })
   console.log(`Anthropic API simulator on ${url}`)
-  console.log(keys?.length ? `Accepted API keys: the ${keys.length} in SIM_API_KEYS` : 'Accepted API keys: any key starting with "sk-ant-" (e.g. sk-ant-sim)')
+  console.log(
+    keys?.length
+      ? `Accepted API keys: the ${keys.length} in SIM_API_KEYS`
+      : 'Accepted API keys: any key starting with "sk-ant-" (e.g. sk-ant-sim)',
+  )
   console.log(`Use it: ANTHROPIC_BASE_URL=${url} ANTHROPIC_API_KEY=sk-ant-sim`)
 }

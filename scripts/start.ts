@@ -12,7 +12,15 @@ const vars = {
   DEMO_PAGE: 'true',
   ...anonymousVars('http://localhost:8787,http://127.0.0.1:8787'),
 }
-const args = ['dev', '--port', '8787', '--ip', '127.0.0.1', ...Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]), ...process.argv.slice(2)]
+const args = [
+  'dev',
+  '--port',
+  '8787',
+  '--ip',
+  '127.0.0.1',
+  ...Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
+  ...process.argv.slice(2),
+]
 const child = spawn(resolve(root, 'node_modules', '.bin', 'wrangler'), args, { cwd: root, stdio: 'inherit' })
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal))
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 130 : 0)))

@@ -175,4 +175,3 @@ function notFoundMessage(method: string, path: string): string {
   }
   return `${base} See GET /v1/models and the README for the routes.`
 }
-

@@ -94,7 +94,8 @@ const int = (fallback: number, min = 0) =>
     optionalString,
     z.transform((v, ctx) => {
       if (v === undefined) return fallback
-      if (!/^\d+$/.test(v) || Number(v) < min) ctx.issues.push({ code: 'custom', message: `expected a whole number ≥ ${min}, got "${v}"`, input: v })
+      if (!/^\d+$/.test(v) || Number(v) < min)
+        ctx.issues.push({ code: 'custom', message: `expected a whole number ≥ ${min}, got "${v}"`, input: v })
       return Number(v)
     }),
   )
@@ -103,7 +104,8 @@ const usd = z.pipe(
   optionalString,
   z.transform((v, ctx) => {
     if (v === undefined) return null
-    if (!/^\d+(\.\d+)?$/.test(v)) ctx.issues.push({ code: 'custom', message: `expected an amount in USD like "5" or "0.50", got "${v}"`, input: v })
+    if (!/^\d+(\.\d+)?$/.test(v))
+      ctx.issues.push({ code: 'custom', message: `expected an amount in USD like "5" or "0.50", got "${v}"`, input: v })
     return Number(v)
   }),
 )
@@ -115,7 +117,12 @@ const rate = (fallback: string | null) =>
       if (v === undefined || v === '') return fallback === null ? null : parseRate(fallback)
       if (v === 'off') return null
       const parsed = parseRate(v)
-      if (!parsed) ctx.issues.push({ code: 'custom', message: `expected "<count>/<window>" like "60/1m" (units ms, s, m, h, d) or "off", got "${v}"`, input: v })
+      if (!parsed)
+        ctx.issues.push({
+          code: 'custom',
+          message: `expected "<count>/<window>" like "60/1m" (units ms, s, m, h, d) or "off", got "${v}"`,
+          input: v,
+        })
       return parsed
     }),
   )
@@ -123,7 +130,15 @@ const rate = (fallback: string | null) =>
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) =>
   z._default(z.optional(z.enum(values)), fallback)
 
-const list = z.pipe(optionalString, z.transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean)))
+const list = z.pipe(
+  optionalString,
+  z.transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ),
+)
 
 const json = <T extends z.ZodMiniType>(schema: T, what: string) =>
   z.pipe(
@@ -174,8 +189,14 @@ const envSchema = z.object({
   ANTHROPIC_BASE_URL: z.optional(z.url()),
   UPSTASH_REDIS_REST_URL: z.optional(z.url()),
   UPSTASH_REDIS_REST_TOKEN: optionalString,
-  ASSISTANTS: json(z.array(assistantSchema), 'an array of {id, system, model, max_tokens, version?, tools?, client_tools?, temperature?, output_schema?, public?, rate_limit?, daily_budget_usd?}'),
-  CLIENT_KEYS: json(z.array(clientKeySchema), 'an array of {id, sha256, scopes?, models?, assistants?, max_tokens?, allow?, rate_limit?, token_limit?, daily_budget_usd?}'),
+  ASSISTANTS: json(
+    z.array(assistantSchema),
+    'an array of {id, system, model, max_tokens, version?, tools?, client_tools?, temperature?, output_schema?, public?, rate_limit?, daily_budget_usd?}',
+  ),
+  CLIENT_KEYS: json(
+    z.array(clientKeySchema),
+    'an array of {id, sha256, scopes?, models?, assistants?, max_tokens?, allow?, rate_limit?, token_limit?, daily_budget_usd?}',
+  ),
   SESSION_SECRET: z.optional(z.string().check(z.minLength(32, 'expected at least 32 characters'))),
   SESSION_SECRET_PREVIOUS: z.optional(z.string().check(z.minLength(32, 'expected at least 32 characters'))),
   ALLOW_ANONYMOUS: flag(false),
@@ -243,7 +264,9 @@ export function parseConfig(env: Record<string, unknown>): Config {
   // `auto` (what `npm start` sets) uses the simulator only when no key is configured.
   const upstream = e.UPSTREAM === 'auto' ? (e.ANTHROPIC_API_KEY ? 'anthropic' : 'simulator') : e.UPSTREAM
   if (upstream === 'anthropic' && !e.ANTHROPIC_API_KEY) {
-    problems.push('ANTHROPIC_API_KEY: not set. Set it with `wrangler secret put ANTHROPIC_API_KEY`, or set UPSTREAM=simulator for local development')
+    problems.push(
+      'ANTHROPIC_API_KEY: not set. Set it with `wrangler secret put ANTHROPIC_API_KEY`, or set UPSTREAM=simulator for local development',
+    )
   }
   if (!!e.UPSTASH_REDIS_REST_URL !== !!e.UPSTASH_REDIS_REST_TOKEN) {
     problems.push('UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN: set both or neither')
@@ -252,7 +275,8 @@ export function parseConfig(env: Record<string, unknown>): Config {
     problems.push('ALLOWED_ORIGINS: required when ALLOW_ANONYMOUS=true (anonymous access is only for listed origins)')
   }
   for (const origin of e.ALLOWED_ORIGINS) {
-    if (!/^https?:\/\/[^/\s]+$/.test(origin)) problems.push(`ALLOWED_ORIGINS: "${origin}" is not an origin like https://example.com (no path, no trailing slash)`)
+    if (!/^https?:\/\/[^/\s]+$/.test(origin))
+      problems.push(`ALLOWED_ORIGINS: "${origin}" is not an origin like https://example.com (no path, no trailing slash)`)
   }
 
   const clientKeys: ClientKey[] = []
@@ -285,7 +309,8 @@ export function parseConfig(env: Record<string, unknown>): Config {
     upstream,
     ...(e.ANTHROPIC_API_KEY && { anthropicApiKey: e.ANTHROPIC_API_KEY }),
     ...(e.ANTHROPIC_BASE_URL && { anthropicBaseUrl: e.ANTHROPIC_BASE_URL }),
-    ...(e.UPSTASH_REDIS_REST_URL && e.UPSTASH_REDIS_REST_TOKEN && { upstash: { url: e.UPSTASH_REDIS_REST_URL, token: e.UPSTASH_REDIS_REST_TOKEN } }),
+    ...(e.UPSTASH_REDIS_REST_URL &&
+      e.UPSTASH_REDIS_REST_TOKEN && { upstash: { url: e.UPSTASH_REDIS_REST_URL, token: e.UPSTASH_REDIS_REST_TOKEN } }),
     clientKeys,
     assistants: (e.ASSISTANTS ?? []) as Assistant[],
     ...(e.SESSION_SECRET && { sessionSecret: e.SESSION_SECRET }),

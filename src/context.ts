@@ -24,5 +24,3 @@ declare module 'hono' {
     assistant: Assistant | undefined
   }
 }
-
-export {}

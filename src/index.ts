@@ -22,14 +22,43 @@ export { defineAssistant, type Assistant, type AssistantConfig } from './assista
 export { Catalogue, PRICES_CHECKED_AT, type ModelInfo, type Pricing, type PriceTier, type Alias } from './upstream/catalogue.ts'
 export { costOf, type Usage } from './upstream/cost.ts'
 export {
-  streamUIMessages, streamAnthropicEvents, pipeModelStream, relayModelStream, UIStreamWriter, StreamAbortedError,
-  type UIStreamRun, type UIStreamOutcome, type ChatStreamMetadata, type AnthropicStreamRun, type ModelStreamOptions, type ModelStreamResult,
+  streamUIMessages,
+  streamAnthropicEvents,
+  pipeModelStream,
+  relayModelStream,
+  UIStreamWriter,
+  StreamAbortedError,
+  type UIStreamRun,
+  type UIStreamOutcome,
+  type ChatStreamMetadata,
+  type AnthropicStreamRun,
+  type ModelStreamOptions,
+  type ModelStreamResult,
 } from './stream/index.ts'
 export {
-  defineTool, ToolError, ToolDefinitionError, calculator, currentTime, demoTools,
-  type Tool, type ToolOptions, type ToolContext, type ToolStep, type LoopStep, type LoopStopReason,
+  defineTool,
+  ToolError,
+  ToolDefinitionError,
+  calculator,
+  currentTime,
+  demoTools,
+  type Tool,
+  type ToolOptions,
+  type ToolContext,
+  type ToolStep,
+  type LoopStep,
+  type LoopStopReason,
 } from './tools/index.ts'
 export { limits, usageHandler, readLimit, Limiter, createLimiter, RedisStore, MemoryStore, policyFor } from './limits/index.ts'
 export { boundCall, checkPassthrough, localInputBound, type UpstreamCall, type Reservation, type CallBound } from './admission/index.ts'
-export type { LimitsOptions, LimiterOptions, CreateLimiterOptions, Decision, RateLimitState, LimitStore, ScriptRedis, Policy } from './limits/index.ts'
+export type {
+  LimitsOptions,
+  LimiterOptions,
+  CreateLimiterOptions,
+  Decision,
+  RateLimitState,
+  LimitStore,
+  ScriptRedis,
+  Policy,
+} from './limits/index.ts'
 export { demoPage, widgetScript, type DemoPageOptions, type WidgetScriptOptions } from './demo/index.ts'

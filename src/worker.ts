@@ -18,7 +18,11 @@ function build(env: Record<string, unknown>): Handler {
     console.error(`claude-edge: ${error.message}`)
     return () =>
       Response.json(
-        errorBody('api_error', 'The gateway is misconfigured; its operator must fix the Worker settings (see the Worker logs).', crypto.randomUUID()),
+        errorBody(
+          'api_error',
+          'The gateway is misconfigured; its operator must fix the Worker settings (see the Worker logs).',
+          crypto.randomUUID(),
+        ),
         { status: 500 },
       )
   }

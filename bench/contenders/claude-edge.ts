@@ -6,7 +6,6 @@ import { parseConfig } from '../../src/config.ts'
 import { demoTools } from '../../src/tools/demo/index.ts'
 import { BENCH_KEY } from '../lib/contenders.ts'
 
-
 export interface ClaudeEdgeBenchOptions {
   /** Messages API base URL (the simulator). */
   baseURL: string

@@ -12,10 +12,24 @@ const root = resolve(import.meta.dirname, '..', '..')
 export async function bundleGzipKb(config: string): Promise<number> {
   const out = mkdtempSync(join(tmpdir(), 'claude-edge-bench-bundle-'))
   try {
-    await promisify(execFile)(process.execPath, [join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js'),
-      'deploy', '--dry-run', '--outdir', out, '--minify', '--config', config], {
-      cwd: root, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' }, timeout: 180_000,
-    })
+    await promisify(execFile)(
+      process.execPath,
+      [
+        join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js'),
+        'deploy',
+        '--dry-run',
+        '--outdir',
+        out,
+        '--minify',
+        '--config',
+        config,
+      ],
+      {
+        cwd: root,
+        env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' },
+        timeout: 180_000,
+      },
+    )
     let bytes = 0
     for (const file of readdirSync(out, { recursive: true }) as string[]) {
       if (/\.m?js$/.test(file)) bytes += gzipSync(readFileSync(join(out, file)), { level: 9 }).length

@@ -44,9 +44,15 @@ export function inProcessContenders(upstash: InProcessOptions['upstash']): InPro
   const sim = createSimulator()
   const upstream = sim.fetch as typeof fetch
   const pending: Promise<unknown>[] = []
-  const ctx = { waitUntil: (p: Promise<unknown>) => void pending.push(p), passThroughOnException() {}, props: {} } as unknown as WorkerContext
-  const withCtx = (app: { fetch: (r: Request, env: unknown, ctx: WorkerContext) => Response | Promise<Response> }): FetchLike =>
-    (request) => app.fetch(request, {}, ctx)
+  const ctx = {
+    waitUntil: (p: Promise<unknown>) => void pending.push(p),
+    passThroughOnException() {},
+    props: {},
+  } as unknown as WorkerContext
+  const withCtx =
+    (app: { fetch: (r: Request, env: unknown, ctx: WorkerContext) => Response | Promise<Response> }): FetchLike =>
+    (request) =>
+      app.fetch(request, {}, ctx)
   return {
     fetchers: {
       direct: (request) => sim.fetch(request),
@@ -62,7 +68,14 @@ export function inProcessContenders(upstash: InProcessOptions['upstash']): InPro
 }
 
 /** Runs `total` calls, `concurrency` at a time, reading every body to the end; returns CPU µs used. */
-async function cpuOf(c: InProcessContenders, name: ContenderName, directives: string, stream: boolean, total: number, concurrency: number): Promise<number> {
+async function cpuOf(
+  c: InProcessContenders,
+  name: ContenderName,
+  directives: string,
+  stream: boolean,
+  total: number,
+  concurrency: number,
+): Promise<number> {
   const fetchFn = c.fetchers[name]
   const call = callFor(name, directives, stream)
   let next = 0
@@ -70,7 +83,9 @@ async function cpuOf(c: InProcessContenders, name: ContenderName, directives: st
   const worker = async () => {
     while (next < total) {
       next++
-      const response = await fetchFn(new Request(`http://bench.local${call.path}`, { method: 'POST', headers: call.headers, body: call.body }))
+      const response = await fetchFn(
+        new Request(`http://bench.local${call.path}`, { method: 'POST', headers: call.headers, body: call.body }),
+      )
       if (!response.ok) throw new Error(`${name}: HTTP ${response.status} ${await response.text()}`)
       if (response.body) for await (const chunk of response.body) void chunk
     }
@@ -82,7 +97,11 @@ async function cpuOf(c: InProcessContenders, name: ContenderName, directives: st
 }
 
 /** One round over every contender (interleaved, so a busy machine skews them alike). */
-export async function inProcessRound(c: InProcessContenders, o: InProcessOptions, only: readonly ContenderName[] = CONTENDERS): Promise<Record<ContenderName, CpuFigures>> {
+export async function inProcessRound(
+  c: InProcessContenders,
+  o: InProcessOptions,
+  only: readonly ContenderName[] = CONTENDERS,
+): Promise<Record<ContenderName, CpuFigures>> {
   const out = {} as Record<ContenderName, CpuFigures>
   for (const name of only) {
     const jsonCpu = await cpuOf(c, name, '[sim tokens=20]', false, o.jsonRequests, o.concurrency)

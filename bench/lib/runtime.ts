@@ -59,7 +59,10 @@ function workerdOf(port: number): number | undefined {
   })
   const group = wrangler && stat(wrangler)?.pgrp
   if (!group) return undefined
-  const found = pids.find((pid) => { const s = stat(pid); return s?.comm === 'workerd' && s.pgrp === group })
+  const found = pids.find((pid) => {
+    const s = stat(pid)
+    return s?.comm === 'workerd' && s.pgrp === group
+  })
   return found ? Number(found) : undefined
 }
 

@@ -8,7 +8,8 @@ import { styles } from './styles.ts'
 
 const SEND_ICON =
   '<svg viewBox="0 0 16 16" aria-hidden="true"><path fill="currentColor" d="M8 1.5a.75.75 0 0 1 .53.22l5 5a.75.75 0 1 1-1.06 1.06L8.75 4.06v9.69a.75.75 0 0 1-1.5 0V4.06L3.53 7.78a.75.75 0 0 1-1.06-1.06l5-5A.75.75 0 0 1 8 1.5Z"/></svg>'
-const STOP_ICON = '<svg viewBox="0 0 16 16" aria-hidden="true"><rect x="3.5" y="3.5" width="9" height="9" rx="1.5" fill="currentColor"/></svg>'
+const STOP_ICON =
+  '<svg viewBox="0 0 16 16" aria-hidden="true"><rect x="3.5" y="3.5" width="9" height="9" rx="1.5" fill="currentColor"/></svg>'
 
 // Static markup only: nothing from attributes or the model is ever put through innerHTML.
 const TEMPLATE = `

@@ -60,7 +60,7 @@ export function parseMarkdown(source: string): Block[] {
       continue
     }
     const next = lines[i + 1]
-    if (line.includes('|') && next !== undefined && next.includes('-') && TABLE_RULE.test(next)) {
+    if (line.includes('|') && next?.includes('-') && TABLE_RULE.test(next)) {
       flush()
       const align = cells(next).map((cell): Align => {
         const left = cell.startsWith(':')
@@ -107,7 +107,10 @@ export function parseMarkdown(source: string): Block[] {
 
 /** `| a | b \| c |` → `['a', 'b | c']`. */
 function cells(row: string): string[] {
-  const text = row.trim().replace(/^\|/, '').replace(/(?<!\\)\|$/, '')
+  const text = row
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/(?<!\\)\|$/, '')
   return text.split(/(?<!\\)\|/).map((cell) => cell.trim().replace(/\\\|/g, '|'))
 }
 
@@ -150,6 +153,7 @@ export function parseInline(text: string): Inline[] {
  * characters are removed first, as browsers ignore them inside a scheme (`java\tscript:`).
  */
 export function safeHref(href: string): string | undefined {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what a safe href must not carry (`java\tscript:`)
   const clean = href.replace(/[\u0000-\u0020\u007f-\u009f]/g, '')
   if (clean === '') return undefined
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(clean)

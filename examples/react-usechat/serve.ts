@@ -12,10 +12,13 @@ import { CLIENT_TOOLS } from './src/client-tools.ts'
 
 export async function serveReactApp(options: { workerUrl: string; port: number }): Promise<StaticServer> {
   const { html, js } = await buildReactApp({ workerUrl: options.workerUrl })
-  return serveStatic({
-    '/index.html': { body: html, type: 'text/html; charset=utf-8' },
-    '/app.js': { body: js, type: 'text/javascript; charset=utf-8' },
-  }, options.port)
+  return serveStatic(
+    {
+      '/index.html': { body: html, type: 'text/html; charset=utf-8' },
+      '/app.js': { body: js, type: 'text/javascript; charset=utf-8' },
+    },
+    options.port,
+  )
 }
 
 /** The demo assistant, with this page's client tool: its definition is the one the model sees. */

@@ -11,7 +11,7 @@ import { mintSessionToken } from '../../src/auth/mint-session-token.ts'
 
 const secret = process.env.SESSION_SECRET
 if (!secret || secret.length < 32) {
-  console.error('Set SESSION_SECRET to the Worker\'s SESSION_SECRET (at least 32 characters).')
+  console.error("Set SESSION_SECRET to the Worker's SESSION_SECRET (at least 32 characters).")
   process.exit(1)
 }
 const port = Number(process.env.PORT || 8790)
@@ -33,7 +33,8 @@ createServer(async (req, res) => {
       ttlSeconds: 600,
       plan: user.plan,
       // Free users get less; omit `limits` to use the Worker's defaults.
-      limits: user.plan === 'free' ? { rateLimit: '10/1m', dailyBudgetUsd: 0.05, models: ['fast'], maxTokens: 1024 } : { dailyBudgetUsd: 2 },
+      limits:
+        user.plan === 'free' ? { rateLimit: '10/1m', dailyBudgetUsd: 0.05, models: ['fast'], maxTokens: 1024 } : { dailyBudgetUsd: 2 },
     },
     secret,
   )

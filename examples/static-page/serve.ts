@@ -19,10 +19,13 @@ const DEFAULT_WORKER = 'http://127.0.0.1:8787'
 export async function serveStaticPage(options: { workerUrl: string; port: number }): Promise<StaticServer> {
   const html = readFileSync(join(import.meta.dirname, 'index.html'), 'utf8').replaceAll(DEFAULT_WORKER, options.workerUrl)
   const { widget } = await buildClient()
-  return serveStatic({
-    '/index.html': { body: html, type: 'text/html; charset=utf-8' },
-    '/claude-chat.js': { body: widget, type: 'text/javascript; charset=utf-8' },
-  }, options.port)
+  return serveStatic(
+    {
+      '/index.html': { body: html, type: 'text/html; charset=utf-8' },
+      '/claude-chat.js': { body: widget, type: 'text/javascript; charset=utf-8' },
+    },
+    options.port,
+  )
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -5,9 +5,7 @@ import { Redis, ReplyError, type CommandType } from './ioredis.ts'
 import { FAULT_PREFIX, NO_FAULTS, isFaultMode, parseFaultSpec, type FaultMode, type Faults } from './faults.ts'
 import { ScriptRegistry } from './lua-scripts.ts'
 import { rawCommand } from './raw-command.ts'
-import {
-  ProtocolError, assertAllowed, encodeReply, parseCommand, type RedisCommand, type RedisReply,
-} from './upstash-protocol.ts'
+import { ProtocolError, assertAllowed, encodeReply, parseCommand, type RedisCommand, type RedisReply } from './upstash-protocol.ts'
 
 export type BridgeOptions = {
   /** Redis to forward to, e.g. `redis://127.0.0.1:6379`. */
@@ -117,7 +115,10 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       return batch(commands, path === '/multi-exec', base64, scripts)
     }
     // Path style, as in Upstash's curl examples: GET /set/key/value, POST /set/key <value body>.
-    const segments = path.split('/').slice(1).map((segment) => decodeURIComponent(segment))
+    const segments = path
+      .split('/')
+      .slice(1)
+      .map((segment) => decodeURIComponent(segment))
     if (method === 'POST' && body.length > 0) segments.push(body.toString('utf8'))
     return single(parseCommand(segments), base64, scripts)
   }
@@ -151,9 +152,9 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       return { status: isReplyError(error) ? 400 : 500, body: { error: errorText(error) } }
     }
     if (!results) return { status: 500, body: { error: 'ERR transaction aborted' } }
-    const body = results.map(([error, reply], i) => error
-      ? { error: errorText(error) }
-      : { result: encodeReply(scripts.originalSha(commands[i]!) ?? (reply as RedisReply), base64) })
+    const body = results.map(([error, reply], i) =>
+      error ? { error: errorText(error) } : { result: encodeReply(scripts.originalSha(commands[i]!) ?? (reply as RedisReply), base64) },
+    )
     return { status: 200, body }
   }
 

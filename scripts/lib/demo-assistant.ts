@@ -6,7 +6,8 @@
 export const DEMO_ASSISTANT = {
   id: 'demo',
   version: '1',
-  system: 'You are the claude-edge demo assistant on a local development page. Be brief and friendly. You can tell the time and calculate with your tools.',
+  system:
+    'You are the claude-edge demo assistant on a local development page. Be brief and friendly. You can tell the time and calculate with your tools.',
   model: 'fast',
   max_tokens: 1024,
   tools: ['current_time', 'calculator'],

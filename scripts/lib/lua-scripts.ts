@@ -18,7 +18,10 @@ export function sha1(text: string): string {
 export function rewriteScript(script: string): string {
   const match = SHEBANG.exec(script)
   if (!match?.[1]) return script
-  const flags = match[1].split(',').map((flag) => flag.trim()).filter(Boolean)
+  const flags = match[1]
+    .split(',')
+    .map((flag) => flag.trim())
+    .filter(Boolean)
   const kept = flags.filter((flag) => !UPSTASH_ONLY_FLAGS.has(flag))
   if (kept.length === flags.length) return script
   // Keep a shebang (and so the line count) so Redis error line numbers still match the source.

@@ -44,8 +44,22 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
 async function spawnRedis(binary: string, port: number): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), 'claude-edge-redis-'))
   const args = [
-    '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
-    '--dir', dir, '--daemonize', 'no', '--protected-mode', 'no', '--loglevel', 'notice',
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    dir,
+    '--daemonize',
+    'no',
+    '--protected-mode',
+    'no',
+    '--loglevel',
+    'notice',
   ]
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] })
   const killOnExit = () => child.kill('SIGKILL')
@@ -91,9 +105,11 @@ function waitUntilReady(child: ChildProcess, binary: string): Promise<void> {
       if (READY.test(output)) done()
     }
     const onError = (error: NodeJS.ErrnoException) =>
-      fail(error.code === 'ENOENT'
-        ? new Error(`${binary} not found: install it with \`apt-get install -y redis-server\` (or run \`node scripts/ensure-deps.ts\`)`)
-        : error)
+      fail(
+        error.code === 'ENOENT'
+          ? new Error(`${binary} not found: install it with \`apt-get install -y redis-server\` (or run \`node scripts/ensure-deps.ts\`)`)
+          : error,
+      )
     const onExit = (code: number | null) => fail(new Error(`redis-server exited with ${code}:\n${output}`))
     function detach() {
       clearTimeout(timer)

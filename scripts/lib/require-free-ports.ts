@@ -29,13 +29,15 @@ export async function requireFreePorts(ports: RunnerPort[]): Promise<void> {
     if (!problem) continue
     const taken = ports.map((p) => p.port)
     const other = await nextFreePort(port, taken)
-    fail([
-      problem === 'EADDRINUSE'
-        ? `Port ${port} is already in use by another process, so ${role} cannot listen there (${variable}=${port}).`
-        : `Port ${port} cannot be used for ${role} (${variable}=${port}): ${problem}.`,
-      `Nothing was started, and nothing was sent to whatever answers on ${port}.`,
-      `Stop the process that listens on ${port}, or set ${variable} to a free port${other ? `, e.g.:\n  ${variable}=${other} ${command()}` : '.'}`,
-    ].join('\n'))
+    fail(
+      [
+        problem === 'EADDRINUSE'
+          ? `Port ${port} is already in use by another process, so ${role} cannot listen there (${variable}=${port}).`
+          : `Port ${port} cannot be used for ${role} (${variable}=${port}): ${problem}.`,
+        `Nothing was started, and nothing was sent to whatever answers on ${port}.`,
+        `Stop the process that listens on ${port}, or set ${variable} to a free port${other ? `, e.g.:\n  ${variable}=${other} ${command()}` : '.'}`,
+      ].join('\n'),
+    )
   }
 }
 

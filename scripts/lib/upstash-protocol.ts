@@ -43,9 +43,30 @@ export function encodeReply(reply: RedisReply, base64: boolean): unknown {
 
 /** Commands that change the connection's state: one shared connection cannot serve them. */
 const CONNECTION_COMMANDS = new Set([
-  'auth', 'client', 'discard', 'exec', 'hello', 'monitor', 'multi', 'psubscribe', 'psync',
-  'punsubscribe', 'quit', 'readonly', 'readwrite', 'reset', 'select', 'shutdown', 'ssubscribe',
-  'subscribe', 'sunsubscribe', 'sync', 'unsubscribe', 'unwatch', 'wait', 'watch',
+  'auth',
+  'client',
+  'discard',
+  'exec',
+  'hello',
+  'monitor',
+  'multi',
+  'psubscribe',
+  'psync',
+  'punsubscribe',
+  'quit',
+  'readonly',
+  'readwrite',
+  'reset',
+  'select',
+  'shutdown',
+  'ssubscribe',
+  'subscribe',
+  'sunsubscribe',
+  'sync',
+  'unsubscribe',
+  'unwatch',
+  'wait',
+  'watch',
 ])
 
 export function assertAllowed(command: RedisCommand): void {

@@ -38,7 +38,11 @@ export async function boundInputTokens(params: BoundableParams, model: ModelInfo
   } catch (error) {
     // A large text-only request keeps its local bound; opaque content cannot be bounded now.
     if (!opaque) return { ...local, counted: false }
-    throw new GatewayError('overloaded_error', `The size of ${local.opaque.join(', ')} cannot be checked right now (count_tokens failed), so its cost cannot be bounded. Retry shortly.`, { cause: error, headers: { 'Retry-After': '5' } })
+    throw new GatewayError(
+      'overloaded_error',
+      `The size of ${local.opaque.join(', ')} cannot be checked right now (count_tokens failed), so its cost cannot be bounded. Retry shortly.`,
+      { cause: error, headers: { 'Retry-After': '5' } },
+    )
   }
   const fromCount = Math.ceil(counted * COUNT_TOKENS_MARGIN) + COUNT_TOKENS_SLACK
   return { ...local, tokens: opaque ? fromCount : Math.min(local.tokens, fromCount), counted: true }

@@ -43,7 +43,8 @@ export interface LocalBound {
 type Obj = Record<string, unknown>
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
 const encoder = new TextEncoder()
-const bytes = (value: unknown) => (typeof value === 'string' ? encoder.encode(value).length : encoder.encode(JSON.stringify(value) ?? '').length)
+const bytes = (value: unknown) =>
+  typeof value === 'string' ? encoder.encode(value).length : encoder.encode(JSON.stringify(value) ?? '').length
 
 /** The parts of a Messages request that are billed as input. */
 export interface BoundableParams {
@@ -97,7 +98,9 @@ function blockBound(block: unknown, model: Pick<ModelInfo, 'tokenizer'>, bound: 
       const { source: _source, ...rest } = block
       if (source?.type === 'text') return bytes(rest) + bytes(source.data ?? '')
       if (source?.type === 'content') return bytes(rest) + contentBound(source.content, model, bound, `${path}.source`)
-      bound.opaque.push(`${path} (${source?.type === 'base64' ? String(source.media_type ?? 'document') : `${String(source?.type ?? 'unknown')} source`})`)
+      bound.opaque.push(
+        `${path} (${source?.type === 'base64' ? String(source.media_type ?? 'document') : `${String(source?.type ?? 'unknown')} source`})`,
+      )
       return bytes(rest)
     }
     case 'tool_result': {

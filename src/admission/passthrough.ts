@@ -83,7 +83,8 @@ export function checkPassthrough(params: Obj, betas: readonly string[], allow: r
       cost.feesUsd += uses * FEE_PER_USE[kind]!
     } else if (kind === 'web_fetch') {
       const pageTokens = typeof tool.max_content_tokens === 'number' ? tool.max_content_tokens : undefined
-      if (uses === undefined || pageTokens === undefined) throw needs(`tools.${i}.max_uses and max_content_tokens`, 'fetched pages are billed as input')
+      if (uses === undefined || pageTokens === undefined)
+        throw needs(`tools.${i}.max_uses and max_content_tokens`, 'fetched pages are billed as input')
       cost.extraInputTokens += uses * pageTokens
     } else if (kind === 'code_execution') {
       cost.feesUsd += CODE_EXECUTION_USD
@@ -105,9 +106,15 @@ export function checkPassthrough(params: Obj, betas: readonly string[], allow: r
 
 /** The `anthropic-beta` header as a list (comma-separated, as the SDKs send it). */
 export function parseBetas(header: string | undefined): string[] {
-  return (header ?? '').split(',').map((b) => b.trim()).filter(Boolean)
+  return (header ?? '')
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean)
 }
 
 function needs(field: string, why: string): GatewayError {
-  return new GatewayError('invalid_request_error', `Invalid request: ${field} is required here: ${why}, and the gateway reserves the most it can cost.`)
+  return new GatewayError(
+    'invalid_request_error',
+    `Invalid request: ${field} is required here: ${why}, and the gateway reserves the most it can cost.`,
+  )
 }

@@ -26,13 +26,17 @@ export function resolveAssistant(requested: unknown, identity: Identity, registr
     if (!allowed) return undefined
     if (allowed.length === 1) {
       const only = registry.get(allowed[0]!)
-      if (!only) throw new GatewayError('permission_error', `assistants: "${allowed[0]}" in this credential is not an assistant of this app.`)
+      if (!only)
+        throw new GatewayError('permission_error', `assistants: "${allowed[0]}" in this credential is not an assistant of this app.`)
       return only
     }
     throw new GatewayError('invalid_request_error', `Invalid request: assistant: required for this caller; one of ${list(allowed)}`)
   }
   if (typeof requested !== 'string' || !registry.get(requested) || (identity.kind === 'anonymous' && !allowed!.includes(requested))) {
-    throw new GatewayError('invalid_request_error', `Invalid request: assistant: unknown assistant ${JSON.stringify(requested)}${allowed ? `; one of ${list(allowed)}` : ''}`)
+    throw new GatewayError(
+      'invalid_request_error',
+      `Invalid request: assistant: unknown assistant ${JSON.stringify(requested)}${allowed ? `; one of ${list(allowed)}` : ''}`,
+    )
   }
   if (allowed && !allowed.includes(requested)) {
     throw new GatewayError('permission_error', `assistant: "${requested}" is not available to this caller; allowed: ${list(allowed)}.`)
@@ -57,39 +61,58 @@ export function bindAssistant(c: Context, raw: unknown, route: 'chat' | 'message
     return undefined
   }
   const config = c.get('config')
-  const refuse = (field: string, why: string) => new GatewayError('permission_error', `${field}: ${why} (assistant "${assistant.id}" sets it; this caller may not change it).`)
+  const refuse = (field: string, why: string) =>
+    new GatewayError('permission_error', `${field}: ${why} (assistant "${assistant.id}" sets it; this caller may not change it).`)
 
-  if (body.system !== undefined && body.system !== '' && !(Array.isArray(body.system) && !body.system.length)) throw refuse('system', 'a system prompt of your own is not allowed')
+  if (body.system !== undefined && body.system !== '' && !(Array.isArray(body.system) && !body.system.length))
+    throw refuse('system', 'a system prompt of your own is not allowed')
   if (Array.isArray(body.messages)) {
     body.messages.forEach((m, i) => {
       if (isObj(m) && m.role === 'system') throw refuse(`messages.${i}.role`, 'system messages are not allowed')
     })
   }
-  if (body.model !== undefined && config.catalogue.get(String(body.model))?.id !== assistant.model) throw refuse('model', `"${String(body.model)}" is not this assistant's model`)
-  if (body.temperature !== undefined && body.temperature !== assistant.temperature) throw refuse('temperature', 'a temperature of your own is not allowed')
+  if (body.model !== undefined && config.catalogue.get(String(body.model))?.id !== assistant.model)
+    throw refuse('model', `"${String(body.model)}" is not this assistant's model`)
+  if (body.temperature !== undefined && body.temperature !== assistant.temperature)
+    throw refuse('temperature', 'a temperature of your own is not allowed')
   for (const field of ['output_schema', 'cache'] as const) if (body[field] !== undefined) throw refuse(field, 'not allowed')
 
   const warnings: string[] = []
   const requested = body.max_tokens
   if (typeof requested === 'number' && requested > assistant.max_tokens) {
-    if (route === 'messages') throw new GatewayError('invalid_request_error', `Invalid request: max_tokens: ${requested} is above the ${assistant.max_tokens} allowed for assistant "${assistant.id}"`)
+    if (route === 'messages')
+      throw new GatewayError(
+        'invalid_request_error',
+        `Invalid request: max_tokens: ${requested} is above the ${assistant.max_tokens} allowed for assistant "${assistant.id}"`,
+      )
     warnings.push(`max_tokens was lowered from ${requested} to ${assistant.max_tokens}, the most assistant "${assistant.id}" allows`)
   }
   const maxTokens = typeof requested === 'number' ? Math.min(requested, assistant.max_tokens) : assistant.max_tokens
   const { assistant: _named, ...rest } = body
-  const bound: Obj = { ...rest, system: assistant.system, model: assistant.model, max_tokens: maxTokens, ...(assistant.temperature !== undefined && { temperature: assistant.temperature }) }
+  const bound: Obj = {
+    ...rest,
+    system: assistant.system,
+    model: assistant.model,
+    max_tokens: maxTokens,
+    ...(assistant.temperature !== undefined && { temperature: assistant.temperature }),
+  }
 
   if (route === 'chat') {
     const tools = Array.isArray(body.tools) ? body.tools : undefined
     tools?.forEach((name, i) => {
-      if (!assistant.tools.includes(String(name))) throw refuse(`tools.${i}`, `"${String(name)}" is not one of this assistant's tools (${list(assistant.tools)})`)
+      if (!assistant.tools.includes(String(name)))
+        throw refuse(`tools.${i}`, `"${String(name)}" is not one of this assistant's tools (${list(assistant.tools)})`)
     })
     bound.tools = tools ?? assistant.tools
     const clientTools = Array.isArray(body.client_tools) ? body.client_tools : []
     bound.client_tools = clientTools.map((tool, i) => {
       const name = isObj(tool) ? tool.name : undefined
       const own = assistant.client_tools.find((t) => t.name === name)
-      if (!own) throw refuse(`client_tools.${i}`, `"${String(name)}" is not one of this assistant's client tools (${list(assistant.client_tools.map((t) => t.name))})`)
+      if (!own)
+        throw refuse(
+          `client_tools.${i}`,
+          `"${String(name)}" is not one of this assistant's client tools (${list(assistant.client_tools.map((t) => t.name))})`,
+        )
       return own // the assistant's definition, not the page's
     })
   } else {

@@ -18,7 +18,8 @@ export class AssistantRegistry {
       const model = config.catalogue.get(assistant.model)
       if (!model) problems.push(`${where}.model: unknown model "${assistant.model}"`)
       else if (!config.allowedModels.includes(model.id)) problems.push(`${where}.model: "${assistant.model}" is not in ALLOWED_MODELS`)
-      else if (assistant.max_tokens > model.maxOutput) problems.push(`${where}.max_tokens: ${assistant.max_tokens} is above ${model.id}'s ${model.maxOutput}`)
+      else if (assistant.max_tokens > model.maxOutput)
+        problems.push(`${where}.max_tokens: ${assistant.max_tokens} is above ${model.id}'s ${model.maxOutput}`)
       for (const name of assistant.tools) if (!tools.get(name)) problems.push(`${where}.tools: unknown server tool "${name}"`)
       this.#byId.set(assistant.id, Object.freeze({ ...assistant, model: model?.id ?? assistant.model }))
     }
@@ -48,9 +49,14 @@ export function checkAnonymousAccess(config: Config, assistants: AssistantRegist
   if (!config.allowAnonymous) return
   const problems: string[] = []
   const open = assistants.all.filter((a) => a.public)
-  if (!open.length) problems.push('ASSISTANTS: ALLOW_ANONYMOUS=true needs at least one assistant with "public": true (anonymous callers may use only public assistants)')
+  if (!open.length)
+    problems.push(
+      'ASSISTANTS: ALLOW_ANONYMOUS=true needs at least one assistant with "public": true (anonymous callers may use only public assistants)',
+    )
   if (config.dailyBudgetUsd === null && (!open.length || open.some((a) => a.daily_budget_usd === undefined))) {
-    problems.push('DAILY_BUDGET_USD: ALLOW_ANONYMOUS=true needs a daily budget per visitor (DAILY_BUDGET_USD, or daily_budget_usd on every public assistant)')
+    problems.push(
+      'DAILY_BUDGET_USD: ALLOW_ANONYMOUS=true needs a daily budget per visitor (DAILY_BUDGET_USD, or daily_budget_usd on every public assistant)',
+    )
   }
   if (config.globalDailyBudgetUsd === null) problems.push('GLOBAL_DAILY_BUDGET_USD: ALLOW_ANONYMOUS=true needs a global daily budget')
   if (problems.length) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`)
@@ -58,6 +64,8 @@ export function checkAnonymousAccess(config: Config, assistants: AssistantRegist
 
 /** Every `assistants` entry of `CLIENT_KEYS` names an assistant of the app. */
 export function checkKeyAssistants(config: Config, assistants: AssistantRegistry): void {
-  const problems = config.clientKeys.flatMap((key) => (key.assistants ?? []).filter((id) => !assistants.get(id)).map((id) => `CLIENT_KEYS "${key.id}".assistants: unknown assistant "${id}"`))
+  const problems = config.clientKeys.flatMap((key) =>
+    (key.assistants ?? []).filter((id) => !assistants.get(id)).map((id) => `CLIENT_KEYS "${key.id}".assistants: unknown assistant "${id}"`),
+  )
   if (problems.length) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`)
 }

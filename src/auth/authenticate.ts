@@ -69,18 +69,26 @@ export function authenticate(options: AuthenticateOptions): MiddlewareHandler {
   for (const key of config.clientKeys) {
     const unknown = (key.scopes ?? []).filter((s) => !isScope(s))
     if (unknown.length) {
-      throw new ConfigError(`Invalid configuration:\n- CLIENT_KEYS: key "${key.id}" has unknown scopes ${unknown.join(', ')}; known: ${SCOPES.join(', ')}`)
+      throw new ConfigError(
+        `Invalid configuration:\n- CLIENT_KEYS: key "${key.id}" has unknown scopes ${unknown.join(', ')}; known: ${SCOPES.join(', ')}`,
+      )
     }
   }
   const keys = new SecretKeys(config.clientKeys)
   const verifySession = config.sessionSecret
-    ? createSessionVerifier({ secret: config.sessionSecret, ...(config.sessionSecretPrevious && { previousSecret: config.sessionSecretPrevious }), config, clockSkewSeconds })
+    ? createSessionVerifier({
+        secret: config.sessionSecret,
+        ...(config.sessionSecretPrevious && { previousSecret: config.sessionSecretPrevious }),
+        config,
+        clockSkewSeconds,
+      })
     : undefined
   const allowedOrigins = new Set(config.allowedOrigins)
   const anonymousLimits: IdentityLimits = { rateLimit: formatRate(config.anonymousRateLimit) }
   // A key's identity depends only on its configuration: built once, shared (read-only) by requests.
   const keyIdentities = new Map(config.clientKeys.map((key) => [key, Object.freeze(keyIdentity(key))] as const))
-  const accepted = [keys.size ? 'a claude-edge key' : '', verifySession ? 'a session token' : ''].filter(Boolean).join(' or ') || 'a credential'
+  const accepted =
+    [keys.size ? 'a claude-edge key' : '', verifySession ? 'a session token' : ''].filter(Boolean).join(' or ') || 'a credential'
   const missing = `Missing credential: send \`Authorization: Bearer <token>\` or \`x-api-key: <token>\` with ${accepted}.`
 
   return async function authenticate(c, next) {
@@ -89,7 +97,9 @@ export function authenticate(options: AuthenticateOptions): MiddlewareHandler {
     if (credential?.kind === 'key') {
       const key = await keys.find(credential.token)
       if (!key) {
-        throw unauthenticated('Unknown key: it matches no key configured in CLIENT_KEYS (revoked, mistyped, or an Anthropic key instead of a claude-edge key).')
+        throw unauthenticated(
+          'Unknown key: it matches no key configured in CLIENT_KEYS (revoked, mistyped, or an Anthropic key instead of a claude-edge key).',
+        )
       }
       identity = keyIdentities.get(key)!
     } else if (credential?.kind === 'session') {
@@ -102,11 +112,17 @@ export function authenticate(options: AuthenticateOptions): MiddlewareHandler {
         throw unauthenticated(`${missing} Anonymous access is only for pages on the allowed origins.`)
       }
       if (!allowedOrigins.has(origin)) {
-        throw new GatewayError('permission_error', 'Origin not allowed: anonymous access is only for pages on the origins in ALLOWED_ORIGINS.')
+        throw new GatewayError(
+          'permission_error',
+          'Origin not allowed: anonymous access is only for pages on the origins in ALLOWED_ORIGINS.',
+        )
       }
       const address = addressIdentity(clientIpSource(c))
       // Anonymous callers are counted by address: without a valid one there is no identity to limit.
-      if (!address) throw unauthenticated('Anonymous access needs the client\'s address, and this request has no valid one (CF-Connecting-IP). Send a credential instead.')
+      if (!address)
+        throw unauthenticated(
+          "Anonymous access needs the client's address, and this request has no valid one (CF-Connecting-IP). Send a credential instead.",
+        )
       identity = { kind: 'anonymous', id: `ip:${address}`, scopes: [...ANONYMOUS_SCOPES], limits: anonymousLimits }
     }
     if (identity.scopes && !identity.scopes.includes(scopeOf(c.req.path))) {

@@ -23,7 +23,15 @@ export const CORS_ALLOW_HEADERS = [
 ]
 
 /** Response headers page scripts may read. */
-export const CORS_EXPOSE_HEADERS = ['x-request-id', 'request-id', 'x-claude-edge-warnings', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After']
+export const CORS_EXPOSE_HEADERS = [
+  'x-request-id',
+  'request-id',
+  'x-claude-edge-warnings',
+  'RateLimit-Limit',
+  'RateLimit-Remaining',
+  'RateLimit-Reset',
+  'Retry-After',
+]
 
 export interface CorsPolicyOptions {
   /** Exact origins (`https://example.com`, no path) whose pages may call the service. Default: none. */

@@ -16,7 +16,12 @@ export interface NewClientKey {
 export async function newClientKey(id: string): Promise<NewClientKey> {
   if (!/^[\w.-]{1,64}$/.test(id)) throw new TypeError('key id: letters, digits, _ . - (1-64 characters)')
   const bytes = crypto.getRandomValues(new Uint8Array(32))
-  const key = CLIENT_KEY_PREFIX + btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+  const key =
+    CLIENT_KEY_PREFIX +
+    btoa(String.fromCharCode(...bytes))
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_')
+      .replace(/=+$/, '')
   const digest = toHex(await sha256(key))
   return { key, sha256: digest, entry: { id, sha256: digest } }
 }

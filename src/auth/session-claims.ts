@@ -9,11 +9,11 @@ export const MAX_SESSION_TTL_SECONDS = 86_400
 /** Printable ASCII without spaces: safe in Redis keys, log lines and identity ids. */
 const PRINTABLE = /^[\x21-\x7e]+$/
 
-const rate = z.string().check(
-  z.refine((v) => v === 'off' || parseRate(v) !== null, 'expected "<count>/<window>" like "20/1m", or "off"'),
-)
+const rate = z.string().check(z.refine((v) => v === 'off' || parseRate(v) !== null, 'expected "<count>/<window>" like "20/1m", or "off"'))
 const printable = (max: number, what: string) =>
-  z.string().check(z.minLength(1), z.maxLength(max), z.regex(PRINTABLE, `expected 1-${max} printable ASCII characters without spaces${what}`))
+  z
+    .string()
+    .check(z.minLength(1), z.maxLength(max), z.regex(PRINTABLE, `expected 1-${max} printable ASCII characters without spaces${what}`))
 
 /**
  * The claims of a session token on the wire. Names follow `CLIENT_KEYS` (snake_case), so a

@@ -39,7 +39,8 @@ export function createSessionVerifier(options: SessionVerifierOptions): (token: 
   return async function verifySessionToken(token, origin) {
     // One signature per token: base64url of exactly 32 bytes, whose unused low bits are zero. A
     // non-canonical spelling decodes to the same bytes but is another token (a replay-cache bypass).
-    if (!CANONICAL_HS256_SIGNATURE.test(token.slice(token.lastIndexOf('.') + 1))) throw refused('its signature is not canonical base64url (HS256: 43 characters).')
+    if (!CANONICAL_HS256_SIGNATURE.test(token.slice(token.lastIndexOf('.') + 1)))
+      throw refused('its signature is not canonical base64url (HS256: 43 characters).')
     keys ??= Promise.all([secret, ...(previousSecret ? [previousSecret] : [])].map((s) => hmacKey(s, 'verify')))
     let payload: unknown
     let lastError: unknown
@@ -57,7 +58,8 @@ export function createSessionVerifier(options: SessionVerifierOptions): (token: 
     if (payload === undefined) {
       const name = lastError instanceof Error ? lastError.name : ''
       if (name === 'JwtAlgorithmMismatch' || name === 'JwtHeaderInvalid') throw refused('it must be a JWT signed with HS256.')
-      if (name === 'JwtTokenSignatureMismatched') throw refused('the signature does not match. Mint tokens with this service\'s SESSION_SECRET.')
+      if (name === 'JwtTokenSignatureMismatched')
+        throw refused("the signature does not match. Mint tokens with this service's SESSION_SECRET.")
       throw refused('it is not a well-formed JWT.')
     }
     const claims = z.safeParse(sessionClaimsSchema, payload)
@@ -66,14 +68,16 @@ export function createSessionVerifier(options: SessionVerifierOptions): (token: 
     const t = Math.floor(now() / 1000)
     if (c.exp + clockSkewSeconds <= t) throw refused('it has expired. Get a new one from the site.')
     if (c.nbf !== undefined && c.nbf - clockSkewSeconds > t) throw refused('it is not valid yet (nbf is in the future).')
-    if (c.iat !== undefined && c.iat - clockSkewSeconds > t) throw refused('it was issued in the future (iat); check the clock of the minting server.')
+    if (c.iat !== undefined && c.iat - clockSkewSeconds > t)
+      throw refused('it was issued in the future (iat); check the clock of the minting server.')
     if (c.exp - t > maxLifetimeSeconds + clockSkewSeconds) {
       throw refused(`it expires more than ${maxLifetimeSeconds} seconds from now; session tokens must be short-lived.`)
     }
 
     if (c.aud !== undefined) {
       const audience = typeof c.aud === 'string' ? [c.aud] : c.aud
-      if (!origin || !audience.includes(origin)) throw refused(`it is bound to other origins (aud); this request comes from ${origin ? 'another origin' : 'no Origin'}.`)
+      if (!origin || !audience.includes(origin))
+        throw refused(`it is bound to other origins (aud); this request comes from ${origin ? 'another origin' : 'no Origin'}.`)
     }
 
     let models: string[] | undefined

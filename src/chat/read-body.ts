@@ -10,10 +10,17 @@ import '../observability/request-log.ts'
 export async function readJsonBody(c: Context): Promise<unknown> {
   const text = await c.req.text()
   c.set('requestBody', text)
-  if (!text.trim()) throw new GatewayError('invalid_request_error', 'The request body is empty; send a JSON object like {"messages":[{"role":"user","content":"Hello"}]}')
+  if (!text.trim())
+    throw new GatewayError(
+      'invalid_request_error',
+      'The request body is empty; send a JSON object like {"messages":[{"role":"user","content":"Hello"}]}',
+    )
   try {
     return JSON.parse(text)
   } catch {
-    throw new GatewayError('invalid_request_error', 'The request body is not valid JSON; send a JSON object with content-type application/json')
+    throw new GatewayError(
+      'invalid_request_error',
+      'The request body is not valid JSON; send a JSON object with content-type application/json',
+    )
   }
 }

@@ -20,7 +20,11 @@ export function chatResponseBody(result: ChatResult, requestId: string, warnings
     models_tried: result.modelsTried,
     // Client tool calls to run and answer in the next request, with the server results of the same reply.
     // Next request: messages + turns + { role: 'assistant', content } + { role: 'user', content: [...tool_results, ...client results] }.
-    ...(result.pendingToolCalls.length && { pending_tool_calls: result.pendingToolCalls, tool_results: result.toolResults, turns: result.turns }),
+    ...(result.pendingToolCalls.length && {
+      pending_tool_calls: result.pendingToolCalls,
+      tool_results: result.toolResults,
+      turns: result.turns,
+    }),
     ...(warnings.length && { warnings }),
     request_id: requestId,
   }

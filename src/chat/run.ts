@@ -73,6 +73,12 @@ export function runChat(c: Context, req: ChatRequest, options: RunChatOptions = 
   const { signal = c.req.raw.signal, runStep = jsonStep(c, signal), ...hooks } = options
   const config = c.get('config')
   return runToolLoop({
-    req, runStep, context: toolContext(c, signal), maxSteps: config.maxSteps, deadlineMs: config.upstreamDeadlineMs, now: c.get('upstream').now, ...hooks,
+    req,
+    runStep,
+    context: toolContext(c, signal),
+    maxSteps: config.maxSteps,
+    deadlineMs: config.upstreamDeadlineMs,
+    now: c.get('upstream').now,
+    ...hooks,
   })
 }

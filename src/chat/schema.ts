@@ -29,7 +29,13 @@ const thinkingBlock = z.looseObject({ type: z.literal('thinking'), thinking: z.s
 const redactedThinkingBlock = z.looseObject({ type: z.literal('redacted_thinking'), data: z.string() })
 
 export const contentBlock = z.discriminatedUnion('type', [
-  textBlock, imageBlock, documentBlock, toolUseBlock, toolResultBlock, thinkingBlock, redactedThinkingBlock,
+  textBlock,
+  imageBlock,
+  documentBlock,
+  toolUseBlock,
+  toolResultBlock,
+  thinkingBlock,
+  redactedThinkingBlock,
 ])
 
 export const anthropicMessage = z.strictObject({

@@ -33,8 +33,10 @@ function toolName(part: Record<string, unknown>): string | undefined {
 
 function toolResultContent(part: Record<string, unknown>): Anthropic.ToolResultBlockParam {
   const id = String(part.toolCallId)
-  if (part.state === 'output-error') return { type: 'tool_result', tool_use_id: id, content: String(part.errorText ?? 'Tool failed'), is_error: true }
-  if (part.state === 'output-denied') return { type: 'tool_result', tool_use_id: id, content: 'The user denied this tool call.', is_error: true }
+  if (part.state === 'output-error')
+    return { type: 'tool_result', tool_use_id: id, content: String(part.errorText ?? 'Tool failed'), is_error: true }
+  if (part.state === 'output-denied')
+    return { type: 'tool_result', tool_use_id: id, content: 'The user denied this tool call.', is_error: true }
   const output = part.output
   return { type: 'tool_result', tool_use_id: id, content: typeof output === 'string' ? output : JSON.stringify(output ?? null) }
 }

@@ -54,7 +54,9 @@ export function blockTokens(block: unknown, tokenizer: Tokenizer): number {
       const content = block.content
       const inner = Array.isArray(content)
         ? content.reduce((n: number, b) => n + blockTokens(b, tokenizer), 0)
-        : typeof content === 'string' ? textTokens(content, tokenizer) : 0
+        : typeof content === 'string'
+          ? textTokens(content, tokenizer)
+          : 0
       return TOKEN_OVERHEAD.toolBlock + inner
     }
     case 'thinking':

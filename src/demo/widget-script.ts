@@ -31,7 +31,7 @@ export function widgetScript(options: WidgetScriptOptions = {}): Hono {
   const app = new Hono()
   app.get(path, function claudeChatScript(c) {
     const match = c.req.header('if-none-match')
-    if (match && match.split(',').some((tag) => tag.trim().replace(/^W\//, '') === CLAUDE_CHAT_JS_ETAG)) {
+    if (match?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === CLAUDE_CHAT_JS_ETAG)) {
       return c.body(null, 304, headers)
     }
     return c.body(CLAUDE_CHAT_JS, 200, headers)

@@ -6,5 +6,3 @@ declare module 'hono' {
     limiter: Limiter
   }
 }
-
-export {}

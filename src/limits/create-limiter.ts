@@ -18,20 +18,28 @@ export interface CreateLimiterOptions extends Omit<LimiterOptions, 'store' | 'ti
 export function createLimiter(config: Config, options: CreateLimiterOptions = {}): Limiter {
   const { redis: given, prefix, ...rest } = options
   const timeoutMs = config.redisTimeoutMs
-  const redis = given ?? (config.upstash && new Redis({
-    url: config.upstash.url,
-    token: config.upstash.token,
-    // No retries: a slow or failing Redis is handled once, by the limiter's timeout and fallback.
-    retry: false,
-    // A function, so each request gets a fresh deadline and a timed-out fetch throws.
-    signal: () => AbortSignal.timeout(timeoutMs),
-    enableTelemetry: false,
-  }))
+  const redis =
+    given ??
+    (config.upstash &&
+      new Redis({
+        url: config.upstash.url,
+        token: config.upstash.token,
+        // No retries: a slow or failing Redis is handled once, by the limiter's timeout and fallback.
+        retry: false,
+        // A function, so each request gets a fresh deadline and a timed-out fetch throws.
+        signal: () => AbortSignal.timeout(timeoutMs),
+        enableTelemetry: false,
+      }))
   if (!redis) {
     ;(options.log ?? ((line) => console.warn(JSON.stringify(line))))({
       level: 'warn',
       msg: 'limits: Upstash is not configured (UPSTASH_REDIS_REST_URL/TOKEN); rate limits and budgets are counted in memory, per isolate',
     })
   }
-  return new Limiter({ ...rest, timeoutMs, onStoreError: config.limitsOnRedisError, ...(redis && { store: new RedisStore(redis, prefix) }) })
+  return new Limiter({
+    ...rest,
+    timeoutMs,
+    onStoreError: config.limitsOnRedisError,
+    ...(redis && { store: new RedisStore(redis, prefix) }),
+  })
 }

@@ -9,7 +9,8 @@ export function limitKeys(prefix: string, who: string) {
 }
 
 /** An assistant version's daily figures (not per caller). */
-export const assistantStatsKey = (prefix: string, assistant: string, version: string, day: string) => `${prefix}:a:${assistant}:${version}:${day}`
+export const assistantStatsKey = (prefix: string, assistant: string, version: string, day: string) =>
+  `${prefix}:a:${assistant}:${version}:${day}`
 
 /** Assistant figures are kept a week, for an operator's view of recent days. */
 export const ASSISTANT_STATS_TTL_MS = 8 * 86_400_000

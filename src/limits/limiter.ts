@@ -113,7 +113,14 @@ export class Limiter {
   #storeDownUntil = 0
 
   constructor(options: LimiterOptions = {}) {
-    const { timeoutMs = 1000, onStoreError = 'open', retryStoreAfterMs = 5000, now = Date.now, memoryMaxEntries = 10_000, blockedCacheMaxEntries = 10_000 } = options
+    const {
+      timeoutMs = 1000,
+      onStoreError = 'open',
+      retryStoreAfterMs = 5000,
+      now = Date.now,
+      memoryMaxEntries = 10_000,
+      blockedCacheMaxEntries = 10_000,
+    } = options
     this.#now = now
     this.fallback = new MemoryStore({ maxEntries: memoryMaxEntries })
     this.store = options.store ?? this.fallback
@@ -138,14 +145,21 @@ export class Limiter {
     const now = this.#now()
     const base = { policy, reserveUsd: read ? 0 : request.reserveUsd }
     if (!read && policy.tokens && request.tokens > policy.tokens.limit) {
-      return { ...base, success: false, reason: 'too_large', source: 'cache', rateLimit: { name: 'tokens', limit: policy.tokens.limit, remaining: 0, resetSeconds: seconds(policy.tokens.windowMs) } }
+      return {
+        ...base,
+        success: false,
+        reason: 'too_large',
+        source: 'cache',
+        rateLimit: { name: 'tokens', limit: policy.tokens.limit, remaining: 0, resetSeconds: seconds(policy.tokens.windowMs) },
+      }
     }
     const blocked = this.#blocked.get(who, now) ?? (read ? undefined : this.#blocked.get(GLOBAL, now))
     // A read is refused from the cache only for the request limit (a spent budget may still be read).
     if (!blocked || (read && blocked.reason !== 'requests')) return undefined
     const retry = seconds(blocked.until - now)
     // Blocked by the request limit: nothing left. Blocked by a spent budget: the request count is not known here.
-    const rate = blocked.reason === 'requests' && policy.requests && { name: 'requests' as const, limit: policy.requests.limit, remaining: 0, resetSeconds: retry }
+    const rate = blocked.reason === 'requests' &&
+      policy.requests && { name: 'requests' as const, limit: policy.requests.limit, remaining: 0, resetSeconds: retry }
     return { ...base, success: false, reason: blocked.reason, retryAfterSeconds: retry, source: 'cache', ...(rate && { rateLimit: rate }) }
   }
 
@@ -160,7 +174,11 @@ export class Limiter {
     const base = { policy, reserveUsd: read ? 0 : request.reserveUsd }
 
     const input: AdmitInput = {
-      who, now, day, dayEndsAt: endsAt, reserveNanos,
+      who,
+      now,
+      day,
+      dayEndsAt: endsAt,
+      reserveNanos,
       ...(policy.requests && { requests: { limit: policy.requests.limit, windowMs: policy.requests.windowMs, take: 1 } }),
       ...(policy.tokens && { tokens: { limit: policy.tokens.limit, windowMs: policy.tokens.windowMs, take: tokens } }),
       ...(!read && policy.dailyBudgetUsd !== null && { budget: { limitNanos: toNanos(policy.dailyBudgetUsd) } }),
@@ -170,12 +188,21 @@ export class Limiter {
     const run = await this.#use((store) => store.admit(input), hasBudget(policy))
     if (!run) {
       const budgetsOnly = this.#onStoreError === 'open'
-      return { ...base, success: false, reason: 'unavailable', retryAfterSeconds: seconds(this.#retryStoreAfterMs), source: 'upstash', ...(budgetsOnly && { budgetsOnly }) }
+      return {
+        ...base,
+        success: false,
+        reason: 'unavailable',
+        retryAfterSeconds: seconds(this.#retryStoreAfterMs),
+        source: 'upstash',
+        ...(budgetsOnly && { budgetsOnly }),
+      }
     }
     const { store, value: outcome } = run
 
-    const requests = policy.requests && outcome.requests && windowState('requests', policy.requests, outcome.requests, now, outcome.allowed ? 0 : 1)
-    const tokenState = policy.tokens && outcome.tokens && windowState('tokens', policy.tokens, outcome.tokens, now, outcome.allowed ? 0 : tokens)
+    const requests =
+      policy.requests && outcome.requests && windowState('requests', policy.requests, outcome.requests, now, outcome.allowed ? 0 : 1)
+    const tokenState =
+      policy.tokens && outcome.tokens && windowState('tokens', policy.tokens, outcome.tokens, now, outcome.allowed ? 0 : tokens)
     const decision: Decision = { ...base, success: outcome.allowed, source: store.kind, counters: outcome }
 
     if (!outcome.allowed) {
@@ -190,15 +217,21 @@ export class Limiter {
         decision.retryAfterSeconds = spent + reserveNanos > limit ? untilMidnight : Math.min(untilMidnight, HELD_RETRY_SECONDS)
         if (spent >= limit) this.#blocked.set(own ? who : GLOBAL, { reason: outcome.refusedBy!, until: endsAt }, endsAt)
       }
-      if (outcome.refusedBy === 'requests') this.#blocked.set(who, { reason: 'requests', until: now + requests!.resetMs }, now + requests!.resetMs)
+      if (outcome.refusedBy === 'requests')
+        this.#blocked.set(who, { reason: 'requests', until: now + requests!.resetMs }, now + requests!.resetMs)
     } else {
       decision.ticket = {
-        store, who, day, dayEndsAt: endsAt, reservedNanos: reserveNanos, globalHeld: !!input.globalBudget,
+        store,
+        who,
+        day,
+        dayEndsAt: endsAt,
+        reservedNanos: reserveNanos,
+        globalHeld: !!input.globalBudget,
         tokensTaken: input.tokens?.take ?? 0,
         ...(input.tokens && { tokenWindow: { windowMs: input.tokens.windowMs, index: windowAt(now, input.tokens.windowMs).index } }),
       }
     }
-    const shown = decision.reason === 'tokens' ? tokenState : requests ?? tokenState
+    const shown = decision.reason === 'tokens' ? tokenState : (requests ?? tokenState)
     if (shown) decision.rateLimit = { name: shown.name, limit: shown.limit, remaining: shown.remaining, resetSeconds: shown.resetSeconds }
     return decision
   }
@@ -209,12 +242,20 @@ export class Limiter {
    * budgets (or there are none); false when it does not, or the store cannot be asked (budgets
    * fail closed). One store round trip, none without budgets.
    */
-  async extend(ticket: Ticket, reserveUsd: number, policy: Policy): Promise<{ allowed: boolean; refusedBy?: 'budget' | 'global_budget' | 'unavailable' }> {
+  async extend(
+    ticket: Ticket,
+    reserveUsd: number,
+    policy: Policy,
+  ): Promise<{ allowed: boolean; refusedBy?: 'budget' | 'global_budget' | 'unavailable' }> {
     if (!hasBudget(policy)) return { allowed: true }
     const reserveNanos = toNanos(reserveUsd)
     const input = {
-      who: ticket.who, now: this.#now(), day: ticket.day, dayEndsAt: ticket.dayEndsAt,
-      deltaNanos: reserveNanos - ticket.reservedNanos, globalHeld: ticket.globalHeld,
+      who: ticket.who,
+      now: this.#now(),
+      day: ticket.day,
+      dayEndsAt: ticket.dayEndsAt,
+      deltaNanos: reserveNanos - ticket.reservedNanos,
+      globalHeld: ticket.globalHeld,
       ...(policy.dailyBudgetUsd !== null && { budget: { limitNanos: toNanos(policy.dailyBudgetUsd) } }),
       ...(policy.globalDailyBudgetUsd !== null && { globalBudget: { limitNanos: toNanos(policy.globalDailyBudgetUsd) } }),
     }
@@ -222,7 +263,12 @@ export class Limiter {
       const outcome = await this.#bounded(ticket.store.hold(input))
       if (!outcome.allowed) return { allowed: false, refusedBy: outcome.refusedBy! }
     } catch (error) {
-      this.#log({ level: 'warn', msg: 'limits: could not extend a reservation; the tool loop stops here (budgets fail closed)', who: ticket.who, error: describe(error) })
+      this.#log({
+        level: 'warn',
+        msg: 'limits: could not extend a reservation; the tool loop stops here (budgets fail closed)',
+        who: ticket.who,
+        error: describe(error),
+      })
       return { allowed: false, refusedBy: 'unavailable' }
     }
     ticket.reservedNanos = reserveNanos
@@ -232,7 +278,10 @@ export class Limiter {
   /** Gives back the unused part of a reservation and corrects the token count with the real usage. */
   async settle(ticket: Ticket, usage: SettleUsage): Promise<void> {
     const input = {
-      who: ticket.who, now: this.#now(), day: ticket.day, dayEndsAt: ticket.dayEndsAt,
+      who: ticket.who,
+      now: this.#now(),
+      day: ticket.day,
+      dayEndsAt: ticket.dayEndsAt,
       ...(ticket.tokenWindow && { tokens: { ...ticket.tokenWindow, delta: usage.tokens - ticket.tokensTaken } }),
       dayTokensDelta: usage.tokens - ticket.tokensTaken,
       reservedNanos: ticket.reservedNanos,
@@ -244,7 +293,12 @@ export class Limiter {
       await this.#bounded(ticket.store.settle(input))
     } catch (error) {
       // The hold stays until the day's counters expire: the budget errs on the safe side.
-      this.#log({ level: 'warn', msg: 'limits: could not settle a request; its reservation stays held until midnight UTC', who: ticket.who, error: describe(error) })
+      this.#log({
+        level: 'warn',
+        msg: 'limits: could not settle a request; its reservation stays held until midnight UTC',
+        who: ticket.who,
+        error: describe(error),
+      })
     }
   }
 
@@ -262,9 +316,10 @@ export class Limiter {
         this.#storeDownUntil = this.#now() + this.#retryStoreAfterMs
         this.#log({
           level: 'warn',
-          msg: this.#onStoreError === 'open'
-            ? `limits: ${this.store.kind} failed; counting in memory (per isolate; request and token limits only) for ${this.#retryStoreAfterMs} ms (LIMITS_ON_REDIS_ERROR=open); requests with a budget are refused meanwhile (budgets fail closed)`
-            : `limits: ${this.store.kind} failed; refusing limited requests for ${this.#retryStoreAfterMs} ms (LIMITS_ON_REDIS_ERROR=closed)`,
+          msg:
+            this.#onStoreError === 'open'
+              ? `limits: ${this.store.kind} failed; counting in memory (per isolate; request and token limits only) for ${this.#retryStoreAfterMs} ms (LIMITS_ON_REDIS_ERROR=open); requests with a budget are refused meanwhile (budgets fail closed)`
+              : `limits: ${this.store.kind} failed; refusing limited requests for ${this.#retryStoreAfterMs} ms (LIMITS_ON_REDIS_ERROR=closed)`,
           error: describe(error),
         })
       }
@@ -282,7 +337,13 @@ export class Limiter {
   }
 }
 
-function windowState(name: 'requests' | 'tokens', rate: Rate, counts: { current: number; previous: number }, now: number, need: number): RateLimitState & { resetMs: number } {
+function windowState(
+  name: 'requests' | 'tokens',
+  rate: Rate,
+  counts: { current: number; previous: number },
+  now: number,
+  need: number,
+): RateLimitState & { resetMs: number } {
   const { weight, msToEnd } = windowAt(now, rate.windowMs)
   const used = usedIn(counts.current, counts.previous, weight)
   const fits = need > 0 ? msUntilFits(need, rate.limit, counts.current, counts.previous, now, rate.windowMs) : msToEnd

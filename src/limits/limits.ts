@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import './context.ts'
-import type { Admission, AdmissionRequest, Reservation, UpstreamCall } from '../admission/admission.ts'
+import type { AdmissionRequest, Reservation, UpstreamCall } from '../admission/admission.ts'
 import { boundCall } from '../admission/bound-call.ts'
 import type { CountTokens } from '../admission/count-bound.ts'
 import { checkPassthrough } from '../admission/passthrough.ts'
@@ -51,12 +51,25 @@ export function limits(options: LimitsOptions = {}): MiddlewareHandler {
       if (!decision.success) throw refusalError(decision, request.estimatedTokens)
       const ticket = decision.ticket!
       const assistant = c.get('assistant')
-      waitUntil(c, c.get('meter').done.then((meter) => limiter.settle(ticket, {
-        tokens: inputTokens(meter.usage),
-        costUsd: meter.costUsd,
-        // Per assistant version, for an operator's view: folded into the settle, no extra round trip.
-        ...(assistant && { stats: { assistant: assistant.id, version: assistant.version, errors: meter.outcome === 'ok' ? 0 : 1, latencyMs: (meter.finishedAt ?? Date.now()) - meter.startedAt, outputTokens: meter.usage.output_tokens } }),
-      })))
+      waitUntil(
+        c,
+        c.get('meter').done.then((meter) =>
+          limiter.settle(ticket, {
+            tokens: inputTokens(meter.usage),
+            costUsd: meter.costUsd,
+            // Per assistant version, for an operator's view: folded into the settle, no extra round trip.
+            ...(assistant && {
+              stats: {
+                assistant: assistant.id,
+                version: assistant.version,
+                errors: meter.outcome === 'ok' ? 0 : 1,
+                latencyMs: (meter.finishedAt ?? Date.now()) - meter.startedAt,
+                outputTokens: meter.usage.output_tokens,
+              },
+            }),
+          }),
+        ),
+      )
       return {
         async extend(call, spentUsd) {
           const refused = await outer.extend(call, spentUsd)
@@ -64,8 +77,16 @@ export function limits(options: LimitsOptions = {}): MiddlewareHandler {
           const next = await price(call)
           const held = await limiter.extend(ticket, spentUsd + next, policy)
           if (held.allowed) return undefined
-          const which = held.refusedBy === 'global_budget' ? "the service's global daily budget" : held.refusedBy === 'budget' ? 'your daily budget' : 'the budget (the limits store did not answer)'
-          return { reason: 'budget_exhausted', message: `budget: stopped before the next model call: its worst case ($${next.toFixed(4)}) does not fit what is left of ${which}.` }
+          const which =
+            held.refusedBy === 'global_budget'
+              ? "the service's global daily budget"
+              : held.refusedBy === 'budget'
+                ? 'your daily budget'
+                : 'the budget (the limits store did not answer)'
+          return {
+            reason: 'budget_exhausted',
+            message: `budget: stopped before the next model call: its worst case ($${next.toFixed(4)}) does not fit what is left of ${which}.`,
+          }
         },
       }
     })
@@ -96,7 +117,9 @@ function countTokens(c: Context, betas: readonly string[]): CountTokens {
   return async ({ model, system, messages, tools }) => {
     const params = { model, messages, ...(system !== undefined && { system }), ...(tools?.length && { tools }) }
     const headers = betas.length ? { 'anthropic-beta': betas.join(',') } : undefined
-    const counted = await c.get('upstream').client.messages.countTokens(params as never, { signal: c.req.raw.signal, ...(headers && { headers }) })
+    const counted = await c
+      .get('upstream')
+      .client.messages.countTokens(params as never, { signal: c.req.raw.signal, ...(headers && { headers }) })
     return counted.input_tokens
   }
 }

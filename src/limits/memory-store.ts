@@ -1,7 +1,17 @@
 import { BoundedMap } from './bounded-map.ts'
 import { ASSISTANT_STATS_TTL_MS, DAY_GRACE_MS, assistantStatsKey, limitKeys, windowTtlMs } from './keys.ts'
 import { usedIn, windowAt } from './sliding-window.ts'
-import { statsOf, type AdmitInput, type AdmitOutcome, type AssistantStats, type Counters, type HoldInput, type HoldOutcome, type LimitStore, type SettleInput } from './store.ts'
+import {
+  statsOf,
+  type AdmitInput,
+  type AdmitOutcome,
+  type AssistantStats,
+  type Counters,
+  type HoldInput,
+  type HoldOutcome,
+  type LimitStore,
+  type SettleInput,
+} from './store.ts'
 
 type Day = { r: number; t: number; s: number; h: number }
 type Stats = { r: number; e: number; c: number; l: number; i: number; o: number }
@@ -43,7 +53,8 @@ export class MemoryStore implements LimitStore {
     const reserve = input.reserveNanos
     let refusedBy: AdmitOutcome['refusedBy']
     if (input.budget && c.day.spentNanos + c.day.heldNanos + reserve > input.budget.limitNanos) refusedBy = 'budget'
-    else if (input.globalBudget && c.global.spentNanos + c.global.heldNanos + reserve > input.globalBudget.limitNanos) refusedBy = 'global_budget'
+    else if (input.globalBudget && c.global.spentNanos + c.global.heldNanos + reserve > input.globalBudget.limitNanos)
+      refusedBy = 'global_budget'
     else if (r && rw && usedIn(c.requests!.current, c.requests!.previous, rw.weight) + r.take > r.limit) refusedBy = 'requests'
     else if (t && tw && usedIn(c.tokens!.current, c.tokens!.previous, tw.weight) + t.take > t.limit) refusedBy = 'tokens'
     if (refusedBy) return { allowed: false, refusedBy, ...c }
@@ -61,11 +72,14 @@ export class MemoryStore implements LimitStore {
   async hold(input: HoldInput): Promise<HoldOutcome> {
     const k = limitKeys('mem', input.who)
     const day = this.#hash(k.day(input.day), input.dayEndsAt, input.now)
-    const global = input.globalHeld || input.globalBudget ? this.#hash(k.global(input.day), input.dayEndsAt, input.now) : { r: 0, t: 0, s: 0, h: 0 }
+    const global =
+      input.globalHeld || input.globalBudget ? this.#hash(k.global(input.day), input.dayEndsAt, input.now) : { r: 0, t: 0, s: 0, h: 0 }
     const delta = input.deltaNanos
     const seen = () => ({ day: { spentNanos: day.s, heldNanos: day.h }, global: { spentNanos: global.s, heldNanos: global.h } })
-    if (delta > 0 && input.budget && day.s + day.h + delta > input.budget.limitNanos) return { allowed: false, refusedBy: 'budget', ...seen() }
-    if (delta > 0 && input.globalBudget && global.s + global.h + delta > input.globalBudget.limitNanos) return { allowed: false, refusedBy: 'global_budget', ...seen() }
+    if (delta > 0 && input.budget && day.s + day.h + delta > input.budget.limitNanos)
+      return { allowed: false, refusedBy: 'budget', ...seen() }
+    if (delta > 0 && input.globalBudget && global.s + global.h + delta > input.globalBudget.limitNanos)
+      return { allowed: false, refusedBy: 'global_budget', ...seen() }
     day.h = Math.max(0, day.h + delta)
     if (input.globalHeld) global.h = Math.max(0, global.h + delta)
     return { allowed: true, ...seen() }
@@ -77,7 +91,8 @@ export class MemoryStore implements LimitStore {
     if (input.tokens && input.tokens.delta !== 0) {
       const key = k.tokens(input.tokens.windowMs, input.tokens.index)
       const value = this.#map.get(key, now)
-      if (typeof value === 'number') this.#map.set(key, value + input.tokens.delta, input.tokens.index * input.tokens.windowMs + windowTtlMs(input.tokens.windowMs), now)
+      if (typeof value === 'number')
+        this.#map.set(key, value + input.tokens.delta, input.tokens.index * input.tokens.windowMs + windowTtlMs(input.tokens.windowMs), now)
     }
     const day = this.#hash(k.day(input.day), input.dayEndsAt, now)
     day.t += input.dayTokensDelta

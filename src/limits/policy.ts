@@ -17,12 +17,17 @@ export interface Policy {
 export function policyFor(config: Config, identity: Identity, assistant?: Pick<Assistant, 'rate_limit' | 'daily_budget_usd'>): Policy {
   // Anonymous callers carry the app's anonymous defaults as their "own" limits; an assistant's win over those.
   const own = identity.kind === 'anonymous' ? undefined : identity.limits
-  const rate = (value: string | undefined, fallback: Rate | null) => (value === undefined ? fallback : value === 'off' ? null : parseRate(value) ?? fallback)
+  const rate = (value: string | undefined, fallback: Rate | null) =>
+    value === undefined ? fallback : value === 'off' ? null : (parseRate(value) ?? fallback)
   const defaultRequests = identity.kind === 'anonymous' ? rate(identity.limits?.rateLimit, config.anonymousRateLimit) : config.rateLimit
   return {
     requests: rate(own?.rateLimit ?? assistant?.rate_limit, defaultRequests),
     tokens: rate(own?.tokenLimit, identity.kind === 'anonymous' ? rate(identity.limits?.tokenLimit, config.tokenLimit) : config.tokenLimit),
-    dailyBudgetUsd: own?.dailyBudgetUsd ?? assistant?.daily_budget_usd ?? (identity.kind === 'anonymous' ? identity.limits?.dailyBudgetUsd : undefined) ?? config.dailyBudgetUsd,
+    dailyBudgetUsd:
+      own?.dailyBudgetUsd ??
+      assistant?.daily_budget_usd ??
+      (identity.kind === 'anonymous' ? identity.limits?.dailyBudgetUsd : undefined) ??
+      config.dailyBudgetUsd,
     globalDailyBudgetUsd: config.globalDailyBudgetUsd,
   }
 }

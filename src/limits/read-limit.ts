@@ -14,7 +14,13 @@ export async function admitRead(c: Context): Promise<Decision> {
   const limiter = c.get('limiter')
   if (!limiter) throw new Error('admitRead needs the limits middleware in front of it')
   const identity = c.get('identity')
-  const decision = await limiter.admit({ who: identity.id, policy: policyFor(c.get('config'), identity), tokens: 0, reserveUsd: 0, read: true })
+  const decision = await limiter.admit({
+    who: identity.id,
+    policy: policyFor(c.get('config'), identity),
+    tokens: 0,
+    reserveUsd: 0,
+    read: true,
+  })
   if (!decision.success) throw refusalError(decision, 0)
   return decision
 }

@@ -2,7 +2,18 @@ import type { Redis } from '@upstash/redis/cloudflare'
 import { ASSISTANT_STATS_TTL_MS, assistantStatsKey, dayTtlMs, limitKeys, windowTtlMs } from './keys.ts'
 import { LIMITS_SCRIPT, LIMITS_SCRIPT_SHA1 } from './script.ts'
 import { windowAt } from './sliding-window.ts'
-import { statsOf, type AdmitInput, type AdmitOutcome, type AssistantStats, type Counters, type HoldInput, type HoldOutcome, type LimitStore, type RefusedBy, type SettleInput } from './store.ts'
+import {
+  statsOf,
+  type AdmitInput,
+  type AdmitOutcome,
+  type AssistantStats,
+  type Counters,
+  type HoldInput,
+  type HoldOutcome,
+  type LimitStore,
+  type RefusedBy,
+  type SettleInput,
+} from './store.ts'
 
 /** The narrowest Redis the store needs: a fake is trivial, the real one is `@upstash/redis`. */
 export type ScriptRedis = Pick<Redis, 'evalsha' | 'eval'>
@@ -25,10 +36,19 @@ export class RedisStore implements LimitStore {
     const { requests: r, tokens: t } = input
     const args = [
       'admit',
-      r?.limit ?? 0, windows.requests?.weight ?? 1, r?.take ?? 0, windowTtlMs(r?.windowMs ?? 0),
-      t?.limit ?? 0, windows.tokens?.weight ?? 1, t?.take ?? 0, windowTtlMs(t?.windowMs ?? 0),
-      input.budget?.limitNanos ?? -1, input.globalBudget?.limitNanos ?? -1, input.reserveNanos,
-      dayTtlMs(input.dayEndsAt, input.now), input.countDay === false ? 0 : 1,
+      r?.limit ?? 0,
+      windows.requests?.weight ?? 1,
+      r?.take ?? 0,
+      windowTtlMs(r?.windowMs ?? 0),
+      t?.limit ?? 0,
+      windows.tokens?.weight ?? 1,
+      t?.take ?? 0,
+      windowTtlMs(t?.windowMs ?? 0),
+      input.budget?.limitNanos ?? -1,
+      input.globalBudget?.limitNanos ?? -1,
+      input.reserveNanos,
+      dayTtlMs(input.dayEndsAt, input.now),
+      input.countDay === false ? 0 : 1,
     ].map(String)
     const reply = await this.#run(keys, args)
     const refusedBy = REFUSED[reply[0] ?? 0]
@@ -39,7 +59,15 @@ export class RedisStore implements LimitStore {
     const k = limitKeys(this.#prefix, input.who)
     const t = input.tokens
     const keys = [t ? k.tokens(t.windowMs, t.index) : k.tokens(0, 0), k.day(input.day), k.global(input.day)]
-    const args: (string | number)[] = ['settle', t?.delta ?? 0, input.dayTokensDelta, input.reservedNanos, input.actualNanos, dayTtlMs(input.dayEndsAt, input.now), input.globalHeld ? 1 : 0]
+    const args: (string | number)[] = [
+      'settle',
+      t?.delta ?? 0,
+      input.dayTokensDelta,
+      input.reservedNanos,
+      input.actualNanos,
+      dayTtlMs(input.dayEndsAt, input.now),
+      input.globalHeld ? 1 : 0,
+    ]
     const s = input.stats
     if (s) {
       keys.push(assistantStatsKey(this.#prefix, s.assistant, s.version, input.day))
@@ -56,7 +84,14 @@ export class RedisStore implements LimitStore {
 
   async hold(input: HoldInput): Promise<HoldOutcome> {
     const k = limitKeys(this.#prefix, input.who)
-    const args = ['hold', input.deltaNanos, input.budget?.limitNanos ?? -1, input.globalBudget?.limitNanos ?? -1, dayTtlMs(input.dayEndsAt, input.now), input.globalHeld ? 1 : 0]
+    const args = [
+      'hold',
+      input.deltaNanos,
+      input.budget?.limitNanos ?? -1,
+      input.globalBudget?.limitNanos ?? -1,
+      dayTtlMs(input.dayEndsAt, input.now),
+      input.globalHeld ? 1 : 0,
+    ]
     const reply = await this.#run([k.day(input.day), k.global(input.day)], args.map(String))
     const n = (i: number) => Number(reply[i] ?? 0)
     const refusedBy = n(0) === 1 ? 'budget' : n(0) === 2 ? 'global_budget' : undefined
@@ -75,9 +110,12 @@ export class RedisStore implements LimitStore {
     const rMs = input.requests?.windowMs ?? 0
     const tMs = input.tokens?.windowMs ?? 0
     const keys = [
-      k.requests(rMs, rw?.index ?? 0), k.requests(rMs, (rw?.index ?? 0) - 1),
-      k.tokens(tMs, tw?.index ?? 0), k.tokens(tMs, (tw?.index ?? 0) - 1),
-      k.day(input.day), k.global(input.day),
+      k.requests(rMs, rw?.index ?? 0),
+      k.requests(rMs, (rw?.index ?? 0) - 1),
+      k.tokens(tMs, tw?.index ?? 0),
+      k.tokens(tMs, (tw?.index ?? 0) - 1),
+      k.day(input.day),
+      k.global(input.day),
     ]
     return { keys, windows: { requests: rw, tokens: tw } }
   }

@@ -6,7 +6,8 @@ import { fromNanos } from './policy.ts'
 
 const usd = (n: number) => `$${n.toFixed(n < 1 ? 4 : 2)}`
 const per = (rate: Rate) => `${rate.limit} per ${rate.window.replace(' ', '')}`
-const inSeconds = (s: number) => (s >= 3600 ? `${Math.floor(s / 3600)} h ${Math.ceil((s % 3600) / 60)} min` : s >= 120 ? `${Math.ceil(s / 60)} min` : `${s} s`)
+const inSeconds = (s: number) =>
+  s >= 3600 ? `${Math.floor(s / 3600)} h ${Math.ceil((s % 3600) / 60)} min` : s >= 120 ? `${Math.ceil(s / 60)} min` : `${s} s`
 
 /** The error for a refused admission: which limit, how much, and when it resets. */
 export function refusalError(decision: Decision, estimatedTokens: number): GatewayError {
@@ -40,7 +41,8 @@ export function refusalError(decision: Decision, estimatedTokens: number): Gatew
       const resets = `It resets at midnight UTC, in ${inSeconds(retry)}.`
       let message: string
       if (!day) message = `${which} is spent. ${resets}`
-      else if (reserveUsd > limit) message = `${which} is smaller than this request's worst case (${usd(reserveUsd)}); lower max_tokens or use a cheaper model.`
+      else if (reserveUsd > limit)
+        message = `${which} is smaller than this request's worst case (${usd(reserveUsd)}); lower max_tokens or use a cheaper model.`
       else {
         const left = `${which} has ${usd(Math.max(0, limit - spent - held))} left (${usd(spent)} spent, ${usd(held)} held by requests in flight), less than this request's worst case (${usd(reserveUsd)}).`
         const when = spent + reserveUsd <= limit ? `Retry in ${inSeconds(retry)}, when requests in flight have settled.` : resets
@@ -50,8 +52,16 @@ export function refusalError(decision: Decision, estimatedTokens: number): Gatew
     }
     default:
       if (decision.budgetsOnly) {
-        return new GatewayError('overloaded_error', `Budgets cannot be checked right now (the limits store did not answer), and a request with a budget is never admitted uncounted. ${again}`, { headers })
+        return new GatewayError(
+          'overloaded_error',
+          `Budgets cannot be checked right now (the limits store did not answer), and a request with a budget is never admitted uncounted. ${again}`,
+          { headers },
+        )
       }
-      return new GatewayError('overloaded_error', `Rate limits cannot be checked right now (the limits store did not answer), and this gateway refuses requests it cannot count (LIMITS_ON_REDIS_ERROR=closed). ${again}`, { headers })
+      return new GatewayError(
+        'overloaded_error',
+        `Rate limits cannot be checked right now (the limits store did not answer), and this gateway refuses requests it cannot count (LIMITS_ON_REDIS_ERROR=closed). ${again}`,
+        { headers },
+      )
   }
 }

@@ -126,5 +126,12 @@ export interface LimitStore {
 
 /** Stats from a hash's short field names (`r`, `e`, `c`, `l`, `i`, `o`), as both stores keep them. */
 export function statsOf(field: (name: 'r' | 'e' | 'c' | 'l' | 'i' | 'o') => number): AssistantStats {
-  return { requests: field('r'), errors: field('e'), costNanos: field('c'), latencyMs: field('l'), inputTokens: field('i'), outputTokens: field('o') }
+  return {
+    requests: field('r'),
+    errors: field('e'),
+    costNanos: field('c'),
+    latencyMs: field('l'),
+    inputTokens: field('i'),
+    outputTokens: field('o'),
+  }
 }

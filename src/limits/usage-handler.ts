@@ -22,28 +22,44 @@ export async function usageHandler(c: Context): Promise<Response> {
   const window = (rate: NonNullable<typeof policy.requests>, counts: { current: number; previous: number } | undefined) => {
     const { weight, msToEnd } = windowAt(now, rate.windowMs)
     const used = counts ? usedIn(counts.current, counts.previous, weight) : 0
-    return { limit: rate.limit, window: rate.window.replace(' ', ''), used, remaining: Math.max(0, rate.limit - used), reset_seconds: seconds(msToEnd) }
+    return {
+      limit: rate.limit,
+      window: rate.window.replace(' ', ''),
+      used,
+      remaining: Math.max(0, rate.limit - used),
+      reset_seconds: seconds(msToEnd),
+    }
   }
   const budget = (limit: number | null, spentNanos: number, heldNanos: number) =>
-    limit === null ? null : {
-      limit_usd: limit,
-      spent_usd: fromNanos(spentNanos),
-      held_usd: fromNanos(heldNanos),
-      remaining_usd: fromNanos(Math.max(0, toNanos(limit) - spentNanos - heldNanos)),
-      reset_seconds: seconds(endsAt - now),
-    }
+    limit === null
+      ? null
+      : {
+          limit_usd: limit,
+          spent_usd: fromNanos(spentNanos),
+          held_usd: fromNanos(heldNanos),
+          remaining_usd: fromNanos(Math.max(0, toNanos(limit) - spentNanos - heldNanos)),
+          reset_seconds: seconds(endsAt - now),
+        }
   const requests = policy.requests && window(policy.requests, counters.requests)
   const tokens = policy.tokens && window(policy.tokens, counters.tokens)
   const shown = requests ?? tokens
   if (shown) {
-    for (const [name, value] of Object.entries(rateLimitHeaders({ name: 'requests', limit: shown.limit, remaining: shown.remaining, resetSeconds: shown.reset_seconds }))) c.header(name, value)
+    for (const [name, value] of Object.entries(
+      rateLimitHeaders({ name: 'requests', limit: shown.limit, remaining: shown.remaining, resetSeconds: shown.reset_seconds }),
+    ))
+      c.header(name, value)
   }
   return c.json({
     identity: identity.id,
     day,
     resets_at: new Date(endsAt).toISOString(),
     backend: decision.source,
-    usage: { requests: counters.day.requests, tokens: counters.day.tokens, cost_usd: fromNanos(counters.day.spentNanos), held_usd: fromNanos(counters.day.heldNanos) },
+    usage: {
+      requests: counters.day.requests,
+      tokens: counters.day.tokens,
+      cost_usd: fromNanos(counters.day.spentNanos),
+      held_usd: fromNanos(counters.day.heldNanos),
+    },
     limits: {
       requests,
       tokens,

@@ -42,7 +42,10 @@ function jpegSize(b: Uint8Array): ImageSize | undefined {
   while (i + 1 < b.length) {
     if (b[i] !== 0xff) return undefined
     const marker = b[i + 1]!
-    if (marker === 0xff) { i++; continue } // fill byte before a marker
+    if (marker === 0xff) {
+      i++
+      continue
+    } // fill byte before a marker
     i += 2
     // Standalone markers carry no length: TEM, RST0–7.
     if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) continue

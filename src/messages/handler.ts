@@ -48,8 +48,11 @@ export async function countTokensHandler(c: Context): Promise<Response> {
 function asAnthropicAnswers(error: unknown): unknown {
   if (!GatewayError.isInstance(error) || !RETRIED.has(error.type)) return error
   const status = (error.type === 'overloaded_error' ? 529 : error.status) as ContentfulStatusCode
-  return new GatewayError(error.type, error.message, { status, headers: { ...error.headers, 'x-should-retry': 'false' }, cause: error.cause })
+  return new GatewayError(error.type, error.message, {
+    status,
+    headers: { ...error.headers, 'x-should-retry': 'false' },
+    cause: error.cause,
+  })
 }
 
 const RETRIED = new Set(['overloaded_error', 'upstream_error', 'timeout_error'])
-

@@ -54,7 +54,10 @@ export async function prepareMessages(c: Context): Promise<PreparedMessages> {
   const ceiling = Math.max(model.maxOutput, ...betas.map((b) => OUTPUT_BETAS.get(b) ?? 0))
   const limit = Math.min(ceiling, identity.maxTokens ?? Infinity)
   if (body.max_tokens > limit) {
-    throw new GatewayError('invalid_request_error', `Invalid request: max_tokens: ${body.max_tokens} is above the ${limit} output tokens allowed for ${model.id}`)
+    throw new GatewayError(
+      'invalid_request_error',
+      `Invalid request: max_tokens: ${body.max_tokens} is above the ${limit} output tokens allowed for ${model.id}`,
+    )
   }
   const params = { ...body, model: model.id } as unknown as MessageParams
   if (body.model !== model.id) {
@@ -67,7 +70,9 @@ export async function prepareMessages(c: Context): Promise<PreparedMessages> {
 }
 
 /** Validates a `count_tokens` body (the model must be allowed); no admission: it is free. */
-export async function prepareCountTokens(c: Context): Promise<{ params: Anthropic.MessageCountTokensParams; headers: Record<string, string> }> {
+export async function prepareCountTokens(
+  c: Context,
+): Promise<{ params: Anthropic.MessageCountTokensParams; headers: Record<string, string> }> {
   const parsed = countTokensBodySchema.safeParse(await readJsonBody(c))
   if (!parsed.success) throw new GatewayError('invalid_request_error', `Invalid request: ${describeIssues(parsed.error)}`)
   const model = resolveModelOr404(parsed.data.model, c.get('config'), c.get('identity'))

@@ -40,22 +40,28 @@ export class CompletionChunks {
     switch (event.type) {
       case 'message_start':
         this.#id = completionId(event.message.id)
-        return this.#delta({ role: 'assistant', content: '' })
+        this.#delta({ role: 'assistant', content: '' })
+        return
       case 'content_block_start': {
         const block = event.content_block
-        if (block.type === 'text' && block.text) return this.#delta({ content: block.text })
+        if (block.type === 'text' && block.text) this.#delta({ content: block.text })
         if (block.type !== 'tool_use') return
         const index = this.#tools.size
         this.#tools.set(event.index, index)
-        return this.#delta({ tool_calls: [{ index, id: block.id, type: 'function', function: { name: block.name, arguments: '' } }] })
+        this.#delta({ tool_calls: [{ index, id: block.id, type: 'function', function: { name: block.name, arguments: '' } }] })
+        return
       }
       case 'content_block_delta': {
         const delta = event.delta
-        if (delta.type === 'text_delta' && delta.text) return this.#delta({ content: delta.text })
+        if (delta.type === 'text_delta' && delta.text) {
+          this.#delta({ content: delta.text })
+          return
+        }
         const index = this.#tools.get(event.index)
         if (delta.type !== 'input_json_delta' || index === undefined || !delta.partial_json) return
         this.#withArguments.add(index)
-        return this.#delta({ tool_calls: [{ index, function: { arguments: delta.partial_json } }] })
+        this.#delta({ tool_calls: [{ index, function: { arguments: delta.partial_json } }] })
+        return
       }
       case 'content_block_stop': {
         const index = this.#tools.get(event.index)

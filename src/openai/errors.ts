@@ -47,7 +47,9 @@ export function openAIErrors(): MiddlewareHandler {
     const err = c.error
     if (!err) return
     const known = GatewayError.isInstance(err)
-    const body = known ? openAIErrorBody(err.type, err.message, c.get('requestId')) : openAIErrorBody('api_error', INTERNAL, c.get('requestId'))
+    const body = known
+      ? openAIErrorBody(err.type, err.message, c.get('requestId'))
+      : openAIErrorBody('api_error', INTERNAL, c.get('requestId'))
     const headers: Record<string, string> = { 'content-type': 'application/json' }
     if (known && RETRIED.has(err.type)) headers['x-should-retry'] = 'false'
     // The setter keeps the headers of the response it replaces (content-type aside).

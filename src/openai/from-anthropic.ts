@@ -48,7 +48,8 @@ export function toChatCompletion(message: Anthropic.Message, options: ChatComple
   const toolCalls: ToolCall[] = []
   for (const block of message.content) {
     if (block.type === 'text') text += block.text
-    if (block.type === 'tool_use') toolCalls.push({ id: block.id, type: 'function', function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) } })
+    if (block.type === 'tool_use')
+      toolCalls.push({ id: block.id, type: 'function', function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) } })
   }
   return {
     id: completionId(message.id),
@@ -58,7 +59,12 @@ export function toChatCompletion(message: Anthropic.Message, options: ChatComple
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content: text || (toolCalls.length ? null : ''), refusal: null, ...(toolCalls.length && { tool_calls: toolCalls }) },
+        message: {
+          role: 'assistant',
+          content: text || (toolCalls.length ? null : ''),
+          refusal: null,
+          ...(toolCalls.length && { tool_calls: toolCalls }),
+        },
         logprobs: null,
         finish_reason: finishReason(message.stop_reason),
       },

@@ -1,5 +1,13 @@
 import type { Context } from 'hono'
-import { consumeModelStream, KEEP_ALIVE_COMMENT, OPEN_COMMENT, openStream, SSE_HEADERS, StreamAbortedError, streamFailure } from '../stream/index.ts'
+import {
+  consumeModelStream,
+  KEEP_ALIVE_COMMENT,
+  OPEN_COMMENT,
+  openStream,
+  SSE_HEADERS,
+  StreamAbortedError,
+  streamFailure,
+} from '../stream/index.ts'
 import { CompletionChunks } from './completion-chunks.ts'
 import { openAIErrorBody } from './errors.ts'
 import { chunkFrame, DONE_FRAME, errorFrame } from './frames.ts'
@@ -22,7 +30,10 @@ export function streamCompletion(c: Context, prepared: PreparedCompletion): Resp
   stream.run(async (signal) => {
     try {
       const { value, model } = await upstream.stream(prepared.params, { signal, meter })
-      const chunks = new CompletionChunks((chunk) => stream.channel.write(chunkFrame(chunk)), { model: model.id, includeUsage: prepared.includeUsage })
+      const chunks = new CompletionChunks((chunk) => stream.channel.write(chunkFrame(chunk)), {
+        model: model.id,
+        includeUsage: prepared.includeUsage,
+      })
       const { message, usage } = await consumeModelStream(value, { model, meter, signal, idleTimeoutMs }, (event) => chunks.add(event))
       chunks.finish(message.stop_reason, usage)
       stream.channel.write(DONE_FRAME)

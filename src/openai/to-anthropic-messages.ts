@@ -32,19 +32,28 @@ function toTurn(message: OpenAIMessage, path: string): Turn {
     case 'developer':
       return { role: 'system', content: textOf(message.content, `${path}.content`) }
     case 'user':
-      return { role: 'user', content: typeof message.content === 'string' ? message.content : message.content.map((p, j) => userBlock(p, `${path}.content.${j}`)) }
+      return {
+        role: 'user',
+        content:
+          typeof message.content === 'string' ? message.content : message.content.map((p, j) => userBlock(p, `${path}.content.${j}`)),
+      }
     case 'assistant': {
       const text = message.content == null ? '' : textOf(message.content, `${path}.content`)
-      const calls = (message.tool_calls ?? []).map((call, j): Anthropic.ToolUseBlockParam => ({
-        type: 'tool_use',
-        id: call.id,
-        name: call.function.name,
-        input: toolInput(call.function.arguments, `${path}.tool_calls.${j}.function.arguments`),
-      }))
+      const calls = (message.tool_calls ?? []).map(
+        (call, j): Anthropic.ToolUseBlockParam => ({
+          type: 'tool_use',
+          id: call.id,
+          name: call.function.name,
+          input: toolInput(call.function.arguments, `${path}.tool_calls.${j}.function.arguments`),
+        }),
+      )
       return { role: 'assistant', content: [...(text ? [{ type: 'text' as const, text }] : []), ...calls] }
     }
     case 'tool':
-      return { role: 'user', content: [{ type: 'tool_result', tool_use_id: message.tool_call_id, content: textOf(message.content, `${path}.content`) }] }
+      return {
+        role: 'user',
+        content: [{ type: 'tool_result', tool_use_id: message.tool_call_id, content: textOf(message.content, `${path}.content`) }],
+      }
   }
 }
 
@@ -71,8 +80,12 @@ function userBlock(part: OpenAIContentPart, path: string): Block {
       if (typeof url !== 'string') throw invalid(`${path}.image_url.url`, 'expected a string')
       const data = DATA_URL.exec(url)
       if (data) {
-        if (!IMAGE_TYPES.has(data[1]!)) throw invalid(`${path}.image_url.url`, `unsupported image type "${data[1]}"; send jpeg, png, gif or webp`)
-        return { type: 'image', source: { type: 'base64', media_type: data[1] as Anthropic.Base64ImageSource['media_type'], data: data[2]! } }
+        if (!IMAGE_TYPES.has(data[1]!))
+          throw invalid(`${path}.image_url.url`, `unsupported image type "${data[1]}"; send jpeg, png, gif or webp`)
+        return {
+          type: 'image',
+          source: { type: 'base64', media_type: data[1] as Anthropic.Base64ImageSource['media_type'], data: data[2]! },
+        }
       }
       if (/^https?:\/\/[^\s]+$/.test(url)) return { type: 'image', source: { type: 'url', url } }
       throw invalid(`${path}.image_url.url`, 'expected a data: URL (base64) or an http(s) URL')
@@ -80,7 +93,8 @@ function userBlock(part: OpenAIContentPart, path: string): Block {
     case 'file': {
       const file = part.file as { file_data?: unknown } | undefined
       const data = typeof file?.file_data === 'string' ? DATA_URL.exec(file.file_data) : null
-      if (data?.[1] === 'application/pdf') return { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: data[2]! } }
+      if (data?.[1] === 'application/pdf')
+        return { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: data[2]! } }
       throw invalid(`${path}.file`, 'only PDFs sent inline as file_data (a data:application/pdf;base64 URL) are supported; file_id is not')
     }
     default:
@@ -127,5 +141,6 @@ export function joinTurns(turns: readonly Turn[]): { system: string[]; messages:
   return { system, messages }
 }
 
-const blocksOf = (content: Conversational['content']): Block[] => (typeof content === 'string' ? [{ type: 'text', text: content }] : [...content])
+const blocksOf = (content: Conversational['content']): Block[] =>
+  typeof content === 'string' ? [{ type: 'text', text: content }] : [...content]
 const isToolResult = (block: Block) => block.type === 'tool_result'

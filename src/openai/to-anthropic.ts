@@ -33,10 +33,16 @@ function invalid(message: string): GatewayError {
  */
 export function toDraft(body: ChatCompletionRequest): { draft: Draft; warnings: string[] } {
   const warnings: string[] = []
-  if (body.n != null && body.n !== 1) throw invalid(`n: ${body.n} choices were asked for; this gateway answers one choice per request (n: 1)`)
-  if (body.functions !== undefined) throw invalid('functions: the legacy functions API is not supported; send the same definitions as tools ({ type: "function", function })')
+  if (body.n != null && body.n !== 1)
+    throw invalid(`n: ${body.n} choices were asked for; this gateway answers one choice per request (n: 1)`)
+  if (body.functions !== undefined)
+    throw invalid(
+      'functions: the legacy functions API is not supported; send the same definitions as tools ({ type: "function", function })',
+    )
   if (body.response_format && body.response_format.type !== 'text') {
-    throw invalid(`response_format: "${body.response_format.type}" is not supported on this route; describe the format in a message, or use tools`)
+    throw invalid(
+      `response_format: "${body.response_format.type}" is not supported on this route; describe the format in a message, or use tools`,
+    )
   }
   let temperature = body.temperature ?? undefined
   if (temperature !== undefined && temperature > 1) {
@@ -45,12 +51,14 @@ export function toDraft(body: ChatCompletionRequest): { draft: Draft; warnings: 
   }
   const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? undefined
   const stop = typeof body.stop === 'string' ? [body.stop] : (body.stop ?? [])
-  const tools = (body.tools ?? []).map((tool): Anthropic.Tool => ({
-    name: tool.function.name,
-    ...(tool.function.description && { description: tool.function.description }),
-    // A function without parameters takes none; Anthropic requires an object schema either way.
-    input_schema: { type: 'object', ...tool.function.parameters } as Anthropic.Tool.InputSchema,
-  }))
+  const tools = (body.tools ?? []).map(
+    (tool): Anthropic.Tool => ({
+      name: tool.function.name,
+      ...(tool.function.description && { description: tool.function.description }),
+      // A function without parameters takes none; Anthropic requires an object schema either way.
+      input_schema: { type: 'object', ...tool.function.parameters } as Anthropic.Tool.InputSchema,
+    }),
+  )
   const toolChoice = toToolChoice(body, tools)
   const draft: Draft = {
     model: body.model,
@@ -78,6 +86,7 @@ function toToolChoice(body: ChatCompletionRequest, tools: readonly Anthropic.Too
   if (choice === undefined || choice === 'auto') return body.parallel_tool_calls === false ? { type: 'auto', ...parallel } : undefined
   if (choice === 'required') return { type: 'any', ...parallel }
   const name = choice.function.name
-  if (!tools.some((t) => t.name === name)) throw invalid(`tool_choice.function.name: "${name}" is not a tool of this request. Tools: ${tools.map((t) => t.name).join(', ')}`)
+  if (!tools.some((t) => t.name === name))
+    throw invalid(`tool_choice.function.name: "${name}" is not a tool of this request. Tools: ${tools.map((t) => t.name).join(', ')}`)
   return { type: 'tool', name, ...parallel }
 }

@@ -42,8 +42,14 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   function begin(req: Request): SimulatorRequestRecord {
     seq++
     const record: SimulatorRequestRecord = {
-      id: `req_011C${base62(`req:${seq}`, 22)}`, path: new URL(req.url).pathname, stream: false,
-      status: 0, headers: { auth: 'none' }, eventsSent: 0, completed: false, cancelled: false,
+      id: `req_011C${base62(`req:${seq}`, 22)}`,
+      path: new URL(req.url).pathname,
+      stream: false,
+      status: 0,
+      headers: { auth: 'none' },
+      eventsSent: 0,
+      completed: false,
+      cancelled: false,
     }
     const version = req.headers.get('anthropic-version')
     if (version) record.headers['anthropic-version'] = version
@@ -135,7 +141,8 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       const lastContent = JSON.stringify((body.messages as Obj[]).at(-1)?.content ?? '')
       const reply = planReply({ body, model, script, seed: `${turn.step}:${lastContent}`, idSeed: `${seq}` })
       const headers = { 'request-id': record.id }
-      if (record.stream) return respond(record, streamReply({ events: replyEvents(meta, reply, script.chunk), script, signal, record, headers, sleep }))
+      if (record.stream)
+        return respond(record, streamReply({ events: replyEvents(meta, reply, script.chunk), script, signal, record, headers, sleep }))
 
       const events = replyEvents(meta, reply, script.chunk).length
       if (!(await pause(script.delay * events + (script.stall?.ms ?? 0), signal, record))) {
@@ -181,9 +188,17 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   function modelInfo(id: string) {
     const m = modelSpec(id)
     return {
-      type: 'model', id, display_name: m.display_name, created_at: m.created_at, line: m.line,
-      max_input_tokens: m.context, max_tokens: m.maxOutput, lifecycle: 'active', deprecated_at: null,
-      retires_at: null, capabilities: null,
+      type: 'model',
+      id,
+      display_name: m.display_name,
+      created_at: m.created_at,
+      line: m.line,
+      max_input_tokens: m.context,
+      max_tokens: m.maxOutput,
+      lifecycle: 'active',
+      deprecated_at: null,
+      retires_at: null,
+      capabilities: null,
     }
   }
 
@@ -200,10 +215,13 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       if (before !== null) ids = ids.slice(0, Math.max(0, ids.indexOf(before)))
       const page = ids.slice(0, limit)
       record.completed = true
-      return respond(record, Response.json(
-        { data: page.map(modelInfo), has_more: ids.length > page.length, first_id: page[0] ?? null, last_id: page.at(-1) ?? null },
-        { headers: { 'request-id': record.id } },
-      ))
+      return respond(
+        record,
+        Response.json(
+          { data: page.map(modelInfo), has_more: ids.length > page.length, first_id: page[0] ?? null, last_id: page.at(-1) ?? null },
+          { headers: { 'request-id': record.id } },
+        ),
+      )
     } catch (err) {
       return fail(record, err)
     }

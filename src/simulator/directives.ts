@@ -46,13 +46,30 @@ export class DirectiveError extends Error {
 }
 
 const ERROR_TYPES = new Set([
-  'invalid_request_error', 'authentication_error', 'billing_error', 'permission_error', 'not_found_error',
-  'request_too_large', 'rate_limit_error', 'timeout_error', 'api_error', 'overloaded_error',
+  'invalid_request_error',
+  'authentication_error',
+  'billing_error',
+  'permission_error',
+  'not_found_error',
+  'request_too_large',
+  'rate_limit_error',
+  'timeout_error',
+  'api_error',
+  'overloaded_error',
 ])
 const STOPS = new Set<string>(['end_turn', 'max_tokens', 'refusal', 'stop_sequence', 'pause_turn'])
 const INT_KEYS = {
-  step: 'step', times: 'times', tokens: 'tokens', chunk: 'chunk', thinking: 'thinking', delay: 'delay', stall: 'stall',
-  after: 'after', status: 'status', retry_after: 'retryAfter', retry_after_ms: 'retryAfterMs',
+  step: 'step',
+  times: 'times',
+  tokens: 'tokens',
+  chunk: 'chunk',
+  thinking: 'thinking',
+  delay: 'delay',
+  stall: 'stall',
+  after: 'after',
+  status: 'status',
+  retry_after: 'retryAfter',
+  retry_after_ms: 'retryAfterMs',
 } as const
 
 /** Parses every `[sim …]` group in `text`. Throws DirectiveError with a message that says what is wrong. */
@@ -79,7 +96,9 @@ function parseGroup(text: string, start: number): { directive: Directive; end: n
   const fail = (msg: string): never => {
     throw new DirectiveError(`simulator directive ${JSON.stringify(text.slice(start, Math.min(text.length, i + 1)))}: ${msg}`)
   }
-  const skipSpace = () => { while (i < text.length && /\s/.test(text[i]!)) i++ }
+  const skipSpace = () => {
+    while (i < text.length && /\s/.test(text[i]!)) i++
+  }
   const readBare = () => {
     const s = i
     while (i < text.length && !/[\s\]]/.test(text[i]!)) i++
@@ -91,7 +110,11 @@ function parseGroup(text: string, start: number): { directive: Directive; end: n
     while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1
     if (i >= text.length) fail('unterminated string')
     i++
-    try { return JSON.parse(text.slice(s, i)) as string } catch { return fail('bad string escape') }
+    try {
+      return JSON.parse(text.slice(s, i)) as string
+    } catch {
+      return fail('bad string escape')
+    }
   }
   const readJson = (): unknown => {
     const s = i
@@ -104,22 +127,35 @@ function parseGroup(text: string, start: number): { directive: Directive; end: n
       } else if (ch === '{' || ch === '[') depth++
       else if (ch === '}' || ch === ']') {
         depth--
-        if (depth === 0) { i++; break }
+        if (depth === 0) {
+          i++
+          break
+        }
       }
     }
-    try { return JSON.parse(text.slice(s, i)) } catch { return fail('tool input is not valid JSON') }
+    try {
+      return JSON.parse(text.slice(s, i))
+    } catch {
+      return fail('tool input is not valid JSON')
+    }
   }
 
   for (;;) {
     skipSpace()
     if (i >= text.length) fail('missing closing "]"')
-    if (text[i] === ']') { i++; break }
+    if (text[i] === ']') {
+      i++
+      break
+    }
     const keyStart = i
     while (i < text.length && /[a-z_]/.test(text[i]!)) i++
     const key = text.slice(keyStart, i)
     if (!key) fail(`unexpected ${JSON.stringify(text[i])}`)
     if (text[i] !== '=') {
-      if (key === 'drop') { d.drop = true; continue }
+      if (key === 'drop') {
+        d.drop = true
+        continue
+      }
       fail(`"${key}" needs a value (${key}=…)`)
     }
     i++
@@ -130,9 +166,15 @@ function parseGroup(text: string, start: number): { directive: Directive; end: n
       continue
     }
     switch (key) {
-      case 'model': d.model = value; break
-      case 'text': d.text = value; break
-      case 'message': d.message = value; break
+      case 'model':
+        d.model = value
+        break
+      case 'text':
+        d.text = value
+        break
+      case 'message':
+        d.message = value
+        break
       case 'should_retry':
         if (value !== 'true' && value !== 'false') fail('should_retry must be true or false')
         d.shouldRetry = value === 'true'

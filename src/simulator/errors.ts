@@ -1,23 +1,41 @@
 /** Anthropic's error `type` for an HTTP status, as the real API uses them. */
 export function errorTypeForStatus(status: number): string {
   switch (status) {
-    case 400: return 'invalid_request_error'
-    case 401: return 'authentication_error'
-    case 402: return 'billing_error'
-    case 403: return 'permission_error'
-    case 404: return 'not_found_error'
-    case 408: case 504: return 'timeout_error'
-    case 413: return 'request_too_large'
-    case 429: return 'rate_limit_error'
-    case 529: return 'overloaded_error'
-    default: return status >= 500 ? 'api_error' : 'invalid_request_error'
+    case 400:
+      return 'invalid_request_error'
+    case 401:
+      return 'authentication_error'
+    case 402:
+      return 'billing_error'
+    case 403:
+      return 'permission_error'
+    case 404:
+      return 'not_found_error'
+    case 408:
+    case 504:
+      return 'timeout_error'
+    case 413:
+      return 'request_too_large'
+    case 429:
+      return 'rate_limit_error'
+    case 529:
+      return 'overloaded_error'
+    default:
+      return status >= 500 ? 'api_error' : 'invalid_request_error'
   }
 }
 
 const STATUS_OF_TYPE: Record<string, number> = {
-  invalid_request_error: 400, authentication_error: 401, billing_error: 402, permission_error: 403,
-  not_found_error: 404, request_too_large: 413, rate_limit_error: 429, timeout_error: 504,
-  api_error: 500, overloaded_error: 529,
+  invalid_request_error: 400,
+  authentication_error: 401,
+  billing_error: 402,
+  permission_error: 403,
+  not_found_error: 404,
+  request_too_large: 413,
+  rate_limit_error: 429,
+  timeout_error: 504,
+  api_error: 500,
+  overloaded_error: 529,
 }
 
 /** The HTTP status the real API answers with for an error `type`. */

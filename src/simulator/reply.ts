@@ -28,7 +28,9 @@ export interface ReplyInput {
   idSeed: string
 }
 
-interface Thinking { display: 'summarized' | 'omitted' }
+interface Thinking {
+  display: 'summarized' | 'omitted'
+}
 
 /**
  * Thinking as requested. Models that always think (Opus 5.5, Sonnet 5.5, Fable 5.1) default to
@@ -52,24 +54,33 @@ export function planReply({ body, model, script, seed, idSeed }: ReplyInput): Re
   let budget = typeof body.max_tokens === 'number' ? body.max_tokens : 0
   let truncated = false
   const take = (pieces: string[]) => {
-    if (pieces.length > budget) { truncated = true; pieces = pieces.slice(0, budget) }
+    if (pieces.length > budget) {
+      truncated = true
+      pieces = pieces.slice(0, budget)
+    }
     budget -= pieces.length
     return pieces
   }
   const tools = script.tools
   const thinking = thinkingOf(body, model, tools.length > 0)
   let textPieces: string[] =
-    script.text !== undefined ? splitText(script.text)
-    : script.tokens !== undefined ? generatePieces(seed, script.tokens)
-    : tools.length > 0 ? []
-    : generatePieces(seed, 12 + (hashLen(seed) % 29))
+    script.text !== undefined
+      ? splitText(script.text)
+      : script.tokens !== undefined
+        ? generatePieces(seed, script.tokens)
+        : tools.length > 0
+          ? []
+          : generatePieces(seed, 12 + (hashLen(seed) % 29))
   const blocks: PlannedBlock[] = []
   let thinkingTokens = 0
 
   if (thinking && budget > 0) {
-    let pieces = script.thinking !== undefined ? generatePieces(`${seed}:thinking`, script.thinking)
-      : model.alwaysThinks && !(body.thinking as { type?: string } | undefined)?.type ? []
-      : generatePieces(`${seed}:thinking`, 8 + (hashLen(seed) % 13))
+    let pieces =
+      script.thinking !== undefined
+        ? generatePieces(`${seed}:thinking`, script.thinking)
+        : model.alwaysThinks && !(body.thinking as { type?: string } | undefined)?.type
+          ? []
+          : generatePieces(`${seed}:thinking`, 8 + (hashLen(seed) % 13))
     if (model.alwaysThinks && tools.length > 0 && textPieces.length > 0) {
       pieces = [...pieces, ...textPieces]
       textPieces = []
@@ -83,14 +94,17 @@ export function planReply({ body, model, script, seed, idSeed }: ReplyInput): Re
   else if (textPieces.length > 0) truncated = true
   tools.forEach((tool, i) => {
     const pieces = splitJson(JSON.stringify(tool.input))
-    if (truncated || pieces.length > budget) { truncated = true; return }
+    if (truncated || pieces.length > budget) {
+      truncated = true
+      return
+    }
     budget -= pieces.length
     blocks.push({ type: 'tool_use', id: `toolu_01${base62(`${idSeed}:tool:${i}`, 22)}`, name: tool.name, input: tool.input, pieces })
   })
 
   const outputTokens = blocks.reduce((n, b) => n + (b.type === 'thinking' ? b.tokens : b.pieces.length), 0)
   const hasTool = blocks.some((b) => b.type === 'tool_use')
-  const stopReason = truncated ? 'max_tokens' : script.stop ?? (hasTool ? 'tool_use' : 'end_turn')
+  const stopReason = truncated ? 'max_tokens' : (script.stop ?? (hasTool ? 'tool_use' : 'end_turn'))
   const stops = Array.isArray(body.stop_sequences) ? body.stop_sequences : []
   return {
     blocks,

@@ -16,17 +16,23 @@ export function messageJson(meta: MessageMeta, reply: Reply) {
     model: meta.model,
     content: reply.blocks.map((b) => {
       switch (b.type) {
-        case 'thinking': return { type: 'thinking', thinking: b.pieces.join(''), signature: b.signature }
-        case 'text': return { type: 'text', text: b.pieces.join('') }
-        case 'tool_use': return { type: 'tool_use', id: b.id, name: b.name, input: b.input, caller: { type: 'direct' } }
+        case 'thinking':
+          return { type: 'thinking', thinking: b.pieces.join(''), signature: b.signature }
+        case 'text':
+          return { type: 'text', text: b.pieces.join('') }
+        case 'tool_use':
+          return { type: 'tool_use', id: b.id, name: b.name, input: b.input, caller: { type: 'direct' } }
       }
     }),
     stop_reason: reply.stopReason,
     stop_sequence: reply.stopSequence,
     stop_details: reply.stopDetails,
     usage: {
-      ...meta.usage, output_tokens: reply.outputTokens, output_tokens_details: { thinking_tokens: reply.thinkingTokens },
-      service_tier: 'standard', inference_geo: 'global',
+      ...meta.usage,
+      output_tokens: reply.outputTokens,
+      output_tokens_details: { thinking_tokens: reply.thinkingTokens },
+      service_tier: 'standard',
+      inference_geo: 'global',
     },
   }
 }
@@ -40,14 +46,22 @@ export type StreamEvent = { type: string } & Record<string, unknown>
  * cumulative usage, message_stop.
  */
 export function replyEvents(meta: MessageMeta, reply: Reply, chunk = 1): StreamEvent[] {
-  const events: StreamEvent[] = [{
-    type: 'message_start',
-    message: {
-      id: meta.id, type: 'message', role: 'assistant', model: meta.model, content: [],
-      stop_reason: null, stop_sequence: null, stop_details: null,
-      usage: { ...meta.usage, output_tokens: Math.min(1, reply.outputTokens), service_tier: 'standard', inference_geo: 'global' },
+  const events: StreamEvent[] = [
+    {
+      type: 'message_start',
+      message: {
+        id: meta.id,
+        type: 'message',
+        role: 'assistant',
+        model: meta.model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        stop_details: null,
+        usage: { ...meta.usage, output_tokens: Math.min(1, reply.outputTokens), service_tier: 'standard', inference_geo: 'global' },
+      },
     },
-  }]
+  ]
   const delta = (index: number, d: Record<string, unknown>) => events.push({ type: 'content_block_delta', index, delta: d })
   reply.blocks.forEach((b, index) => {
     switch (b.type) {
@@ -58,7 +72,11 @@ export function replyEvents(meta: MessageMeta, reply: Reply, chunk = 1): StreamE
         events.push({ type: 'content_block_start', index, content_block: { type: 'text', text: '' } })
         break
       case 'tool_use':
-        events.push({ type: 'content_block_start', index, content_block: { type: 'tool_use', id: b.id, name: b.name, input: {}, caller: { type: 'direct' } } })
+        events.push({
+          type: 'content_block_start',
+          index,
+          content_block: { type: 'tool_use', id: b.id, name: b.name, input: {}, caller: { type: 'direct' } },
+        })
         break
     }
     if (index === 0) events.push(PING)

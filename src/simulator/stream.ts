@@ -40,50 +40,53 @@ export function streamReply({ events, script, signal: requestSignal, record, hea
   }
   // Pull-based with no queue: an event is produced when the client reads, so `after=N` means
   // N events were delivered, and nothing is generated ahead of a slow or gone reader.
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      stream = controller
+  const body = new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        stream = controller
+      },
+      async pull(controller) {
+        const write = (frame: string) => {
+          controller.enqueue(encoder.encode(frame))
+          record.eventsSent++
+        }
+        if (stop.signal.aborted) return controller.error(requestSignal.reason)
+        try {
+          if (i === at(script.drop?.after)) {
+            finish()
+            return controller.error(new Error('simulated connection drop'))
+          }
+          if (i === at(script.error?.after)) {
+            const { type, message } = script.error!
+            write(sseFrame({ type: 'error', error: { type, message }, request_id: record.id }))
+            finish()
+            return controller.close()
+          }
+          if (i === at(script.stall?.after)) await sleep(script.stall!.ms, stop.signal)
+          if (i > 0 && script.delay > 0) await sleep(script.delay, stop.signal)
+          if (stop.signal.aborted || ended) return
+          write(sseFrame(events[i++]!))
+          if (i > last) {
+            record.completed = true
+            finish()
+            controller.close()
+          }
+        } catch (err) {
+          // Aborted during a sleep: generate nothing more. Any other failure ends the stream.
+          if (!stop.signal.aborted && !ended) {
+            finish()
+            controller.error(err)
+          }
+        }
+      },
+      cancel() {
+        ended = true
+        onAbort()
+        finish()
+      },
     },
-    async pull(controller) {
-      const write = (frame: string) => {
-        controller.enqueue(encoder.encode(frame))
-        record.eventsSent++
-      }
-      if (stop.signal.aborted) return controller.error(requestSignal.reason)
-      try {
-        if (i === at(script.drop?.after)) {
-          finish()
-          return controller.error(new Error('simulated connection drop'))
-        }
-        if (i === at(script.error?.after)) {
-          const { type, message } = script.error!
-          write(sseFrame({ type: 'error', error: { type, message }, request_id: record.id }))
-          finish()
-          return controller.close()
-        }
-        if (i === at(script.stall?.after)) await sleep(script.stall!.ms, stop.signal)
-        if (i > 0 && script.delay > 0) await sleep(script.delay, stop.signal)
-        if (stop.signal.aborted || ended) return
-        write(sseFrame(events[i++]!))
-        if (i > last) {
-          record.completed = true
-          finish()
-          controller.close()
-        }
-      } catch (err) {
-        // Aborted during a sleep: generate nothing more. Any other failure ends the stream.
-        if (!stop.signal.aborted && !ended) {
-          finish()
-          controller.error(err)
-        }
-      }
-    },
-    cancel() {
-      ended = true
-      onAbort()
-      finish()
-    },
-  }, { highWaterMark: 0 })
+    { highWaterMark: 0 },
+  )
   return new Response(body, {
     headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...headers },
   })

@@ -28,7 +28,7 @@ export function generatePieces(seed: string, count: number): string[] {
     const word = WORDS[Math.floor(next() * WORDS.length)]!
     const startsSentence = pieces.length === 0 || pieces.at(-1) === '.'
     const text = startsSentence ? word[0]!.toUpperCase() + word.slice(1) : word
-    pieces.push(pieces.length === 0 ? text : ' ' + text)
+    pieces.push(pieces.length === 0 ? text : ` ${text}`)
     sentenceLeft--
     if (pieces.length >= count) break
     if (sentenceLeft === 0) pieces.push('.')

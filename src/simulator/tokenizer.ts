@@ -52,7 +52,7 @@ const RUN = new RegExp(
     String.raw`([\u{10000}-\u{10FFFF}])`,
     String.raw`([\u200D\uFE00-\uFE0F])`,
     String.raw`([\p{P}\p{S}]+)`,
-    String.raw`([^])`,
+    '([^])',
   ].join('|'),
   'gu',
 )
@@ -97,7 +97,11 @@ function punctTokens(run: string): number {
   const n = codePoints(run)
   const first = run.codePointAt(0)
   let same = true
-  for (const ch of run) if (ch.codePointAt(0) !== first) { same = false; break }
+  for (const ch of run)
+    if (ch.codePointAt(0) !== first) {
+      same = false
+      break
+    }
   return Math.max(1, same ? n / 8 : n / 2)
 }
 
@@ -113,15 +117,32 @@ function legacyCost(text: string): number {
       case Run.Space:
         if (!(run === ' ' && match.index + 1 < text.length)) tokens += Math.max(1, run.length / 16)
         break
-      case Run.Latin: tokens += latinTokens(run); break
-      case Run.Digit: tokens += Math.max(1, codePoints(run) / 2.5); break
-      case Run.Cjk: tokens += codePoints(run); break
-      case Run.Hangul: tokens += codePoints(run) * 1.5; break
-      case Run.Alphabet: tokens += Math.max(1, codePoints(run) / 1.5); break
-      case Run.Letter: tokens += codePoints(run); break
-      case Run.Astral: tokens += 2; break
-      case Run.Punct: tokens += punctTokens(run); break
-      default: tokens += 1 // joiner, variation selector, anything else
+      case Run.Latin:
+        tokens += latinTokens(run)
+        break
+      case Run.Digit:
+        tokens += Math.max(1, codePoints(run) / 2.5)
+        break
+      case Run.Cjk:
+        tokens += codePoints(run)
+        break
+      case Run.Hangul:
+        tokens += codePoints(run) * 1.5
+        break
+      case Run.Alphabet:
+        tokens += Math.max(1, codePoints(run) / 1.5)
+        break
+      case Run.Letter:
+        tokens += codePoints(run)
+        break
+      case Run.Astral:
+        tokens += 2
+        break
+      case Run.Punct:
+        tokens += punctTokens(run)
+        break
+      default:
+        tokens += 1 // joiner, variation selector, anything else
     }
   }
   return tokens

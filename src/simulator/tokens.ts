@@ -106,14 +106,20 @@ function imageBlockTokens(source: Json | undefined, tk: Tokenizer): number {
 }
 
 function documentTokens(block: Json, source: Json | undefined, tk: Tokenizer, path: string): number {
-  const meta = textTokens(typeof block.title === 'string' ? block.title : '', tk) + textTokens(typeof block.context === 'string' ? block.context : '', tk)
+  const meta =
+    textTokens(typeof block.title === 'string' ? block.title : '', tk) +
+    textTokens(typeof block.context === 'string' ? block.context : '', tk)
   switch (source?.type) {
     case 'text':
       return meta + textTokens(String(source.data ?? ''), tk)
     case 'content': {
       const content = source.content
-      const inner = typeof content === 'string' ? textTokens(content, tk)
-        : Array.isArray(content) ? content.reduce<number>((n, b, k) => n + blockTokens(b, tk, `${path}.source.content.${k}`), 0) : 0
+      const inner =
+        typeof content === 'string'
+          ? textTokens(content, tk)
+          : Array.isArray(content)
+            ? content.reduce<number>((n, b, k) => n + blockTokens(b, tk, `${path}.source.content.${k}`), 0)
+            : 0
       return meta + inner
     }
     case 'base64': {
@@ -150,7 +156,9 @@ function blockTokens(block: unknown, tk: Tokenizer, path: string): number {
       const content = block.content
       const inner = Array.isArray(content)
         ? content.reduce<number>((n, b, k) => n + blockTokens(b, tk, `${path}.content.${k}`), 0)
-        : typeof content === 'string' ? textTokens(content, tk) : 0
+        : typeof content === 'string'
+          ? textTokens(content, tk)
+          : 0
       return TOKEN_COSTS.toolBlock + inner
     }
     case 'thinking':
@@ -164,7 +172,9 @@ function blockTokens(block: unknown, tk: Tokenizer, path: string): number {
 function toolTokens(tool: unknown, tk: Tokenizer): number {
   const t = isObj(tool) ? tool : {}
   const custom = t.type === undefined || t.type === 'custom'
-  const text = custom ? JSON.stringify({ name: t.name, description: t.description, input_schema: t.input_schema }) : JSON.stringify(withoutCacheControl(t))
+  const text = custom
+    ? JSON.stringify({ name: t.name, description: t.description, input_schema: t.input_schema })
+    : JSON.stringify(withoutCacheControl(t))
   return TOKEN_COSTS.tool + textTokens(text, tk)
 }
 
@@ -183,11 +193,12 @@ export function promptSegments(body: unknown, model: string): PromptSegment[] {
   const tk = modelSpec(model).tokenizer
   const b = isObj(body) ? body : {}
   const segments: PromptSegment[] = []
-  const push = (block: unknown, tokens: number, role = '') => segments.push({
-    tokens,
-    key: `${role}:${keyOf(block)}`,
-    cacheControl: isObj(block) && isObj(block.cache_control) ? block.cache_control : undefined,
-  })
+  const push = (block: unknown, tokens: number, role = '') =>
+    segments.push({
+      tokens,
+      key: `${role}:${keyOf(block)}`,
+      cacheControl: isObj(block) && isObj(block.cache_control) ? block.cache_control : undefined,
+    })
 
   const tools = Array.isArray(b.tools) ? b.tools : []
   for (const tool of tools) push(tool, toolTokens(tool, tk))
@@ -204,7 +215,9 @@ export function promptSegments(body: unknown, model: string): PromptSegment[] {
     const role = String(m.role)
     const blocks = contentBlocks(m.content)
     if (blocks.length === 0) segments.push({ tokens: TOKEN_COSTS.message, key: `${role}:` })
-    blocks.forEach((block, j) => push(block, (j === 0 ? TOKEN_COSTS.message : 0) + blockTokens(block, tk, `messages.${i}.content.${j}`), role))
+    blocks.forEach((block, j) =>
+      push(block, (j === 0 ? TOKEN_COSTS.message : 0) + blockTokens(block, tk, `messages.${i}.content.${j}`), role),
+    )
   })
   return segments
 }

@@ -35,15 +35,38 @@ export function checkVersion(headers: Headers): string {
 }
 
 const KNOWN_FIELDS = new Set([
-  'model', 'messages', 'max_tokens', 'system', 'metadata', 'stop_sequences', 'stream', 'temperature',
-  'top_p', 'top_k', 'tools', 'tool_choice', 'thinking', 'service_tier', 'container', 'mcp_servers',
-  'output_config', 'output_format', 'context_management', 'inference_geo', 'speed', 'cache_control',
-  'diagnostics', 'user_profile_id', 'workspace_id',
+  'model',
+  'messages',
+  'max_tokens',
+  'system',
+  'metadata',
+  'stop_sequences',
+  'stream',
+  'temperature',
+  'top_p',
+  'top_k',
+  'tools',
+  'tool_choice',
+  'thinking',
+  'service_tier',
+  'container',
+  'mcp_servers',
+  'output_config',
+  'output_format',
+  'context_management',
+  'inference_geo',
+  'speed',
+  'cache_control',
+  'diagnostics',
+  'user_profile_id',
+  'workspace_id',
 ])
 
 type Obj = Record<string, unknown>
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
-const bad = (message: string): never => { throw new SimError(400, message) }
+const bad = (message: string): never => {
+  throw new SimError(400, message)
+}
 
 /** Shape checks that do not depend on the model. Returns the body typed as an object. */
 export function checkBody(body: unknown, kind: 'messages' | 'count_tokens'): Obj {
@@ -106,23 +129,41 @@ function checkToolPairs(messages: Obj[]) {
   messages.forEach((m, i) => {
     if (m.role === 'user') {
       const prev = messages[i - 1]
-      const asked = new Set(prev?.role === 'assistant' ? blocksOf(prev).filter((b) => b.type === 'tool_use').map((b) => b.id) : [])
+      const asked = new Set(
+        prev?.role === 'assistant'
+          ? blocksOf(prev)
+              .filter((b) => b.type === 'tool_use')
+              .map((b) => b.id)
+          : [],
+      )
       blocksOf(m).forEach((b, j) => {
         if (b.type === 'tool_result' && !asked.has(b.tool_use_id)) {
-          bad(`messages.${i}.content.${j}: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${String(b.tool_use_id)}. ` +
-            'Each `tool_result` block must have a corresponding `tool_use` block in the previous message.')
+          bad(
+            `messages.${i}.content.${j}: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${String(b.tool_use_id)}. ` +
+              'Each `tool_result` block must have a corresponding `tool_use` block in the previous message.',
+          )
         }
       })
     }
     if (m.role !== 'assistant') return
-    const ids = blocksOf(m).filter((b) => b.type === 'tool_use').map((b) => String(b.id))
+    const ids = blocksOf(m)
+      .filter((b) => b.type === 'tool_use')
+      .map((b) => String(b.id))
     if (ids.length === 0) return
     const next = messages[i + 1]
-    const answered = new Set(next?.role === 'user' ? blocksOf(next).filter((b) => b.type === 'tool_result').map((b) => b.tool_use_id) : [])
+    const answered = new Set(
+      next?.role === 'user'
+        ? blocksOf(next)
+            .filter((b) => b.type === 'tool_result')
+            .map((b) => b.tool_use_id)
+        : [],
+    )
     const missing = ids.filter((id) => !answered.has(id))
     if (missing.length > 0) {
-      bad(`messages.${i + 1}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${missing.join(', ')}. ` +
-        'Each `tool_use` block must have a corresponding `tool_result` block in the next message.')
+      bad(
+        `messages.${i + 1}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${missing.join(', ')}. ` +
+          'Each `tool_use` block must have a corresponding `tool_result` block in the next message.',
+      )
     }
   })
 }
@@ -154,7 +195,9 @@ function checkTools(tools: unknown, toolChoice: unknown) {
 
 function checkCacheControlCount(body: Obj) {
   let found = 0
-  const visit = (b: unknown) => { if (isObj(b) && b.cache_control != null) found++ }
+  const visit = (b: unknown) => {
+    if (isObj(b) && b.cache_control != null) found++
+  }
   for (const t of Array.isArray(body.tools) ? body.tools : []) visit(t)
   if (Array.isArray(body.system)) body.system.forEach(visit)
   for (const m of Array.isArray(body.messages) ? body.messages : []) blocksOf(m as Obj).forEach(visit)
@@ -190,7 +233,8 @@ export function checkModelRules(body: Obj, model: SimModel, version: string) {
     }
     if (thinking.type === 'enabled') {
       const budget = thinking.budget_tokens
-      if (!Number.isInteger(budget) || (budget as number) < 1024) bad('thinking.enabled.budget_tokens: Input should be greater than or equal to 1024')
+      if (!Number.isInteger(budget) || (budget as number) < 1024)
+        bad('thinking.enabled.budget_tokens: Input should be greater than or equal to 1024')
       if (typeof body.max_tokens === 'number' && body.max_tokens <= (budget as number)) {
         bad('`max_tokens` must be greater than `thinking.budget_tokens`.')
       }

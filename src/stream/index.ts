@@ -22,7 +22,13 @@
  * - `streamAnthropicEvents(c, run)` and `relayModelStream(stream, send, options)`: the same for
  *   the Anthropic format (`ping` heartbeats, `event: error` on failure).
  */
-export { streamUIMessages, type UIStreamRun, type UIStreamOutcome, type ChatStreamMetadata, type StreamUIMessagesOptions } from './stream-ui-messages.ts'
+export {
+  streamUIMessages,
+  type UIStreamRun,
+  type UIStreamOutcome,
+  type ChatStreamMetadata,
+  type StreamUIMessagesOptions,
+} from './stream-ui-messages.ts'
 export { UIStreamWriter, type ToolPartOptions } from './ui-stream-writer.ts'
 export { pipeModelStream } from './pipe-model-stream.ts'
 export { consumeModelStream, type ModelStreamEvents, type ModelStreamOptions, type ModelStreamResult } from './model-stream.ts'

@@ -42,16 +42,24 @@ export function openStream(c: Context, options: OpenStreamOptions): OpenStream {
   return {
     channel,
     run(body) {
-      const done = body(abort.signal).then(
-        (outcome) => outcome,
-        (err) => {
-          console.error(JSON.stringify({ level: 'error', request_id: c.get('requestId'), error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }))
-          return 'api_error'
-        },
-      ).then((outcome) => {
-        channel.close()
-        meter.finish(abort.signal.aborted ? 'aborted' : outcome)
-      })
+      const done = body(abort.signal)
+        .then(
+          (outcome) => outcome,
+          (err) => {
+            console.error(
+              JSON.stringify({
+                level: 'error',
+                request_id: c.get('requestId'),
+                error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+              }),
+            )
+            return 'api_error'
+          },
+        )
+        .then((outcome) => {
+          channel.close()
+          meter.finish(abort.signal.aborted ? 'aborted' : outcome)
+        })
       waitUntil(c, done)
     },
   }

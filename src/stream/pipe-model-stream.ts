@@ -15,8 +15,15 @@ import type { UIStreamWriter } from './ui-stream-writer.ts'
  * const { message } = await pipeModelStream(stream, writer, { model, meter, signal, idleTimeoutMs })
  * writer.finishStep()
  */
-export function pipeModelStream(stream: ModelStreamEvents, writer: UIStreamWriter, options: ModelStreamOptions): Promise<ModelStreamResult> {
-  const parts = new Map<number, { kind: 'text'; id: string } | { kind: 'reasoning'; id: string } | { kind: 'tool'; id: string; name: string; providerExecuted: boolean }>()
+export function pipeModelStream(
+  stream: ModelStreamEvents,
+  writer: UIStreamWriter,
+  options: ModelStreamOptions,
+): Promise<ModelStreamResult> {
+  const parts = new Map<
+    number,
+    { kind: 'text'; id: string } | { kind: 'reasoning'; id: string } | { kind: 'tool'; id: string; name: string; providerExecuted: boolean }
+  >()
   return consumeModelStream(stream, options, (event, acc) => {
     switch (event.type) {
       case 'content_block_start': {
@@ -51,7 +58,14 @@ export function pipeModelStream(stream: ModelStreamEvents, writer: UIStreamWrite
           const options = part.providerExecuted ? { providerExecuted: true } : {}
           const parsed = parseToolInput(acc.toolInputText(event.index) ?? '')
           if (parsed.ok) writer.toolInputAvailable(part.id, part.name, parsed.input, options)
-          else writer.toolInputError(part.id, part.name, parsed.input, `The model sent tool input that is not valid JSON: ${parsed.error}`, options)
+          else
+            writer.toolInputError(
+              part.id,
+              part.name,
+              parsed.input,
+              `The model sent tool input that is not valid JSON: ${parsed.error}`,
+              options,
+            )
         }
         break
       }

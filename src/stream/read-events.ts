@@ -40,7 +40,13 @@ export async function readEvents<T>(
   const arm = () => {
     clearTimeout(timer)
     timer = setTimeout(
-      () => stop(new GatewayError('timeout_error', `Claude sent nothing for ${idleTimeoutMs} ms (UPSTREAM_IDLE_TIMEOUT_MS); the reply was cut off. Retry.`)),
+      () =>
+        stop(
+          new GatewayError(
+            'timeout_error',
+            `Claude sent nothing for ${idleTimeoutMs} ms (UPSTREAM_IDLE_TIMEOUT_MS); the reply was cut off. Retry.`,
+          ),
+        ),
       idleTimeoutMs,
     )
   }

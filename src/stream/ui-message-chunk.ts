@@ -16,8 +16,23 @@ export type UIMessageChunk =
   | { type: 'tool-input-start'; toolCallId: string; toolName: string; providerExecuted?: boolean; dynamic?: boolean }
   | { type: 'tool-input-delta'; toolCallId: string; inputTextDelta: string }
   | { type: 'tool-input-available'; toolCallId: string; toolName: string; input: unknown; providerExecuted?: boolean; dynamic?: boolean }
-  | { type: 'tool-input-error'; toolCallId: string; toolName: string; input: unknown; errorText: string; providerExecuted?: boolean; dynamic?: boolean }
-  | { type: 'tool-output-available'; toolCallId: string; output: unknown; providerExecuted?: boolean; dynamic?: boolean; preliminary?: boolean }
+  | {
+      type: 'tool-input-error'
+      toolCallId: string
+      toolName: string
+      input: unknown
+      errorText: string
+      providerExecuted?: boolean
+      dynamic?: boolean
+    }
+  | {
+      type: 'tool-output-available'
+      toolCallId: string
+      output: unknown
+      providerExecuted?: boolean
+      dynamic?: boolean
+      preliminary?: boolean
+    }
   | { type: 'tool-output-error'; toolCallId: string; errorText: string; providerExecuted?: boolean; dynamic?: boolean }
   | { type: 'message-metadata'; messageMetadata: unknown }
   | { type: 'error'; errorText: string }

@@ -36,7 +36,9 @@ export interface ToolOptions<Input extends z.core.$ZodType, Output, Env> {
 const MARKER = Symbol.for('claude-edge.Tool')
 
 /** A server tool, as returned by `defineTool`. */
-export interface Tool<Input extends z.core.$ZodType = z.core.$ZodType, Output = unknown, Env = any> extends Readonly<ToolOptions<Input, Output, Env>> {
+// biome-ignore lint/suspicious/noExplicitAny: `Env` defaults to any so tools with and without bindings fit one `Tool[]`
+export interface Tool<Input extends z.core.$ZodType = z.core.$ZodType, Output = unknown, Env = any>
+  extends Readonly<ToolOptions<Input, Output, Env>> {
   readonly timeoutMs: number
   readonly [MARKER]: true
 }

@@ -18,11 +18,15 @@ export class ToolRegistry {
   constructor(tools: readonly Tool[] = []) {
     tools.forEach((tool, index) => {
       const label = describeTool(tool, index)
-      if (!isTool(tool)) throw new ToolDefinitionError(`${label}: not a tool; create it with defineTool({ name, description, input, execute })`)
+      if (!isTool(tool))
+        throw new ToolDefinitionError(`${label}: not a tool; create it with defineTool({ name, description, input, execute })`)
       if (typeof tool.name !== 'string' || !TOOL_NAME.test(tool.name)) {
-        throw new ToolDefinitionError(`${label}: invalid name; Claude accepts 1-64 letters, digits, "_" or "-" (pattern ^[a-zA-Z0-9_-]{1,64}$)`)
+        throw new ToolDefinitionError(
+          `${label}: invalid name; Claude accepts 1-64 letters, digits, "_" or "-" (pattern ^[a-zA-Z0-9_-]{1,64}$)`,
+        )
       }
-      if (this.#tools.has(tool.name)) throw new ToolDefinitionError(`${label}: duplicate name; another tool is already called "${tool.name}"`)
+      if (this.#tools.has(tool.name))
+        throw new ToolDefinitionError(`${label}: duplicate name; another tool is already called "${tool.name}"`)
       if (typeof tool.description !== 'string' || !tool.description.trim()) {
         throw new ToolDefinitionError(`${label}: missing description; Claude uses it to decide when to call the tool`)
       }
@@ -62,10 +66,14 @@ function inputSchema(tool: Tool, label: string): Anthropic.Tool.InputSchema {
     schema = z.toJSONSchema(tool.input, { target: 'draft-2020-12', io: 'input', unrepresentable: 'throw' }) as Record<string, unknown>
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err)
-    throw new ToolDefinitionError(`${label}: the input schema cannot be converted to JSON Schema (${reason}); use JSON types only (no dates, bigints, maps, sets or custom types)`)
+    throw new ToolDefinitionError(
+      `${label}: the input schema cannot be converted to JSON Schema (${reason}); use JSON types only (no dates, bigints, maps, sets or custom types)`,
+    )
   }
   if (schema.type !== 'object') {
-    throw new ToolDefinitionError(`${label}: the input schema must be an object (z.object({ … })), got ${JSON.stringify(schema.type ?? 'a schema without a type')}`)
+    throw new ToolDefinitionError(
+      `${label}: the input schema must be an object (z.object({ … })), got ${JSON.stringify(schema.type ?? 'a schema without a type')}`,
+    )
   }
   const { $schema: _drop, ...rest } = schema
   return rest as Anthropic.Tool.InputSchema

@@ -3,7 +3,8 @@ import type Anthropic from '@anthropic-ai/sdk'
 type MessageParam = Anthropic.MessageParam
 type Block = Anthropic.ContentBlockParam
 
-export const INTERRUPTED = 'This tool call was interrupted before it returned a result (the client disconnected or the page was reloaded). Call the tool again if you still need it.'
+export const INTERRUPTED =
+  'This tool call was interrupted before it returned a result (the client disconnected or the page was reloaded). Call the tool again if you still need it.'
 
 /**
  * Every `tool_use` must be answered by a `tool_result` in the very next (user) message, or the
@@ -21,12 +22,18 @@ export function repairHistory(messages: MessageParam[]): { messages: MessagePara
     const ids = message.content.filter((b): b is Anthropic.ToolUseBlockParam => b.type === 'tool_use').map((b) => b.id)
     if (!ids.length) return
     const next = source[i + 1]
-    const nextBlocks: Block[] = next?.role === 'user' ? (typeof next.content === 'string' ? [{ type: 'text', text: next.content }] : next.content) : []
+    const nextBlocks: Block[] =
+      next?.role === 'user' ? (typeof next.content === 'string' ? [{ type: 'text', text: next.content }] : next.content) : []
     const answered = new Set(nextBlocks.flatMap((b) => (b.type === 'tool_result' ? [b.tool_use_id] : [])))
     const missing = ids.filter((id) => !answered.has(id))
     if (!missing.length) return
     repaired.push(...missing)
-    const results: Anthropic.ToolResultBlockParam[] = missing.map((id) => ({ type: 'tool_result', tool_use_id: id, content: INTERRUPTED, is_error: true }))
+    const results: Anthropic.ToolResultBlockParam[] = missing.map((id) => ({
+      type: 'tool_result',
+      tool_use_id: id,
+      content: INTERRUPTED,
+      is_error: true,
+    }))
     if (next?.role === 'user') {
       // Tool results must come first in the user message; the next message is replaced before it is visited.
       const existing = nextBlocks.filter((b) => b.type === 'tool_result')

@@ -35,11 +35,25 @@ export const MAX_TOOL_OUTPUT_CHARS = 100_000
  * Runs one `tool_use` block: validates the input, runs the tool with its timeout and the shared
  * signal, and always resolves to a `tool_result` (errors become `is_error` results the model can act on).
  */
-export async function runToolCall(tool: Tool | undefined, call: Anthropic.ToolUseBlock, ctx: ToolContext, available: string[]): Promise<ToolCallOutcome> {
+export async function runToolCall(
+  tool: Tool | undefined,
+  call: Anthropic.ToolUseBlock,
+  ctx: ToolContext,
+  available: string[],
+): Promise<ToolCallOutcome> {
   const started = Date.now()
   const finish = (content: string, isError: boolean, output: unknown = content): ToolCallOutcome => ({
     result: { type: 'tool_result', tool_use_id: call.id, content, ...(isError && { is_error: true }) },
-    step: { type: 'tool', id: call.id, name: call.name, input: call.input, executed_by: 'server', status: isError ? 'error' : 'ok', output: content, duration_ms: Date.now() - started },
+    step: {
+      type: 'tool',
+      id: call.id,
+      name: call.name,
+      input: call.input,
+      executed_by: 'server',
+      status: isError ? 'error' : 'ok',
+      output: content,
+      duration_ms: Date.now() - started,
+    },
     output,
     isError,
   })
@@ -65,7 +79,10 @@ export async function runToolCall(tool: Tool | undefined, call: Anthropic.ToolUs
   } catch (err) {
     if (timeout.signal.aborted && !ctx.signal.aborted) {
       log(ctx, tool.name, call.id, `timed out after ${tool.timeoutMs} ms`)
-      return finish(`Tool "${tool.name}" timed out after ${tool.timeoutMs} ms and was stopped. Try again with a simpler request, or answer without it.`, true)
+      return finish(
+        `Tool "${tool.name}" timed out after ${tool.timeoutMs} ms and was stopped. Try again with a simpler request, or answer without it.`,
+        true,
+      )
     }
     if (ctx.signal.aborted) {
       return finish(`Tool "${tool.name}" was interrupted: the request was cancelled or its deadline passed.`, true)
@@ -91,5 +108,7 @@ function serialise(output: unknown): string {
 }
 
 function log(ctx: ToolContext, tool: string, id: string, detail: string) {
-  console.error(JSON.stringify({ level: 'error', request_id: ctx.requestId, tool, tool_use_id: id, error: detail.slice(0, MAX_LOGGED_CHARS) }))
+  console.error(
+    JSON.stringify({ level: 'error', request_id: ctx.requestId, tool, tool_use_id: id, error: detail.slice(0, MAX_LOGGED_CHARS) }),
+  )
 }

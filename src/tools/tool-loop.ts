@@ -119,11 +119,24 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopRes
     usage = addUsage(usage, result.usage)
     costUsd = roundUsd(costUsd + result.costUsd)
     modelsTried.push(...result.modelsTried.filter((id) => !modelsTried.includes(id)))
-    const done = (stopReason: LoopStopReason, pendingToolCalls: Anthropic.ToolUseBlock[] = [], toolResults: Anthropic.ToolResultBlockParam[] = []) => ({
-      message, stopReason, steps, usage, costUsd, modelsTried, pendingToolCalls, toolResults, turns: messages.slice(req.messages.length),
+    const done = (
+      stopReason: LoopStopReason,
+      pendingToolCalls: Anthropic.ToolUseBlock[] = [],
+      toolResults: Anthropic.ToolResultBlockParam[] = [],
+    ) => ({
+      message,
+      stopReason,
+      steps,
+      usage,
+      costUsd,
+      modelsTried,
+      pendingToolCalls,
+      toolResults,
+      turns: messages.slice(req.messages.length),
     })
 
-    const calls = message.stop_reason === 'tool_use' ? message.content.filter((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use') : []
+    const calls =
+      message.stop_reason === 'tool_use' ? message.content.filter((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use') : []
     const clientCalls = calls.filter((call) => tools.client.includes(call.name))
     const serverCalls = calls.filter((call) => !tools.client.includes(call.name))
     if (!calls.length) {
@@ -146,7 +159,11 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopRes
     await options.onStepEnd?.(step)
     const results = outcomes.map((o) => o.result)
     if (clientCalls.length) {
-      steps.push(...clientCalls.map((call): ToolStep => ({ type: 'tool', id: call.id, name: call.name, input: call.input, executed_by: 'client', status: 'pending' })))
+      steps.push(
+        ...clientCalls.map(
+          (call): ToolStep => ({ type: 'tool', id: call.id, name: call.name, input: call.input, executed_by: 'client', status: 'pending' }),
+        ),
+      )
       return done('tool_use', clientCalls, results)
     }
     messages = [...messages, { role: 'assistant', content: message.content.map(toParam) }, { role: 'user', content: results }]
@@ -159,7 +176,8 @@ export function stepParams(req: ChatRequest, messages: Anthropic.MessageParam[],
   const tools = req.tools ?? NO_TOOLS
   const params = messageParams(req, messages)
   if (!tools.definitions.length) return params
-  const choice = step === 1 ? tools.toolChoice : tools.toolChoice && tools.toolChoice.type !== 'none' ? autoChoice(tools.toolChoice) : tools.toolChoice
+  const choice =
+    step === 1 ? tools.toolChoice : tools.toolChoice && tools.toolChoice.type !== 'none' ? autoChoice(tools.toolChoice) : tools.toolChoice
   return { ...params, tools: tools.definitions, ...(choice && { tool_choice: choice }) }
 }
 
@@ -167,7 +185,11 @@ export function stepParams(req: ChatRequest, messages: Anthropic.MessageParam[],
 function toParam(block: Anthropic.ContentBlock): Anthropic.ContentBlockParam {
   switch (block.type) {
     case 'text':
-      return { type: 'text', text: block.text, ...(block.citations?.length && { citations: block.citations as Anthropic.TextCitationParam[] }) }
+      return {
+        type: 'text',
+        text: block.text,
+        ...(block.citations?.length && { citations: block.citations as Anthropic.TextCitationParam[] }),
+      }
     case 'tool_use':
       return { type: 'tool_use', id: block.id, name: block.name, input: block.input }
     case 'thinking':

@@ -52,8 +52,14 @@ export class CircuitBreaker {
 
   constructor(options: CircuitBreakerOptions = {}) {
     const {
-      failureThreshold = 5, windowMs = 30_000, cooldownMs = 30_000, probeLeaseMs = 30_000,
-      store, syncIntervalMs = 5000, maxModels = 64, now = Date.now,
+      failureThreshold = 5,
+      windowMs = 30_000,
+      cooldownMs = 30_000,
+      probeLeaseMs = 30_000,
+      store,
+      syncIntervalMs = 5000,
+      maxModels = 64,
+      now = Date.now,
     } = options
     this.failureThreshold = failureThreshold
     this.windowMs = windowMs

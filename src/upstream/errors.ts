@@ -88,17 +88,32 @@ export function failureToGatewayError(failure: UpstreamFailure, modelsTried: str
   switch (failure.kind) {
     case 'overloaded':
     case 'rate_limited':
-      return new GatewayError('overloaded_error', `Claude is overloaded right now${tried}. Retry after the Retry-After delay.`, { headers: retryHeaders, cause })
+      return new GatewayError('overloaded_error', `Claude is overloaded right now${tried}. Retry after the Retry-After delay.`, {
+        headers: retryHeaders,
+        cause,
+      })
     case 'timeout':
-      return new GatewayError('timeout_error', `Claude did not answer within the deadline${tried}. Retry, or ask for a shorter answer.`, { cause })
+      return new GatewayError('timeout_error', `Claude did not answer within the deadline${tried}. Retry, or ask for a shorter answer.`, {
+        cause,
+      })
     case 'misconfigured':
-      return new GatewayError('upstream_error', 'The server is misconfigured: the upstream rejected its credentials or account. Tell the operator of this service.', { cause })
+      return new GatewayError(
+        'upstream_error',
+        'The server is misconfigured: the upstream rejected its credentials or account. Tell the operator of this service.',
+        { cause },
+      )
     case 'bad_request':
-      return new GatewayError('invalid_request_error', `Claude rejected the request: ${failure.message ?? `HTTP ${failure.status}`}`, { cause })
+      return new GatewayError('invalid_request_error', `Claude rejected the request: ${failure.message ?? `HTTP ${failure.status}`}`, {
+        cause,
+      })
     case 'aborted':
       return new GatewayError('api_error', 'The request was cancelled.', { cause })
     default:
-      return new GatewayError('upstream_error', `Claude could not be reached or failed${tried}${failure.status ? ` (HTTP ${failure.status})` : ''}. Retry later.`, { cause })
+      return new GatewayError(
+        'upstream_error',
+        `Claude could not be reached or failed${tried}${failure.status ? ` (HTTP ${failure.status})` : ''}. Retry later.`,
+        { cause },
+      )
   }
 }
 

@@ -9,7 +9,11 @@ import { applyPromptCaching } from './prompt-caching.ts'
  * requested model is itself in that list only the models after it follow (smart → balanced →
  * fast never climbs back to a dearer model); otherwise the whole list. Narrowed to `allowed`.
  */
-export function fallbackChain(primary: ModelInfo, config: Pick<Config, 'catalogue' | 'fallbackModels'>, allowed: readonly string[]): ModelInfo[] {
+export function fallbackChain(
+  primary: ModelInfo,
+  config: Pick<Config, 'catalogue' | 'fallbackModels'>,
+  allowed: readonly string[],
+): ModelInfo[] {
   const list = config.fallbackModels
   const at = list.indexOf(primary.id)
   const rest = at === -1 ? list : list.slice(at + 1)

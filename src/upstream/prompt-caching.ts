@@ -85,7 +85,8 @@ export function applyPromptCaching<P extends CacheableParams>(params: P, model: 
     out.system = blocks
   }
   if (chosen.has('messages')) {
-    const blocks: Anthropic.ContentBlockParam[] = typeof last!.content === 'string' ? [{ type: 'text', text: last!.content }] : [...last!.content]
+    const blocks: Anthropic.ContentBlockParam[] =
+      typeof last!.content === 'string' ? [{ type: 'text', text: last!.content }] : [...last!.content]
     blocks[target] = { ...blocks[target]!, cache_control: EPHEMERAL } as Anthropic.ContentBlockParam
     out.messages = [...params.messages.slice(0, -1), { ...last!, content: blocks } as Anthropic.MessageParam]
   }

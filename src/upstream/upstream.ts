@@ -104,7 +104,9 @@ export class Upstream {
 
   /** One reply as a whole message. */
   message(params: MessageParams, options: CallOptions = {}): Promise<CallResult<Anthropic.Message>> {
-    return this.#call(params, options, (p, signal) => this.client.messages.create(p, { headers: { ...headersFor(p), ...options.headers }, signal }))
+    return this.#call(params, options, (p, signal) =>
+      this.client.messages.create(p, { headers: { ...headersFor(p), ...options.headers }, signal }),
+    )
   }
 
   /**
@@ -168,7 +170,9 @@ export class Upstream {
         }
         meter?.defer(this.breaker.failure(model.id))
         if (outcome.deadline) {
-          throw deadline < own ? requestDeadlineError(this.config.upstreamDeadlineMs, 'while waiting for Claude', tried, error) : failureToGatewayError(failure, tried, error)
+          throw deadline < own
+            ? requestDeadlineError(this.config.upstreamDeadlineMs, 'while waiting for Claude', tried, error)
+            : failureToGatewayError(failure, tried, error)
         }
         const wait = this.policy.delayMs(failure, retry)
         // No wait past the deadline, and no more retries on a model whose circuit just opened.

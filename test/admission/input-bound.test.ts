@@ -10,20 +10,26 @@ const haiku45 = catalogue.get('claude-haiku-4-5')!
 const sonnet55 = catalogue.get('claude-sonnet-5-5')!
 const utf8 = (s: string) => new TextEncoder().encode(s).length
 
-
 const hard = {
   'CJK prose': '漢字仮名交じり文は日本語の表記法です。'.repeat(200),
-  'code': 'function f(a,b){return a.map((x)=>x*b).filter(Boolean)}\n'.repeat(100),
-  'base64': btoa(String.fromCharCode(...Array.from({ length: 3000 }, (_, i) => (i * 97) % 256))),
+  code: 'function f(a,b){return a.map((x)=>x*b).filter(Boolean)}\n'.repeat(100),
+  base64: btoa(String.fromCharCode(...Array.from({ length: 3000 }, (_, i) => (i * 97) % 256))),
   'long numbers': '31415926535897932384626433832795028841971693993751'.repeat(60),
-  'emoji': '🌍🚀👩‍💻🎉'.repeat(300),
-  'punctuation': '!?.,;:()[]{}<>'.repeat(300),
+  emoji: '🌍🚀👩‍💻🎉'.repeat(300),
+  punctuation: '!?.,;:()[]{}<>'.repeat(300),
 }
 
 describe('the input bound never undercounts what the simulator bills', () => {
   it.each(Object.entries(hard))('%s, on both tokenizer families', (_name, text) => {
     for (const model of [haiku45, sonnet55]) {
-      const body = { system: text, messages: [{ role: 'user', content: text }, { role: 'assistant', content: [{ type: 'text', text }] }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: text }] }] }
+      const body = {
+        system: text,
+        messages: [
+          { role: 'user', content: text },
+          { role: 'assistant', content: [{ type: 'text', text }] },
+          { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: text }] },
+        ],
+      }
       expect(localInputBound(body, model).tokens).toBeGreaterThanOrEqual(countTokens({ model: model.id, max_tokens: 1, ...body }, model.id))
     }
   })
@@ -35,16 +41,25 @@ describe('the input bound never undercounts what the simulator bills', () => {
   })
 
   it('adds the tool-use system prompt and each tool definition as JSON bytes', () => {
-    const tool = { name: 'get_weather', description: 'Weather for a city', input_schema: { type: 'object', properties: { city: { type: 'string' } } } }
+    const tool = {
+      name: 'get_weather',
+      description: 'Weather for a city',
+      input_schema: { type: 'object', properties: { city: { type: 'string' } } },
+    }
     const without = localInputBound({ messages: [{ role: 'user', content: 'x' }] }, sonnet55).tokens
     const withTool = localInputBound({ messages: [{ role: 'user', content: 'x' }], tools: [tool] }, sonnet55).tokens
     expect(withTool - without).toBe(BOUND_OVERHEAD.toolUse + BOUND_OVERHEAD.block + utf8(JSON.stringify(tool)))
-    const bash = localInputBound({ messages: [{ role: 'user', content: 'x' }], tools: [{ type: 'bash_20250124', name: 'bash' }] }, sonnet55).tokens
+    const bash = localInputBound(
+      { messages: [{ role: 'user', content: 'x' }], tools: [{ type: 'bash_20250124', name: 'bash' }] },
+      sonnet55,
+    ).tokens
     expect(bash - without).toBeGreaterThanOrEqual(BOUND_OVERHEAD.toolUse + BOUND_OVERHEAD.anthropicTool)
   })
 
-  it('bounds images by their decoded size, up to the model\'s cap, whatever their bytes', () => {
-    const image = (data: string) => ({ messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data } }] }] })
+  it("bounds images by their decoded size, up to the model's cap, whatever their bytes", () => {
+    const image = (data: string) => ({
+      messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data } }] }],
+    })
     const fixed = BOUND_OVERHEAD.request + BOUND_OVERHEAD.message + BOUND_OVERHEAD.block
     // A tiny file claiming 1000 × 750 pixels: 1000 tokens, not its 44 bytes.
     expect(localInputBound(image(pngHeader(1000, 750)), sonnet55).tokens).toBe(fixed + 1000)
@@ -59,27 +74,43 @@ describe('the input bound never undercounts what the simulator bills', () => {
   })
 
   it('marks PDFs and URL/file documents as opaque, and notes cache TTLs', () => {
-    const bound = localInputBound({
-      system: [{ type: 'text', text: 's', cache_control: { type: 'ephemeral', ttl: '1h' } }],
-      messages: [{ role: 'user', content: [
-        { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0=' } },
-        { type: 'document', source: { type: 'url', url: 'https://x.test/a.pdf' } },
-        { type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'plain' } },
-      ] }],
-    }, sonnet55)
+    const bound = localInputBound(
+      {
+        system: [{ type: 'text', text: 's', cache_control: { type: 'ephemeral', ttl: '1h' } }],
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0=' } },
+              { type: 'document', source: { type: 'url', url: 'https://x.test/a.pdf' } },
+              { type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'plain' } },
+            ],
+          },
+        ],
+      },
+      sonnet55,
+    )
     expect(bound.opaque).toEqual(['messages.0.content.0 (application/pdf)', 'messages.0.content.1 (url source)'])
     expect(bound).toMatchObject({ cacheControl: true, oneHourCache: true })
   })
 })
 
 describe('boundInputTokens: count_tokens where the gateway cannot see', () => {
-  const pdf = { messages: [{ role: 'user', content: [{ type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0=' } }] }] }
+  const pdf = {
+    messages: [
+      { role: 'user', content: [{ type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0=' } }] },
+    ],
+  }
 
   it('bounds opaque content by count_tokens × margin, and refuses it when nothing can count', async () => {
     const bound = await boundInputTokens(pdf, sonnet55, async () => 5000)
     expect(bound).toMatchObject({ tokens: Math.ceil(5000 * COUNT_TOKENS_MARGIN) + 64, counted: true })
     await expect(boundInputTokens(pdf, sonnet55)).rejects.toThrow(/cannot be bounded before the call/)
-    await expect(boundInputTokens(pdf, sonnet55, async () => { throw new Error('down') })).rejects.toThrow(/cannot be checked right now/)
+    await expect(
+      boundInputTokens(pdf, sonnet55, async () => {
+        throw new Error('down')
+      }),
+    ).rejects.toThrow(/cannot be checked right now/)
   })
 
   it('asks count_tokens for large text only, and keeps the smaller bound', async () => {
@@ -92,6 +123,12 @@ describe('boundInputTokens: count_tokens where the gateway cannot see', () => {
     const bound = await boundInputTokens(large, sonnet55, async () => 40_000)
     expect(bound.tokens).toBe(Math.ceil(40_000 * COUNT_TOKENS_MARGIN) + 64)
     // count_tokens failing on text: the local bound stands.
-    expect((await boundInputTokens(large, sonnet55, async () => { throw new Error('down') })).tokens).toBe(localInputBound(large, sonnet55).tokens)
+    expect(
+      (
+        await boundInputTokens(large, sonnet55, async () => {
+          throw new Error('down')
+        })
+      ).tokens,
+    ).toBe(localInputBound(large, sonnet55).tokens)
   })
 })

@@ -65,7 +65,9 @@ describe('POST /v1/chat', () => {
       messages: [{ id: 'm1', role: 'user', parts: [{ type: 'text', text: 'Hello from useChat' }] }],
     })
     expect(res.status).toBe(200)
-    expect((simulator.requests.at(-1)!.body as any).messages).toEqual([{ role: 'user', content: [{ type: 'text', text: 'Hello from useChat' }] }])
+    expect((simulator.requests.at(-1)!.body as any).messages).toEqual([
+      { role: 'user', content: [{ type: 'text', text: 'Hello from useChat' }] },
+    ])
   })
 
   it('echoes a safe incoming x-request-id and replaces an unsafe one', async () => {
@@ -91,7 +93,11 @@ describe('POST /v1/chat errors', () => {
     ['temperature above 1', { ...hello, temperature: 3 }, /temperature/],
     ['an assistant first message', { messages: [{ role: 'assistant', content: 'hi' }] }, /must start with a user message/],
     ['an unknown model', { ...hello, model: 'gpt-5' }, /unknown model "gpt-5".*fast/],
-    ['max_tokens above the model limit', { ...hello, model: 'claude-haiku-4-5', max_tokens: 100_000 }, /max_tokens: 100000 is above the 64000/],
+    [
+      'max_tokens above the model limit',
+      { ...hello, model: 'claude-haiku-4-5', max_tokens: 100_000 },
+      /max_tokens: 100000 is above the 64000/,
+    ],
   ])('400 for %s', async (_name, body, message) => {
     const { app } = makeApp()
     const res = await postJson(app, '/v1/chat', body)
@@ -188,9 +194,17 @@ describe('the official SDK against the simulator (fidelity)', () => {
   it('parses messages.create and messages.stream', async () => {
     const { simulator } = makeApp()
     const client = new Anthropic({ apiKey: 'sk-ant-test', baseURL: 'http://sim.local', fetch: simulator.fetch, maxRetries: 0 })
-    const message = await client.messages.create({ model: 'claude-haiku-5-5', max_tokens: 100, messages: [{ role: 'user', content: 'Hi [sim tokens=7]' }] })
+    const message = await client.messages.create({
+      model: 'claude-haiku-5-5',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'Hi [sim tokens=7]' }],
+    })
     expect(message.usage.output_tokens).toBe(7)
-    const stream = client.messages.stream({ model: 'claude-haiku-5-5', max_tokens: 100, messages: [{ role: 'user', content: 'Hi [sim tokens=7]' }] })
+    const stream = client.messages.stream({
+      model: 'claude-haiku-5-5',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'Hi [sim tokens=7]' }],
+    })
     const deltas: string[] = []
     stream.on('text', (t) => deltas.push(t))
     const final = await stream.finalMessage()

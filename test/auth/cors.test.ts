@@ -19,7 +19,8 @@ describe('CORS', () => {
     expect(res.headers.get('access-control-allow-origin')).toBe(SITE)
     expect(res.headers.get('access-control-allow-methods')).toBe('GET,POST,OPTIONS')
     const allowed = res.headers.get('access-control-allow-headers')!.split(',')
-    for (const header of ['authorization', 'x-api-key', 'content-type', 'anthropic-version', 'x-request-id']) expect(allowed).toContain(header)
+    for (const header of ['authorization', 'x-api-key', 'content-type', 'anthropic-version', 'x-request-id'])
+      expect(allowed).toContain(header)
     expect(res.headers.get('access-control-max-age')).toBe('600')
     expect(res.headers.get('vary')).toMatch(/Origin/)
     expect(res.headers.get('access-control-allow-credentials')).toBeNull()
@@ -34,7 +35,11 @@ describe('CORS', () => {
     expect(res.headers.get('access-control-allow-headers')).toMatch(/authorization/)
     expect(res.headers.get('access-control-max-age')).toBe('0')
     // …and the request itself does nothing but say why, readable by the page.
-    const refused = await app.request('/v1/chat', { method: 'POST', headers: { origin: 'https://other.example', 'content-type': 'application/json' }, body: '{"messages":[{"role":"user","content":"hi"}]}' })
+    const refused = await app.request('/v1/chat', {
+      method: 'POST',
+      headers: { origin: 'https://other.example', 'content-type': 'application/json' },
+      body: '{"messages":[{"role":"user","content":"hi"}]}',
+    })
     expect(refused.headers.get('access-control-allow-origin')).toBe('https://other.example')
     expect(await errorOf(refused, 403, 'permission_error')).toMatch(/^Origin not allowed/)
     expect(simulator.requests).toHaveLength(0)
@@ -55,7 +60,15 @@ describe('CORS', () => {
     const res = await get(app, '/v1/models', { origin: SITE })
     expect(res.status).toBe(200)
     expect(res.headers.get('access-control-allow-origin')).toBe(SITE)
-    expect(res.headers.get('access-control-expose-headers')!.split(',')).toEqual(['x-request-id', 'request-id', 'x-claude-edge-warnings', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After'])
+    expect(res.headers.get('access-control-expose-headers')!.split(',')).toEqual([
+      'x-request-id',
+      'request-id',
+      'x-claude-edge-warnings',
+      'RateLimit-Limit',
+      'RateLimit-Remaining',
+      'RateLimit-Reset',
+      'Retry-After',
+    ])
     expect(res.headers.get('vary')).toMatch(/Origin/)
   })
 
@@ -71,7 +84,12 @@ describe('CORS', () => {
 describe('security headers', () => {
   it('are on JSON answers and JSON errors', async () => {
     const { app } = makeApp()
-    for (const res of [await get(app, '/v1/models'), await get(app, '/healthz'), await get(app, '/nope'), await makeApp({}, undefined, undefined, { testKey: false }).app.request('/v1/models')]) {
+    for (const res of [
+      await get(app, '/v1/models'),
+      await get(app, '/healthz'),
+      await get(app, '/nope'),
+      await makeApp({}, undefined, undefined, { testKey: false }).app.request('/v1/models'),
+    ]) {
       expect(res.headers.get('content-type')).toMatch(/application\/json/)
       expect(res.headers.get('x-content-type-options')).toBe('nosniff')
       expect(res.headers.get('referrer-policy')).toBe('no-referrer')
@@ -92,7 +110,9 @@ describe('public routes', () => {
 
   it('GET /healthz warns when no credential is configured at all', async () => {
     const locked = makeApp({ CLIENT_KEYS: '[]' })
-    expect(((await (await locked.app.request('/healthz')).json()) as { warnings: string[] }).warnings.join()).toMatch(/every \/v1 route answers 401/)
+    expect(((await (await locked.app.request('/healthz')).json()) as { warnings: string[] }).warnings.join()).toMatch(
+      /every \/v1 route answers 401/,
+    )
     const open = makeApp()
     expect(((await (await open.app.request('/healthz')).json()) as { warnings: string[] }).warnings.join()).not.toMatch(/401/)
   })

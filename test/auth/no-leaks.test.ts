@@ -14,7 +14,9 @@ describe('secrets never reach a response or a log line', () => {
   it('keys, key hashes, session tokens and the session secret appear in no body, header or console output', async () => {
     const logged: string[] = []
     for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-      vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void logged.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')))
+      vi.spyOn(console, level).mockImplementation(
+        (...args: unknown[]) => void logged.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')),
+      )
     }
     const { app } = authApp({
       CLIENT_KEYS: await clientKeys([{ key: KEY_A, id: 'a' }]),
@@ -26,11 +28,29 @@ describe('secrets never reach a response or a log line', () => {
     const hmac = await crypto.subtle.importKey('raw', new TextEncoder().encode(SECRET), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
     const expired = await sign({ sub: 'user-1', exp: 1 }, hmac, 'HS256')
     const tampered = `${header}.${payload}.${signature.split('').reverse().join('')}`
-    const secrets = [KEY_A, KEY_B, await sha256Hex(KEY_A), await sha256Hex(KEY_B), SECRET, token, signature, expired, expired.split('.')[2]!, tampered.split('.')[2]!]
+    const secrets = [
+      KEY_A,
+      KEY_B,
+      await sha256Hex(KEY_A),
+      await sha256Hex(KEY_B),
+      SECRET,
+      token,
+      signature,
+      expired,
+      expired.split('.')[2]!,
+      tampered.split('.')[2]!,
+    ]
 
     const requests: [string, RequestInit][] = [
       ['/v1/chat', { method: 'POST', headers: { authorization: `Bearer ${KEY_A}` }, body: JSON.stringify(hello) }],
-      ['/v1/chat', { method: 'POST', headers: { authorization: `Bearer ${KEY_A}` }, body: JSON.stringify({ messages: [{ role: 'user', content: 'hi [sim status=500]' }] }) }],
+      [
+        '/v1/chat',
+        {
+          method: 'POST',
+          headers: { authorization: `Bearer ${KEY_A}` },
+          body: JSON.stringify({ messages: [{ role: 'user', content: 'hi [sim status=500]' }] }),
+        },
+      ],
       ['/v1/chat', { method: 'POST', headers: { authorization: `Bearer ${KEY_A}` }, body: '{not json' }],
       ['/v1/chat', { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: JSON.stringify({ ...hello, model: 'nope' }) }],
       ['/v1/models', { headers: { authorization: `Bearer ${KEY_B}` } }],
@@ -53,10 +73,13 @@ describe('secrets never reach a response or a log line', () => {
 
     expect(answers.filter((a) => a.startsWith('200')).length).toBeGreaterThan(1)
     // One request log line per request (written off the response path): the check below looks at real lines.
-    const requestLines = logged.filter((line) => line.includes('"msg":"request"')).map((line) => JSON.parse(line) as { route: string; status: number })
+    const requestLines = logged
+      .filter((line) => line.includes('"msg":"request"'))
+      .map((line) => JSON.parse(line) as { route: string; status: number })
     expect(requestLines.map((line) => `${line.route} ${line.status}`)).toEqual(answers.map((a, i) => `${requests[i]![0]} ${a.slice(0, 3)}`))
     for (const secret of secrets) {
-      for (const text of [...answers, ...logged]) expect(text.includes(secret), `leaked ${secret.slice(0, 12)}… in ${text.slice(0, 200)}`).toBe(false)
+      for (const text of [...answers, ...logged])
+        expect(text.includes(secret), `leaked ${secret.slice(0, 12)}… in ${text.slice(0, 200)}`).toBe(false)
     }
   })
 })

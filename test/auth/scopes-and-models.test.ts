@@ -7,9 +7,16 @@ import { KEY_A, KEY_B, authApp, clientKeys, errorOf, get, hello, post } from './
 
 describe('scopes', () => {
   it('a key scoped to chat may chat but not list models; an unscoped key may do both', async () => {
-    const { app } = authApp({ CLIENT_KEYS: await clientKeys([{ key: KEY_A, id: 'chat-only', scopes: ['chat'] }, { key: KEY_B, id: 'all' }]) })
+    const { app } = authApp({
+      CLIENT_KEYS: await clientKeys([
+        { key: KEY_A, id: 'chat-only', scopes: ['chat'] },
+        { key: KEY_B, id: 'all' },
+      ]),
+    })
     expect((await post(app, '/v1/chat', hello, { 'x-api-key': KEY_A })).status).toBe(200)
-    expect(await errorOf(await get(app, '/v1/models', { 'x-api-key': KEY_A }), 403, 'permission_error')).toMatch(/This key may not use this route; allowed scopes: chat/)
+    expect(await errorOf(await get(app, '/v1/models', { 'x-api-key': KEY_A }), 403, 'permission_error')).toMatch(
+      /This key may not use this route; allowed scopes: chat/,
+    )
     expect(await errorOf(await post(app, '/v1/messages', {}, { 'x-api-key': KEY_A }), 403, 'permission_error')).toMatch(/scopes: chat/)
     expect((await get(app, '/v1/models', { 'x-api-key': KEY_B })).status).toBe(200)
   })
@@ -34,9 +41,13 @@ describe('scopes', () => {
 })
 
 describe('model allow-list per caller', () => {
-  it('403 with the allowed models for a model outside the key\'s list; /v1/models lists only those', async () => {
+  it("403 with the allowed models for a model outside the key's list; /v1/models lists only those", async () => {
     const { app, simulator } = authApp({ CLIENT_KEYS: await clientKeys([{ key: KEY_A, id: 'cheap', models: ['fast'] }]) })
-    const message = await errorOf(await post(app, '/v1/chat', { ...hello, model: 'smart' }, { 'x-api-key': KEY_A }), 403, 'permission_error')
+    const message = await errorOf(
+      await post(app, '/v1/chat', { ...hello, model: 'smart' }, { 'x-api-key': KEY_A }),
+      403,
+      'permission_error',
+    )
     expect(message).toBe('model: claude-opus-5-5 is not allowed for this caller. Allowed: claude-haiku-5-5')
     expect(simulator.requests).toHaveLength(0)
     const ok = await post(app, '/v1/chat', { ...hello, model: 'fast' }, { 'x-api-key': KEY_A })
@@ -45,8 +56,13 @@ describe('model allow-list per caller', () => {
     expect(models.data.map((m) => m.id)).toEqual(['claude-haiku-5-5'])
   })
 
-  it('a request without a model uses the caller\'s first allowed model when DEFAULT_MODEL is not among them', async () => {
-    const { app, simulator } = authApp({ CLIENT_KEYS: await clientKeys([{ key: KEY_A, id: 'cheap', models: ['fast'] }, { key: KEY_B, id: 'all' }]) })
+  it("a request without a model uses the caller's first allowed model when DEFAULT_MODEL is not among them", async () => {
+    const { app, simulator } = authApp({
+      CLIENT_KEYS: await clientKeys([
+        { key: KEY_A, id: 'cheap', models: ['fast'] },
+        { key: KEY_B, id: 'all' },
+      ]),
+    })
     expect((await post(app, '/v1/chat', hello, { 'x-api-key': KEY_A })).status).toBe(200)
     expect(simulator.requests.at(-1)!.model).toBe('claude-haiku-5-5')
     expect((await post(app, '/v1/chat', hello, { 'x-api-key': KEY_B })).status).toBe(200)
@@ -54,8 +70,13 @@ describe('model allow-list per caller', () => {
   })
 
   it('a key cannot widen ALLOWED_MODELS', async () => {
-    const { app } = authApp({ ALLOWED_MODELS: 'fast,balanced', CLIENT_KEYS: await clientKeys([{ key: KEY_A, id: 'k', models: ['fast', 'smart'] }]) })
-    expect(await errorOf(await post(app, '/v1/chat', { ...hello, model: 'smart' }, { 'x-api-key': KEY_A }), 403, 'permission_error')).toMatch(/Allowed: claude-haiku-5-5$/)
+    const { app } = authApp({
+      ALLOWED_MODELS: 'fast,balanced',
+      CLIENT_KEYS: await clientKeys([{ key: KEY_A, id: 'k', models: ['fast', 'smart'] }]),
+    })
+    expect(
+      await errorOf(await post(app, '/v1/chat', { ...hello, model: 'smart' }, { 'x-api-key': KEY_A }), 403, 'permission_error'),
+    ).toMatch(/Allowed: claude-haiku-5-5$/)
   })
 })
 
@@ -64,7 +85,9 @@ describe('max_tokens cap per caller', () => {
     const { app, simulator } = authApp({ CLIENT_KEYS: await clientKeys([{ key: KEY_A, id: 'capped', max_tokens: 200 }]) })
     const res = await post(app, '/v1/chat', { ...hello, max_tokens: 5000 }, { 'x-api-key': KEY_A })
     expect(res.status).toBe(200)
-    expect(((await res.json()) as { warnings: string[] }).warnings).toContain('max_tokens was lowered from 5000 to 200, the most this caller may ask for')
+    expect(((await res.json()) as { warnings: string[] }).warnings).toContain(
+      'max_tokens was lowered from 5000 to 200, the most this caller may ask for',
+    )
     expect((simulator.requests.at(-1)!.body as { max_tokens: number }).max_tokens).toBe(200)
 
     const small = await post(app, '/v1/chat', { ...hello, max_tokens: 50 }, { 'x-api-key': KEY_A })

@@ -6,7 +6,10 @@ import { KEY_A, KEY_B, authApp, clientKeys, errorOf, get, post, hello, sha256Hex
 describe('secret client keys', () => {
   it('accepts a configured key as Bearer and as x-api-key, and the identity is key:<id>', async () => {
     const { app } = authApp({ CLIENT_KEYS: await clientKeys([{ key: KEY_A, id: 'backend-1' }]) })
-    for (const headers of [{ authorization: `Bearer ${KEY_A}` }, { 'x-api-key': KEY_A }, { authorization: `bearer  ${KEY_A}` }] as Record<string, string>[]) {
+    for (const headers of [{ authorization: `Bearer ${KEY_A}` }, { 'x-api-key': KEY_A }, { authorization: `bearer  ${KEY_A}` }] as Record<
+      string,
+      string
+    >[]) {
       const res = await get(app, '/v1/models/whoami/me', headers)
       expect(res.status).toBe(200)
       expect(await res.json()).toEqual({ kind: 'key', id: 'key:backend-1' })
@@ -47,14 +50,28 @@ describe('secret client keys', () => {
   })
 
   it('refuses two different credentials at once, accepts the same one twice', async () => {
-    const { app } = authApp({ CLIENT_KEYS: await clientKeys([{ key: KEY_A, id: 'a' }, { key: KEY_B, id: 'b' }]) })
-    const message = await errorOf(await get(app, '/v1/models', { authorization: `Bearer ${KEY_A}`, 'x-api-key': KEY_B }), 401, 'authentication_error')
+    const { app } = authApp({
+      CLIENT_KEYS: await clientKeys([
+        { key: KEY_A, id: 'a' },
+        { key: KEY_B, id: 'b' },
+      ]),
+    })
+    const message = await errorOf(
+      await get(app, '/v1/models', { authorization: `Bearer ${KEY_A}`, 'x-api-key': KEY_B }),
+      401,
+      'authentication_error',
+    )
     expect(message).toMatch(/send one/)
     expect((await get(app, '/v1/models', { authorization: `Bearer ${KEY_A}`, 'x-api-key': KEY_A })).status).toBe(200)
   })
 
   it('rotates: old and new keys both work while both are configured, the old one stops when removed', async () => {
-    const both = authApp({ CLIENT_KEYS: await clientKeys([{ key: KEY_A, id: 'v1' }, { key: KEY_B, id: 'v2' }]) })
+    const both = authApp({
+      CLIENT_KEYS: await clientKeys([
+        { key: KEY_A, id: 'v1' },
+        { key: KEY_B, id: 'v2' },
+      ]),
+    })
     expect(await (await get(both.app, '/v1/models/whoami/me', { authorization: `Bearer ${KEY_A}` })).json()).toMatchObject({ id: 'key:v1' })
     expect(await (await get(both.app, '/v1/models/whoami/me', { authorization: `Bearer ${KEY_B}` })).json()).toMatchObject({ id: 'key:v2' })
     const after = authApp({ CLIENT_KEYS: await clientKeys([{ key: KEY_B, id: 'v2' }]) })
@@ -62,10 +79,18 @@ describe('secret client keys', () => {
     expect((await get(after.app, '/v1/models', { authorization: `Bearer ${KEY_B}` })).status).toBe(200)
   })
 
-  it('carries the key\'s own limits, models and max_tokens into the identity', async () => {
+  it("carries the key's own limits, models and max_tokens into the identity", async () => {
     const { app } = authApp({
       CLIENT_KEYS: await clientKeys([
-        { key: KEY_A, id: 'limited', models: ['fast', 'claude-sonnet-5-5'], max_tokens: 300, rate_limit: '5/10s', token_limit: '1000/1m', daily_budget_usd: 0.5 },
+        {
+          key: KEY_A,
+          id: 'limited',
+          models: ['fast', 'claude-sonnet-5-5'],
+          max_tokens: 300,
+          rate_limit: '5/10s',
+          token_limit: '1000/1m',
+          daily_budget_usd: 0.5,
+        },
       ]),
     })
     expect(await (await get(app, '/v1/models/whoami/me', { 'x-api-key': KEY_A })).json()).toEqual({
@@ -84,7 +109,9 @@ describe('secret client keys', () => {
     const other = await newClientKey('generated')
     expect(other.key).not.toBe(fresh.key)
     const { app } = authApp({ CLIENT_KEYS: JSON.stringify([fresh.entry]) })
-    expect(await (await get(app, '/v1/models/whoami/me', { authorization: `Bearer ${fresh.key}` })).json()).toMatchObject({ id: 'key:generated' })
+    expect(await (await get(app, '/v1/models/whoami/me', { authorization: `Bearer ${fresh.key}` })).json()).toMatchObject({
+      id: 'key:generated',
+    })
     await expect(newClientKey('bad id')).rejects.toThrow(/key id/)
   })
 

@@ -19,7 +19,19 @@ describe('session tokens', () => {
   it('accepts a token from mintSessionToken, as Bearer and as x-api-key, with identity user:<sub>, plan and limits', async () => {
     const { app } = authApp(env)
     const token = await mintSessionToken(
-      { sub: 'user-42', ttlSeconds: 600, plan: 'pro', limits: { rateLimit: '20/1m', tokenLimit: '50000/1m', dailyBudgetUsd: 2, maxTokens: 512, models: ['fast', 'balanced'], scopes: ['chat', 'models'] } },
+      {
+        sub: 'user-42',
+        ttlSeconds: 600,
+        plan: 'pro',
+        limits: {
+          rateLimit: '20/1m',
+          tokenLimit: '50000/1m',
+          dailyBudgetUsd: 2,
+          maxTokens: 512,
+          models: ['fast', 'balanced'],
+          scopes: ['chat', 'models'],
+        },
+      },
       SECRET,
     )
     const expected = {
@@ -90,7 +102,9 @@ describe('session tokens', () => {
       ['sign', 'verify'],
     )) as CryptoKeyPair
     const rs256 = await sign(claims, rsa.privateKey, 'RS256')
-    const hs512Key = await crypto.subtle.importKey('raw', new TextEncoder().encode(SECRET), { name: 'HMAC', hash: 'SHA-512' }, false, ['sign'])
+    const hs512Key = await crypto.subtle.importKey('raw', new TextEncoder().encode(SECRET), { name: 'HMAC', hash: 'SHA-512' }, false, [
+      'sign',
+    ])
     const hs512 = await sign(claims, hs512Key, 'HS512')
     for (const token of [none, noneWithSignature, rs256, hs512]) {
       expect(await errorOf(await get(app, '/v1/models', bearer(token)), 401, 'authentication_error')).toMatch(/HS256|well-formed/)
@@ -110,14 +124,18 @@ describe('session tokens', () => {
       { sub: 'u', exp: now() + 600, models: ['gpt-4'] },
       { sub: 'u', exp: String(now() + 600) },
     ]) {
-      expect(await errorOf(await get(app, '/v1/models', bearer(await hs256(claims))), 401, 'authentication_error')).toMatch(/claims|well-formed/)
+      expect(await errorOf(await get(app, '/v1/models', bearer(await hs256(claims))), 401, 'authentication_error')).toMatch(
+        /claims|well-formed/,
+      )
     }
   })
 
   it('says so when session tokens are not configured', async () => {
     const { app } = authApp({ CLIENT_KEYS: '[]' })
     const token = await mintSessionToken({ sub: 'u' }, SECRET)
-    expect(await errorOf(await get(app, '/v1/models', bearer(token)), 401, 'authentication_error')).toMatch(/SESSION_SECRET is not configured/)
+    expect(await errorOf(await get(app, '/v1/models', bearer(token)), 401, 'authentication_error')).toMatch(
+      /SESSION_SECRET is not configured/,
+    )
   })
 
   it('a secret containing PUBLIC or PRIVATE still works (hono/jwt would read it as PEM)', async () => {
@@ -161,14 +179,20 @@ describe('session tokens: canonical signatures, rotation, origin binding, assist
     const third = await hs256({ sub: 'u', exp: now() + 600 }, 'a-third-secret-0123456789abcdefghijklmn')
     expect(await errorOf(await get(app, '/v1/models', bearer(third)), 401, 'authentication_error')).toMatch(/signature does not match/)
     const { app: rotated } = authApp(env)
-    await errorOf(await get(rotated, '/v1/models', bearer(await hs256({ sub: 'u', exp: now() + 600 }, OTHER_SECRET))), 401, 'authentication_error')
+    await errorOf(
+      await get(rotated, '/v1/models', bearer(await hs256({ sub: 'u', exp: now() + 600 }, OTHER_SECRET))),
+      401,
+      'authentication_error',
+    )
   })
 
   it('binds a token to page origins with aud (mintSessionToken audience)', async () => {
     const { app } = authApp({ ...env, ALLOWED_ORIGINS: 'https://shop.example.com,https://evil.example' })
     const token = await mintSessionToken({ sub: 'u', audience: 'https://shop.example.com' }, SECRET)
     expect((await get(app, '/v1/models', { ...bearer(token), origin: 'https://shop.example.com' })).status).toBe(200)
-    expect(await errorOf(await get(app, '/v1/models', { ...bearer(token), origin: 'https://evil.example' }), 401, 'authentication_error')).toMatch(/bound to other origins \(aud\)/)
+    expect(
+      await errorOf(await get(app, '/v1/models', { ...bearer(token), origin: 'https://evil.example' }), 401, 'authentication_error'),
+    ).toMatch(/bound to other origins \(aud\)/)
     expect(await errorOf(await get(app, '/v1/models', bearer(token)), 401, 'authentication_error')).toMatch(/comes from no Origin/)
     const many = await hs256({ sub: 'u', exp: now() + 600, aud: ['https://a.example', 'https://shop.example.com'] })
     expect((await get(app, '/v1/models', { ...bearer(many), origin: 'https://shop.example.com' })).status).toBe(200)
@@ -177,6 +201,9 @@ describe('session tokens: canonical signatures, rotation, origin binding, assist
   it('carries assistants and allow in its claims', async () => {
     const { app } = authApp(env)
     const token = await mintSessionToken({ sub: 'u', limits: { assistants: ['support'], allow: ['web_search'] } }, SECRET)
-    expect(await (await get(app, '/v1/models/whoami/me', bearer(token))).json()).toMatchObject({ assistants: ['support'], allow: ['web_search'] })
+    expect(await (await get(app, '/v1/models/whoami/me', bearer(token))).json()).toMatchObject({
+      assistants: ['support'],
+      allow: ['web_search'],
+    })
   })
 })

@@ -6,7 +6,10 @@ import { createHandWrittenApp } from '../../bench/contenders/hand-written.ts'
 import { callFor, hasTextDelta, streamCompleted } from '../../bench/lib/contenders.ts'
 import { createSimulator } from '../../src/simulator/index.ts'
 
-const contenders = [['hand-written', createHandWrittenApp], ['ai-sdk', createAiSdkApp]] as const
+const contenders = [
+  ['hand-written', createHandWrittenApp],
+  ['ai-sdk', createAiSdkApp],
+] as const
 
 for (const [name, create] of contenders) {
   describe(`bench contender ${name}`, () => {
@@ -46,7 +49,9 @@ for (const [name, create] of contenders) {
 it('the direct contender: a simulator stream ends with message_stop', async () => {
   const sim = createSimulator()
   const call = callFor('direct', '[sim tokens=3]', true)
-  const text = await (await sim.fetch(new Request(`http://sim.local${call.path}`, { method: 'POST', headers: call.headers, body: call.body }))).text()
+  const text = await (
+    await sim.fetch(new Request(`http://sim.local${call.path}`, { method: 'POST', headers: call.headers, body: call.body }))
+  ).text()
   expect(hasTextDelta('direct', text)).toBe(true)
   expect(streamCompleted('direct', text)).toBe(true)
 })

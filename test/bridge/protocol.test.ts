@@ -86,7 +86,12 @@ describe('errors', () => {
 describe('pipeline and multi-exec', () => {
   it('returns one {result}|{error} per command in a pipeline', async () => {
     const p = uniquePrefix()
-    const res = await call('/pipeline', [['set', `${p}a`, 'v'], ['incr', `${p}a`], ['get', `${p}a`], ['incr', `${p}n`]])
+    const res = await call('/pipeline', [
+      ['set', `${p}a`, 'v'],
+      ['incr', `${p}a`],
+      ['get', `${p}a`],
+      ['incr', `${p}n`],
+    ])
     expect(res.status).toBe(200)
     expect(res.json).toEqual([
       { result: 'OK' },
@@ -98,13 +103,20 @@ describe('pipeline and multi-exec', () => {
 
   it('runs multi-exec atomically with per-command results', async () => {
     const p = uniquePrefix()
-    const res = await call('/multi-exec', [['incr', `${p}n`], ['incr', `${p}n`], ['get', `${p}n`]])
+    const res = await call('/multi-exec', [
+      ['incr', `${p}n`],
+      ['incr', `${p}n`],
+      ['get', `${p}n`],
+    ])
     expect(res).toMatchObject({ status: 200, json: [{ result: 1 }, { result: 2 }, { result: b64('2') }] })
   })
 
   it('rejects a transaction with an invalid command as a whole (EXECABORT)', async () => {
     const p = uniquePrefix()
-    const res = await call('/multi-exec', [['set', `${p}a`, '1'], ['set', `${p}b`]])
+    const res = await call('/multi-exec', [
+      ['set', `${p}a`, '1'],
+      ['set', `${p}b`],
+    ])
     expect(res).toMatchObject({ status: 400, json: { error: expect.stringContaining('EXECABORT') } })
     expect((await call('/', ['exists', `${p}a`])).json).toEqual({ result: 0 })
   })

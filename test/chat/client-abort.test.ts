@@ -26,7 +26,11 @@ beforeEach(() => {
   vi.spyOn(console, 'warn').mockImplementation(() => {})
 })
 afterEach(() => vi.restoreAllMocks())
-const lines = (route: string) => logged.filter((l) => l.includes('"msg":"request"')).map((l) => JSON.parse(l) as Record<string, any>).filter((l) => l.route === route)
+const lines = (route: string) =>
+  logged
+    .filter((l) => l.includes('"msg":"request"'))
+    .map((l) => JSON.parse(l) as Record<string, any>)
+    .filter((l) => l.route === route)
 
 describe.each(ROUTES)('a client that leaves a JSON $route request', ({ route, body }) => {
   it('cancels the upstream call: the simulator saw the abort, and nothing is billed', async () => {
@@ -46,7 +50,9 @@ describe.each(ROUTES)('a client that leaves a JSON $route request', ({ route, bo
     await vi.waitFor(() => expect(record.cancelled).toBe(true))
     // 499: the simulator answered nothing (no message, no usage) once the client had gone.
     expect(record).toMatchObject({ completed: false, status: 499 })
-    expect(lines(route)).toEqual([expect.objectContaining({ outcome: 'aborted', level: 'info', models_tried: ['claude-sonnet-5-5'], ...NOTHING_USED })])
+    expect(lines(route)).toEqual([
+      expect.objectContaining({ outcome: 'aborted', level: 'info', models_tried: ['claude-sonnet-5-5'], ...NOTHING_USED }),
+    ])
 
     // The caller's bill agrees: nothing spent, nothing still held for the call.
     const usage = await app.request('/v1/usage')

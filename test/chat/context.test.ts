@@ -13,7 +13,13 @@ const m = [
   { role: 'user', content: 'Start: help me plan a trip.' },
   { role: 'assistant', content: words(12, 'A1') },
   { role: 'user', content: words(12, 'U2') },
-  { role: 'assistant', content: [{ type: 'text', text: words(8, 'A3') }, { type: 'tool_use', id: 'toolu_1', name: 'lookup', input: { q: 'trains' } }] },
+  {
+    role: 'assistant',
+    content: [
+      { type: 'text', text: words(8, 'A3') },
+      { type: 'tool_use', id: 'toolu_1', name: 'lookup', input: { q: 'trains' } },
+    ],
+  },
   { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: words(5, 'R4') }] },
   { role: 'assistant', content: words(10, 'A5') },
   { role: 'user', content: 'And the hotels? [sim tokens=5]' },
@@ -22,7 +28,8 @@ const sonnet = new Catalogue().get(SONNET)!
 // What the gateway decides with (trim, 413): its estimate, src/context/estimate-tokens.ts.
 const count = (messages: unknown[], system?: string) => estimateInputTokens({ messages, ...(system && { system }) } as never, sonnet)
 // What the simulator bills for the same prompt (its own count, independent of the estimate).
-const billed = (messages: unknown[], system?: string) => countTokens({ model: SONNET, max_tokens: 100, messages, ...(system && { system }) }, SONNET)
+const billed = (messages: unknown[], system?: string) =>
+  countTokens({ model: SONNET, max_tokens: 100, messages, ...(system && { system }) }, SONNET)
 
 describe('context control over /v1/chat', () => {
   it('trim keeps the system prompt, the first turn and tool pairs, drops the oldest turns, and says so', async () => {
@@ -39,8 +46,12 @@ describe('context control over /v1/chat', () => {
     expect((simulator.requests.at(-1)!.body as any).system).toEqual(system)
     const total = count(m, system)
     const kept = count([m[0], m[5], m[6]], system)
-    expect(body.warnings).toEqual([`context: dropped the 4 oldest message(s) after the first one to fit MAX_INPUT_TOKENS (about ${total} → ${kept} of ${limit} input tokens)`])
-    expect(body.usage.input_tokens + body.usage.cache_creation_input_tokens + body.usage.cache_read_input_tokens).toBe(billed([m[0], m[5], m[6]], system))
+    expect(body.warnings).toEqual([
+      `context: dropped the 4 oldest message(s) after the first one to fit MAX_INPUT_TOKENS (about ${total} → ${kept} of ${limit} input tokens)`,
+    ])
+    expect(body.usage.input_tokens + body.usage.cache_creation_input_tokens + body.usage.cache_read_input_tokens).toBe(
+      billed([m[0], m[5], m[6]], system),
+    )
   })
 
   it('under the limit nothing changes and nothing is said', async () => {
@@ -63,7 +74,11 @@ describe('context control over /v1/chat', () => {
 
   it('one message larger than the limit is a 413 naming it, even with trim', async () => {
     const { app, simulator } = makeApp({ MAX_INPUT_TOKENS: '100' })
-    const big = [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello' }, { role: 'user', content: words(60, 'BIG') }]
+    const big = [
+      { role: 'user', content: 'hi' },
+      { role: 'assistant', content: 'hello' },
+      { role: 'user', content: words(60, 'BIG') },
+    ]
     const res = await postJson(app, '/v1/chat', { messages: big, max_tokens: 100 })
     expect(res.status).toBe(413)
     const message = ((await res.json()) as any).error.message as string
@@ -116,6 +131,8 @@ describe('fitContext', () => {
 
   it('413 when even the first and the last turn do not fit together', () => {
     const messages = [msg('user', 400), msg('assistant', 40), msg('user', 400)]
-    expect(() => fitContext({ messages }, model, 10, { maxInputTokens: 150, overflow: 'trim' })).toThrow(/even its first and latest turns \(about 209\) do not fit/)
+    expect(() => fitContext({ messages }, model, 10, { maxInputTokens: 150, overflow: 'trim' })).toThrow(
+      /even its first and latest turns \(about 209\) do not fit/,
+    )
   })
 })

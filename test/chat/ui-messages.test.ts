@@ -37,7 +37,13 @@ describe('fromUIMessages', () => {
     ])
     expect(out.messages).toEqual([
       { role: 'user', content: [{ type: 'text', text: 'Weather in Paris?' }] },
-      { role: 'assistant', content: [{ type: 'text', text: 'Checking.' }, { type: 'tool_use', id: 't1', name: 'weather', input: { city: 'Paris' } }] },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'Checking.' },
+          { type: 'tool_use', id: 't1', name: 'weather', input: { city: 'Paris' } },
+        ],
+      },
       { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: '{"c":21}' }] },
       { role: 'assistant', content: [{ type: 'tool_use', id: 't2', name: 'clock', input: {} }] },
       { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't2', content: 'boom', is_error: true }] },
@@ -61,7 +67,8 @@ describe('fromUIMessages', () => {
       { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0=' } },
       { type: 'text', text: 'What is this?' },
     ])
-    const bad = () => fromUIMessages([{ role: 'user', parts: [{ type: 'file', mediaType: 'video/mp4', url: 'data:video/mp4;base64,AA==' }] }])
+    const bad = () =>
+      fromUIMessages([{ role: 'user', parts: [{ type: 'file', mediaType: 'video/mp4', url: 'data:video/mp4;base64,AA==' }] }])
     expect(bad).toThrowError(GatewayError)
     expect(bad).toThrowError(/messages\.0\.parts\.0: unsupported file/)
   })

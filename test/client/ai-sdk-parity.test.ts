@@ -61,10 +61,17 @@ describe('parity with the pinned ai package', () => {
         }
         return []
       })
-      const ourParts = ours.parts.map((part): Part =>
-        part.type === 'tool'
-          ? { type: 'tool', id: part.toolCall.toolCallId, state: part.toolCall.state, input: part.toolCall.input, output: part.toolCall.output }
-          : { type: part.type, text: part.text },
+      const ourParts = ours.parts.map(
+        (part): Part =>
+          part.type === 'tool'
+            ? {
+                type: 'tool',
+                id: part.toolCall.toolCallId,
+                state: part.toolCall.state,
+                input: part.toolCall.input,
+                output: part.toolCall.output,
+              }
+            : { type: part.type, text: part.text },
       )
       expect(ourParts).toEqual(sdkParts)
       expect(ours.metadata).toEqual(sdk.metadata)

@@ -85,15 +85,21 @@ describe('createChatClient', () => {
 
   it('surfaces 429 with type, status and Retry-After seconds, without retrying', async () => {
     const { fetch, calls } = fakeFetch(
-      new Response(
-        JSON.stringify({ type: 'error', error: { type: 'rate_limit_error', message: 'Slow down.' }, request_id: 'req_7' }),
-        { status: 429, headers: { 'content-type': 'application/json', 'retry-after': '30' } },
-      ),
+      new Response(JSON.stringify({ type: 'error', error: { type: 'rate_limit_error', message: 'Slow down.' }, request_id: 'req_7' }), {
+        status: 429,
+        headers: { 'content-type': 'application/json', 'retry-after': '30' },
+      }),
     )
     const errors: ChatError[] = []
     const reply = createChatClient({ endpoint: '/s', fetch, retry: noDelay }).send('x', { onError: (e) => errors.push(e) })
     const error = await rejection(reply.result)
-    expect({ type: error.type, status: error.status, retryAfter: error.retryAfter, requestId: error.requestId, message: error.message }).toEqual({
+    expect({
+      type: error.type,
+      status: error.status,
+      retryAfter: error.retryAfter,
+      requestId: error.requestId,
+      message: error.message,
+    }).toEqual({
       type: 'rate_limit_error',
       status: 429,
       retryAfter: 30,
@@ -129,8 +135,7 @@ describe('createChatClient', () => {
     dropped.push(sse({ type: 'start' }))
     dropped.fail(new TypeError('network error'))
     const events: ChatEvent[] = []
-    const result = await createChatClient({ endpoint: '/s', fetch, retry: noDelay }).send('x', { onEvent: (e) => events.push(e) })
-      .result
+    const result = await createChatClient({ endpoint: '/s', fetch, retry: noDelay }).send('x', { onEvent: (e) => events.push(e) }).result
     expect(result.text).toBe('Hello world')
     expect(calls).toHaveLength(3)
     expect(events.filter((e) => e.type === 'retry').map((e) => e.type === 'retry' && e.attempt)).toEqual([1, 2])
@@ -165,7 +170,9 @@ describe('createChatClient', () => {
   })
 
   it('surfaces an error part with its type and the request id, and does not retry it', async () => {
-    const response = streamResponse([sse({ type: 'start' }), sse({ type: 'error', errorText: 'overloaded_error: Busy.' }), DONE_FRAME].join(''))
+    const response = streamResponse(
+      [sse({ type: 'start' }), sse({ type: 'error', errorText: 'overloaded_error: Busy.' }), DONE_FRAME].join(''),
+    )
     response.headers.set('x-request-id', 'req_42')
     const { fetch, calls } = fakeFetch(response)
     const error = await rejection(createChatClient({ endpoint: '/s', fetch, retry: noDelay }).send('x').result)

@@ -23,7 +23,9 @@ describe('describeError', () => {
   })
 
   it('distinguishes a cut reply from an unreachable server, and hides unknown errors', () => {
-    expect(describeError(new ChatError({ type: 'network_error', message: 'x', partialText: 'Hal' }), now).message).toMatch(/lost before the reply finished/)
+    expect(describeError(new ChatError({ type: 'network_error', message: 'x', partialText: 'Hal' }), now).message).toMatch(
+      /lost before the reply finished/,
+    )
     expect(describeError(new ChatError({ type: 'network_error', message: 'x' }), now).message).toMatch(/Couldn't reach/)
     expect(describeError(new ChatError({ type: 'weird_error', message: 'stack trace here' }), now).message).toBe(
       'Something went wrong on our side. Please try again.',

@@ -8,8 +8,7 @@ import { makeApp } from '../support/app.ts'
 /** claude-edge/client against the gateway's POST /v1/chat/stream, with the simulator upstream. */
 function clientFor(env: Record<string, string> = {}) {
   const { app, simulator } = makeApp(env)
-  const fetch = ((input: string | URL | Request, init?: RequestInit) =>
-    app.request(String(input), init)) as typeof globalThis.fetch
+  const fetch = ((input: string | URL | Request, init?: RequestInit) => app.request(String(input), init)) as typeof globalThis.fetch
   return { simulator, chat: (body = {}) => createChatClient({ endpoint: '/v1/chat/stream', fetch, body }) }
 }
 

@@ -41,9 +41,7 @@ describe('parseMarkdown', () => {
   })
 
   it('keeps HTML as text', () => {
-    expect(parseMarkdown('<img src=x onerror=alert(1)>')).toEqual([
-      { t: 'p', c: [{ t: 'text', v: '<img src=x onerror=alert(1)>' }] },
-    ])
+    expect(parseMarkdown('<img src=x onerror=alert(1)>')).toEqual([{ t: 'p', c: [{ t: 'text', v: '<img src=x onerror=alert(1)>' }] }])
   })
 })
 
@@ -78,7 +76,15 @@ describe('safeHref', () => {
     expect(safeHref('https://x.example')).toBe('https://x.example')
     expect(safeHref('mailto:a@b.example')).toBe('mailto:a@b.example')
     expect(safeHref('/docs#a')).toBe('/docs#a')
-    for (const bad of ['javascript:alert(1)', 'JavaScript:alert(1)', 'java\tscript:alert(1)', ' javascript:x', 'data:text/html,x', 'vbscript:x', '']) {
+    for (const bad of [
+      'javascript:alert(1)',
+      'JavaScript:alert(1)',
+      'java\tscript:alert(1)',
+      ' javascript:x',
+      'data:text/html,x',
+      'vbscript:x',
+      '',
+    ]) {
       expect(safeHref(bad)).toBeUndefined()
     }
   })

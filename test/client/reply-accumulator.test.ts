@@ -19,16 +19,10 @@ describe('ReplyAccumulator', () => {
     const reply = new ReplyAccumulator()
     expect(reply.apply({ type: 'start', messageId: 'm1' })).toEqual([{ type: 'start', messageId: 'm1' }])
     reply.apply({ type: 'text-start', id: 't' })
-    expect(reply.apply({ type: 'text-delta', id: 't', delta: 'Hel' })).toEqual([
-      { type: 'text', id: 't', delta: 'Hel', text: 'Hel' },
-    ])
-    expect(reply.apply({ type: 'text-delta', id: 't', delta: 'lo' })).toEqual([
-      { type: 'text', id: 't', delta: 'lo', text: 'Hello' },
-    ])
+    expect(reply.apply({ type: 'text-delta', id: 't', delta: 'Hel' })).toEqual([{ type: 'text', id: 't', delta: 'Hel', text: 'Hel' }])
+    expect(reply.apply({ type: 'text-delta', id: 't', delta: 'lo' })).toEqual([{ type: 'text', id: 't', delta: 'lo', text: 'Hello' }])
     reply.apply({ type: 'text-end', id: 't' })
-    expect(reply.apply({ type: 'finish', finishReason: 'stop', messageMetadata: metadata })).toEqual([
-      { type: 'metadata', metadata },
-    ])
+    expect(reply.apply({ type: 'finish', finishReason: 'stop', messageMetadata: metadata })).toEqual([{ type: 'metadata', metadata }])
     reply.apply(DONE)
     const result = reply.end()
     expect(result).toMatchObject({
@@ -133,9 +127,11 @@ describe('parseErrorText', () => {
       type: 'timeout_error',
       message: 'The upstream deadline passed.',
     })
-    expect(
-      parseErrorText('{"type":"error","error":{"type":"upstream_error","message":"tried a, b"},"request_id":"r"}'),
-    ).toEqual({ type: 'upstream_error', message: 'tried a, b', requestId: 'r' })
+    expect(parseErrorText('{"type":"error","error":{"type":"upstream_error","message":"tried a, b"},"request_id":"r"}')).toEqual({
+      type: 'upstream_error',
+      message: 'tried a, b',
+      requestId: 'r',
+    })
     expect(parseErrorText('Something broke')).toEqual({ type: 'stream_error', message: 'Something broke' })
     expect(parseErrorText('{not json')).toEqual({ type: 'stream_error', message: '{not json' })
   })

@@ -27,13 +27,18 @@ describe('simulator over HTTP', () => {
   })
 
   it('a dropped connection is an error for the SDK, not a silent end', async () => {
-    const err = await client.messages.stream(ask('[sim tokens=20 drop after=5]')).finalMessage().catch((e: unknown) => e)
+    const err = await client.messages
+      .stream(ask('[sim tokens=20 drop after=5]'))
+      .finalMessage()
+      .catch((e: unknown) => e)
     expect(err).toBeInstanceOf(Error)
     expect(server.sim.requests.at(-1)).toMatchObject({ eventsSent: 5, completed: false })
   })
 
   it('passes error statuses and retry headers through', async () => {
-    const err = await client.messages.create(ask('[sim status=429 retry_after=9]')).catch((e: unknown) => e) as InstanceType<typeof Anthropic.APIError>
+    const err = (await client.messages.create(ask('[sim status=429 retry_after=9]')).catch((e: unknown) => e)) as InstanceType<
+      typeof Anthropic.APIError
+    >
     expect(err.status).toBe(429)
     expect(err.headers?.get('retry-after')).toBe('9')
   })
@@ -42,7 +47,9 @@ describe('simulator over HTTP', () => {
     const controller = new AbortController()
     const stream = client.messages.stream(ask('[sim tokens=200 delay=50]'), { signal: controller.signal })
     let texts = 0
-    stream.on('text', () => { if (++texts === 2) controller.abort() })
+    stream.on('text', () => {
+      if (++texts === 2) controller.abort()
+    })
     await stream.finalMessage().catch(() => {})
     const record = server.sim.requests.at(-1)!
     await expect.poll(() => record.cancelled, { timeout: 2000 }).toBe(true)

@@ -14,10 +14,12 @@ async function call(path: string, init?: RequestInit) {
   return { status: res.status, body }
 }
 
-const chat = (content: string) => call('/v1/chat', {
-  method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_CLIENT_KEY}` },
-  body: JSON.stringify({ model: 'fast', messages: [{ role: 'user', content }] }),
-})
+const chat = (content: string) =>
+  call('/v1/chat', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_CLIENT_KEY}` },
+    body: JSON.stringify({ model: 'fast', messages: [{ role: 'user', content }] }),
+  })
 
 describe('examples/custom-worker', () => {
   it('serves its own route next to the claude-edge routes', async () => {
@@ -25,7 +27,9 @@ describe('examples/custom-worker', () => {
   })
 
   it('runs its own tool (with env from the bindings) in the tool loop', async () => {
-    const { status, body } = await chat('Where is my order? [sim tool=order_status {"order_id":"A-1001"}] [sim step=2 text="Shipped, arriving Nov 27."]')
+    const { status, body } = await chat(
+      'Where is my order? [sim tool=order_status {"order_id":"A-1001"}] [sim step=2 text="Shipped, arriving Nov 27."]',
+    )
     expect(status).toBe(200)
     const reply = JSON.parse(body)
     expect(reply.text).toBe('Shipped, arriving Nov 27.')
@@ -36,7 +40,9 @@ describe('examples/custom-worker', () => {
 
   it('its ToolError and schema messages reach the model', async () => {
     const { body } = await chat('[sim step=1 tool=order_status {"order_id":"A-9999"}] [sim step=2 tool=order_status {"order_id":"1001"}]')
-    const outputs = JSON.parse(body).steps.filter((s: any) => s.type === 'tool').map((s: any) => s.output)
+    const outputs = JSON.parse(body)
+      .steps.filter((s: any) => s.type === 'tool')
+      .map((s: any) => s.output)
     expect(outputs[0]).toBe('Tool "order_status" failed: no order A-9999 at Example Shop; ask the user to check the id')
     expect(outputs[1]).toContain('- order_id: expected an order id like "A-1001", got "1001"')
   })

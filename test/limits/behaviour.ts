@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { calculator } from '../../src/tools/index.ts'
 import { costOf } from '../../src/upstream/cost.ts'
 import { TEST_CLIENT_KEY, TEST_CLIENT_KEYS } from '../support/credentials.ts'
-import { NOON, errorOf, isoDay, limitedApp, rateHeaders, say, type HarnessOptions } from './harness.ts'
+import { NOON, errorOf, isoDay, type limitedApp, rateHeaders, say, type HarnessOptions } from './harness.ts'
 
 type Make = (options?: HarnessOptions) => ReturnType<typeof limitedApp>
 
@@ -101,12 +101,16 @@ export function limitsBehaviour(backend: 'memory' | 'upstash', make: Make) {
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
       const error = await errorOf(refused)
       expect(error.type).toBe('rate_limit_error')
-      expect(error.message).toMatch(/^Token limit reached \(TOKEN_LIMIT: 300 per 1m tokens; this request needs about \d+\)\. Retry in \d+ s\.$/)
+      expect(error.message).toMatch(
+        /^Token limit reached \(TOKEN_LIMIT: 300 per 1m tokens; this request needs about \d+\)\. Retry in \d+ s\.$/,
+      )
       expect((await h.chat(say('short', { model: 'fast' }))).status).toBe(200)
 
       const huge = await h.chat(say('word '.repeat(2000), { model: 'fast' }), '198.51.100.9')
       expect(huge.status).toBe(413)
-      expect((await errorOf(huge)).message).toMatch(/exceed the token limit \(TOKEN_LIMIT: 300 per 1m tokens\), so it can never be admitted/)
+      expect((await errorOf(huge)).message).toMatch(
+        /exceed the token limit \(TOKEN_LIMIT: 300 per 1m tokens\), so it can never be admitted/,
+      )
     })
   })
 
@@ -121,14 +125,21 @@ export function limitsBehaviour(backend: 'memory' | 'upstash', make: Make) {
       await h.settled()
       const usage = await h.usage()
       expect(usage.usage.cost_usd).toBeCloseTo(body.cost_usd, 6)
-      expect(usage.limits.daily_budget).toMatchObject({ limit_usd: 0.01, held_usd: 0, spent_usd: usage.usage.cost_usd, reset_seconds: 12 * 3600 })
+      expect(usage.limits.daily_budget).toMatchObject({
+        limit_usd: 0.01,
+        held_usd: 0,
+        spent_usd: usage.usage.cost_usd,
+        reset_seconds: 12 * 3600,
+      })
 
       const refused = await h.chat(say('Again', { model: 'smart', max_tokens: 400 }))
       expect(refused.status).toBe(402)
       expect(refused.headers.get('retry-after')).toBe(String(12 * 3600))
       const error = await errorOf(refused)
       expect(error.type).toBe('budget_exceeded_error')
-      expect(error.message).toMatch(/^Your daily budget \(\$0\.0100\) has \$0\.00\d+ left \(\$0\.00\d+ spent, \$0\.0000 held by requests in flight\), less than this request's worst case \(\$0\.00\d+\)\. It resets at midnight UTC, in 12 h 0 min\. Or lower max_tokens\.$/)
+      expect(error.message).toMatch(
+        /^Your daily budget \(\$0\.0100\) has \$0\.00\d+ left \(\$0\.00\d+ spent, \$0\.0000 held by requests in flight\), less than this request's worst case \(\$0\.00\d+\)\. It resets at midnight UTC, in 12 h 0 min\. Or lower max_tokens\.$/,
+      )
       // A cheaper call still fits what is left.
       expect((await h.chat(say('Small', { model: 'fast', max_tokens: 100 }))).status).toBe(200)
     })
@@ -179,14 +190,21 @@ export function limitsBehaviour(backend: 'memory' | 'upstash', make: Make) {
       expect(usage.usage.cost_usd).toBeLessThanOrEqual(0.005)
       expect(usage.usage.held_usd).toBe(0)
       expect(usage.usage.requests).toBe(admitted.length)
-      console.log(`[limits/${backend}] 50 concurrent requests, budget $0.005, worst case/call ~$0.0005: ${admitted.length} admitted, ${50 - admitted.length} refused (402), spent $${usage.usage.cost_usd}`)
+      console.log(
+        `[limits/${backend}] 50 concurrent requests, budget $0.005, worst case/call ~$0.0005: ${admitted.length} admitted, ${50 - admitted.length} refused (402), spent $${usage.usage.cost_usd}`,
+      )
     })
 
     it('reserves one model call at a time in a tool loop, and ends it with budget_exhausted when the next does not fit', async () => {
       // One call: up to 1000 output tokens of Opus 5.5 at $20/M = $0.02 (+ input); each step writes 900.
       // Step 3 would need what steps 1 and 2 spent (~$0.037) plus its own $0.02: more than $0.05.
       const h = make({ env: { RATE_LIMIT: 'off', DAILY_BUDGET_USD: '0.05', MAX_STEPS: '3' }, tools: [calculator] })
-      const res = await h.chat(say('What is 2+2? [sim step=1 tokens=900 tool=calculator {"expression":"2+2"}] [sim step=2 tokens=900 tool=calculator {"expression":"2+2"}] [sim step=3 text="4"]', { model: 'smart', max_tokens: 1000 }))
+      const res = await h.chat(
+        say(
+          'What is 2+2? [sim step=1 tokens=900 tool=calculator {"expression":"2+2"}] [sim step=2 tokens=900 tool=calculator {"expression":"2+2"}] [sim step=3 text="4"]',
+          { model: 'smart', max_tokens: 1000 },
+        ),
+      )
       expect(res.status).toBe(200)
       const body = (await res.json()) as { stop_reason: string; cost_usd: number; steps: { type: string }[] }
       expect(body.stop_reason).toBe('budget_exhausted')
@@ -203,7 +221,9 @@ export function limitsBehaviour(backend: 'memory' | 'upstash', make: Make) {
       const res = await h.chat(say('hi', { model: 'smart', max_tokens: 10_000 }))
       expect(res.status).toBe(402)
       // 10 000 output tokens at $20 per million = $0.20, plus a few input tokens.
-      expect((await errorOf(res)).message).toMatch(/^Your daily budget \(\$0\.0100\) is smaller than this request's worst case \(\$0\.200\d\); lower max_tokens or use a cheaper model\.$/)
+      expect((await errorOf(res)).message).toMatch(
+        /^Your daily budget \(\$0\.0100\) is smaller than this request's worst case \(\$0\.200\d\); lower max_tokens or use a cheaper model\.$/,
+      )
       expect(h.simulator.requests).toHaveLength(0)
     })
 
@@ -307,7 +327,12 @@ export function limitsBehaviour(backend: 'memory' | 'upstash', make: Make) {
     it('/v1/usage and count_tokens count against the request limit (each costs a Redis script or an upstream call)', async () => {
       const h = make({ env: { CLIENT_KEYS: TEST_CLIENT_KEYS, RATE_LIMIT: '3/1m' } })
       const key = { authorization: `Bearer ${TEST_CLIENT_KEY}` }
-      const count = () => h.request('/v1/messages/count_tokens', { method: 'POST', headers: { ...key, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'fast', messages: [{ role: 'user', content: 'hi' }] }) })
+      const count = () =>
+        h.request('/v1/messages/count_tokens', {
+          method: 'POST',
+          headers: { ...key, 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'fast', messages: [{ role: 'user', content: 'hi' }] }),
+        })
       const first = await count()
       expect(first.status).toBe(200)
       expect(rateHeaders(first)).toMatchObject({ limit: '3', remaining: '2' })

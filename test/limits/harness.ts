@@ -61,13 +61,27 @@ export function limitedApp(options: HarnessOptions = {}) {
   // brings its own credential: identities are `user:<ip>`, limited by RATE_LIMIT.
   const request = async (path: string, init: RequestInit = {}, ip = '203.0.113.1') => {
     const headers: Record<string, string> = { origin: ORIGIN, 'cf-connecting-ip': ip, ...(init.headers as Record<string, string>) }
-    if (!headers.authorization && !headers['x-api-key']) headers.authorization = `Bearer ${await mintSessionToken({ sub: ip }, TEST_SESSION_SECRET)}`
+    if (!headers.authorization && !headers['x-api-key'])
+      headers.authorization = `Bearer ${await mintSessionToken({ sub: ip }, TEST_SESSION_SECRET)}`
     return app.request(path, { ...init, headers }, {}, ctx)
   }
   return {
-    app, config, simulator, clock, logs,
+    app,
+    config,
+    simulator,
+    clock,
+    logs,
     chat: (body: Record<string, unknown>, ip?: string, init: RequestInit = {}) =>
-      request('/v1/chat', { method: 'POST', body: JSON.stringify(body), ...init, headers: { 'content-type': 'application/json', ...(init.headers as Record<string, string>) } }, ip),
+      request(
+        '/v1/chat',
+        {
+          method: 'POST',
+          body: JSON.stringify(body),
+          ...init,
+          headers: { 'content-type': 'application/json', ...(init.headers as Record<string, string>) },
+        },
+        ip,
+      ),
     usage: async (ip?: string) => (await request('/v1/usage', {}, ip)).json() as Promise<UsageBody>,
     request,
     /** Waits for every settle scheduled so far (they run off the response path). */

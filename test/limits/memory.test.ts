@@ -10,7 +10,9 @@ limitsBehaviour('memory', (options) => limitedApp(options))
 describe('limits in memory', () => {
   it('warns in the log and in /healthz that limits are per isolate', async () => {
     const h = limitedApp()
-    expect(h.logs).toContainEqual(expect.objectContaining({ level: 'warn', msg: expect.stringMatching(/Upstash is not configured.*in memory, per isolate/) }))
+    expect(h.logs).toContainEqual(
+      expect.objectContaining({ level: 'warn', msg: expect.stringMatching(/Upstash is not configured.*in memory, per isolate/) }),
+    )
     const health = (await (await h.request('/healthz')).json()) as { limits: string; warnings: string[] }
     expect(health.limits).toBe('memory')
     expect(health.warnings.join(' ')).toMatch(/in memory, per isolate/)
@@ -20,7 +22,14 @@ describe('limits in memory', () => {
     const store = new MemoryStore({ maxEntries: 50 })
     const { day, endsAt } = utcDay(NOON)
     for (let i = 0; i < 1000; i++) {
-      await store.admit({ who: `ip:${i}`, now: NOON, day, dayEndsAt: endsAt, reserveNanos: 0, requests: { limit: 5, windowMs: 60_000, take: 1 } })
+      await store.admit({
+        who: `ip:${i}`,
+        now: NOON,
+        day,
+        dayEndsAt: endsAt,
+        reserveNanos: 0,
+        requests: { limit: 5, windowMs: 60_000, take: 1 },
+      })
     }
     expect(store.size).toBe(50)
   })
@@ -35,7 +44,16 @@ describe('limits in memory', () => {
     for (let i = 0; i < 1000; i++) await admit(`ip:${i}`, 0)
     expect((await admit('key:spender', 200_000)).refusedBy).toBe('budget')
     // Settled twice (a retried settle): the hold is given back once, never below zero.
-    const settle = { who: 'key:spender', now: NOON, day, dayEndsAt: endsAt, dayTokensDelta: 0, reservedNanos: 900_000, actualNanos: 0, globalHeld: false }
+    const settle = {
+      who: 'key:spender',
+      now: NOON,
+      day,
+      dayEndsAt: endsAt,
+      dayTokensDelta: 0,
+      reservedNanos: 900_000,
+      actualNanos: 0,
+      globalHeld: false,
+    }
     await store.settle(settle)
     await store.settle({ ...settle, actualNanos: 0 })
     const after = await admit('key:spender', 0)

@@ -2,11 +2,23 @@ import { describe, expect, it } from 'vitest'
 import { parseConfig } from '../../src/config.ts'
 import { policyFor, utcDay } from '../../src/limits/policy.ts'
 
-const config = parseConfig({ UPSTREAM: 'simulator', RATE_LIMIT: '60/1m', ANONYMOUS_RATE_LIMIT: '10/1m', TOKEN_LIMIT: '100000/1m', DAILY_BUDGET_USD: '5', GLOBAL_DAILY_BUDGET_USD: '100' })
+const config = parseConfig({
+  UPSTREAM: 'simulator',
+  RATE_LIMIT: '60/1m',
+  ANONYMOUS_RATE_LIMIT: '10/1m',
+  TOKEN_LIMIT: '100000/1m',
+  DAILY_BUDGET_USD: '5',
+  GLOBAL_DAILY_BUDGET_USD: '100',
+})
 
 describe('policyFor', () => {
   it('uses the app defaults, and the anonymous rate for anonymous callers', () => {
-    expect(policyFor(config, { kind: 'key', id: 'key:a' })).toMatchObject({ requests: { limit: 60, windowMs: 60_000 }, tokens: { limit: 100_000 }, dailyBudgetUsd: 5, globalDailyBudgetUsd: 100 })
+    expect(policyFor(config, { kind: 'key', id: 'key:a' })).toMatchObject({
+      requests: { limit: 60, windowMs: 60_000 },
+      tokens: { limit: 100_000 },
+      dailyBudgetUsd: 5,
+      globalDailyBudgetUsd: 100,
+    })
     expect(policyFor(config, { kind: 'anonymous', id: 'ip:1' }).requests).toMatchObject({ limit: 10 })
   })
 

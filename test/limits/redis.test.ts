@@ -43,7 +43,10 @@ describe('limits on Upstash: round trips', () => {
   it('costs one round trip before the upstream call, one settle after, none for a blocked caller', async () => {
     await upstashRedis().scriptLoad(LIMITS_SCRIPT)
     const { redis, calls } = countingRedis()
-    const h = onBridge({ redis, env: { RATE_LIMIT: '20/1m', TOKEN_LIMIT: '100000/1m', DAILY_BUDGET_USD: '5', GLOBAL_DAILY_BUDGET_USD: '1000' } })
+    const h = onBridge({
+      redis,
+      env: { RATE_LIMIT: '20/1m', TOKEN_LIMIT: '100000/1m', DAILY_BUDGET_USD: '5', GLOBAL_DAILY_BUDGET_USD: '1000' },
+    })
     for (let i = 1; i <= 20; i++) {
       const before = calls.length
       const res = await h.chat(say('hi', { model: 'fast' }))
@@ -60,13 +63,21 @@ describe('limits on Upstash: round trips', () => {
     expect((await h.chat(say('hi'))).status).toBe(429) // now in the ephemeral cache: none
     expect(calls.length - before).toBe(1)
     const checks = calls.filter((_, i) => i % 2 === 0).map((c) => c.ms)
-    console.log(`[limits/upstash] round trips per request: 1 before the call + 1 settle after; admission median ${median(checks).toFixed(2)} ms over ${checks.length} requests (bridge on 127.0.0.1)`)
+    console.log(
+      `[limits/upstash] round trips per request: 1 before the call + 1 settle after; admission median ${median(checks).toFixed(2)} ms over ${checks.length} requests (bridge on 127.0.0.1)`,
+    )
   })
 
   it('a tool loop costs one more round trip per extra model call with a budget, none without', async () => {
     await upstashRedis().scriptLoad(LIMITS_SCRIPT)
-    const loop = say('Go [sim step=1 tool=calculator {"expression":"1+1"}] [sim step=2 tool=calculator {"expression":"2+2"}] [sim step=3 text="4"]', { model: 'fast' })
-    for (const [env, extra] of [[{ DAILY_BUDGET_USD: '5' }, 2], [{}, 0]] as const) {
+    const loop = say(
+      'Go [sim step=1 tool=calculator {"expression":"1+1"}] [sim step=2 tool=calculator {"expression":"2+2"}] [sim step=3 text="4"]',
+      { model: 'fast' },
+    )
+    for (const [env, extra] of [
+      [{ DAILY_BUDGET_USD: '5' }, 2],
+      [{}, 0],
+    ] as const) {
       const { redis, calls } = countingRedis()
       const h = onBridge({ redis, env: { RATE_LIMIT: '20/1m', ...env }, tools: [calculator] })
       const res = await h.chat(loop)
@@ -92,8 +103,14 @@ describe('limits on Upstash: round trips', () => {
     await store.settle({ ...settle, actualNanos: 0 })
     const after = await store.admit({ ...base, reserveNanos: 0, countDay: false })
     expect(after.day).toMatchObject({ spentNanos: 100, heldNanos: 0 })
-    expect(await store.hold({ ...base, deltaNanos: 950, budget: { limitNanos: 1000 }, globalHeld: false })).toMatchObject({ allowed: false, refusedBy: 'budget' })
-    expect(await store.hold({ ...base, deltaNanos: 900, budget: { limitNanos: 1000 }, globalHeld: false })).toMatchObject({ allowed: true, day: { heldNanos: 900 } })
+    expect(await store.hold({ ...base, deltaNanos: 950, budget: { limitNanos: 1000 }, globalHeld: false })).toMatchObject({
+      allowed: false,
+      refusedBy: 'budget',
+    })
+    expect(await store.hold({ ...base, deltaNanos: 900, budget: { limitNanos: 1000 }, globalHeld: false })).toMatchObject({
+      allowed: true,
+      day: { heldNanos: 900 },
+    })
   })
 
   it('falls back to EVAL once when Redis does not know the script (NOSCRIPT)', async () => {
@@ -109,7 +126,7 @@ describe('limits on Upstash: round trips', () => {
   })
 })
 
-describe('limits on Upstash: the Worker clock is not Redis\'s clock', () => {
+describe("limits on Upstash: the Worker clock is not Redis's clock", () => {
   // The script sets relative TTLs (PEXPIRE) computed from the limiter's clock, so a Worker whose
   // clock is a year off from Redis's still counts, refuses and expires exactly as on time.
   it.each([
@@ -173,7 +190,9 @@ describe('limits on Upstash: Redis slow or down', () => {
   it('open (default): Redis stopped → counts in memory, logs it, and still limits', async () => {
     const h = onBridge({ env: { RATE_LIMIT: '2/1m' } }, closedPort)
     expect((await h.chat(say('hi'))).status).toBe(200)
-    expect(h.logs).toContainEqual(expect.objectContaining({ level: 'warn', msg: expect.stringMatching(/counting in memory.*LIMITS_ON_REDIS_ERROR=open/) }))
+    expect(h.logs).toContainEqual(
+      expect.objectContaining({ level: 'warn', msg: expect.stringMatching(/counting in memory.*LIMITS_ON_REDIS_ERROR=open/) }),
+    )
     expect((await h.chat(say('hi'))).status).toBe(200)
     const refused = await h.chat(say('hi'))
     expect(refused.status).toBe(429)
@@ -195,7 +214,9 @@ describe('limits on Upstash: Redis slow or down', () => {
     for (let i = 0; i < 3; i++) {
       const res = await down.chat(say('Again', { model: 'fast', max_tokens: 50 }))
       expect(res.status).toBe(503)
-      expect((await errorOf(res)).message).toMatch(/^Budgets cannot be checked right now \(the limits store did not answer\), and a request with a budget is never admitted uncounted\. Retry in 5 s\.$/)
+      expect((await errorOf(res)).message).toMatch(
+        /^Budgets cannot be checked right now \(the limits store did not answer\), and a request with a budget is never admitted uncounted\. Retry in 5 s\.$/,
+      )
     }
     expect(down.simulator.requests).toHaveLength(0)
     // Usage cannot be shown as forgotten either.

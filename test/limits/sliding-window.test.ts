@@ -29,10 +29,13 @@ describe('sliding window', () => {
     [5, 10, 6, 2, 59_999],
     [120, 300, 270, 0, 1_000],
     [1, 1, 1, 0, 0],
-  ])('msUntilFits(need %i, limit %i, current %i, previous %i) at +%i ms is the first millisecond that fits', (need, limit, current, previous, offset) => {
-    const now = T0 + offset
-    expect(msUntilFits(need, limit, current, previous, now, W)).toBe(firstFit(need, limit, current, previous, now))
-  })
+  ])(
+    'msUntilFits(need %i, limit %i, current %i, previous %i) at +%i ms is the first millisecond that fits',
+    (need, limit, current, previous, offset) => {
+      const now = T0 + offset
+      expect(msUntilFits(need, limit, current, previous, now, W)).toBe(firstFit(need, limit, current, previous, now))
+    },
+  )
 
   it('is Infinity when the request alone is above the limit', () => {
     expect(msUntilFits(11, 10, 0, 0, T0, W)).toBe(Infinity)

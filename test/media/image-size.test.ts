@@ -28,11 +28,26 @@ const pngHeader = (width: number, height: number) =>
 const jpeg = (width: number, height: number, { exifBytes = 20, sof = 0xc0 } = {}) =>
   bytes(
     [0xff, 0xd8],
-    [0xff, 0xe1], be16(2 + exifBytes), 'Exif\0\0', new Array<number>(exifBytes - 6).fill(0xff),
-    [0xff, 0xdb], be16(2 + 65), new Array<number>(65).fill(1),
-    [0xff, 0xc4], be16(2 + 20), new Array<number>(20).fill(0),
-    [0xff, 0xff, 0xff, sof], be16(17), [8], be16(height), be16(width), [3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1],
-    [0xff, 0xda], be16(12), new Array<number>(10).fill(0), [0x12, 0x34, 0xff, 0xd9],
+    [0xff, 0xe1],
+    be16(2 + exifBytes),
+    'Exif\0\0',
+    new Array<number>(exifBytes - 6).fill(0xff),
+    [0xff, 0xdb],
+    be16(2 + 65),
+    new Array<number>(65).fill(1),
+    [0xff, 0xc4],
+    be16(2 + 20),
+    new Array<number>(20).fill(0),
+    [0xff, 0xff, 0xff, sof],
+    be16(17),
+    [8],
+    be16(height),
+    be16(width),
+    [3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1],
+    [0xff, 0xda],
+    be16(12),
+    new Array<number>(10).fill(0),
+    [0x12, 0x34, 0xff, 0xd9],
   )
 
 describe('imageSize', () => {
@@ -62,11 +77,17 @@ describe('imageSize', () => {
 
   it('WebP: VP8 14-bit sizes, VP8L (size − 1 in 14-bit fields), VP8X canvas (size − 1 in 24 bits)', () => {
     const riff = (chunk: string, payload: number[]) => bytes('RIFF', [0, 0, 0, 0], 'WEBP', chunk, [0, 0, 0, 0], payload)
-    expect(imageSize(riff('VP8 ', [0x10, 0x02, 0x00, 0x9d, 0x01, 0x2a, ...le16(1920), ...le16(1080)]))).toEqual({ width: 1920, height: 1080 })
+    expect(imageSize(riff('VP8 ', [0x10, 0x02, 0x00, 0x9d, 0x01, 0x2a, ...le16(1920), ...le16(1080)]))).toEqual({
+      width: 1920,
+      height: 1080,
+    })
     const w = 1000 - 1
     const h = 700 - 1
     const bits = w | (h << 14)
-    expect(imageSize(riff('VP8L', [0x2f, bits & 0xff, (bits >> 8) & 0xff, (bits >> 16) & 0xff, (bits >>> 24) & 0xff]))).toEqual({ width: 1000, height: 700 })
+    expect(imageSize(riff('VP8L', [0x2f, bits & 0xff, (bits >> 8) & 0xff, (bits >> 16) & 0xff, (bits >>> 24) & 0xff]))).toEqual({
+      width: 1000,
+      height: 700,
+    })
     expect(imageSize(riff('VP8X', [0x10, 0, 0, 0, ...le24(5000 - 1), ...le24(20_000 - 1)]))).toEqual({ width: 5000, height: 20_000 })
   })
 

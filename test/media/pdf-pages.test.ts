@@ -46,6 +46,10 @@ describe('pdfPageCount', () => {
     expect(pdfPageCount(pdf(['<< /Type /Page >>'], { header: `${' '.repeat(2000)}%PDF-1.4\n` }))).toBeUndefined()
     expect(pdfPageCount(encode('<!DOCTYPE html><html><body>withdrawn</body></html>'))).toBeUndefined()
     // Pages inside a compressed object stream cannot be seen.
-    expect(pdfPageCount(encode('%PDF-1.5\n1 0 obj\n<< /Type /ObjStm /Filter /FlateDecode /Length 3 >>\nstream\nx\x9c\x03\nendstream\nendobj\n%%EOF'))).toBeUndefined()
+    expect(
+      pdfPageCount(
+        encode('%PDF-1.5\n1 0 obj\n<< /Type /ObjStm /Filter /FlateDecode /Length 3 >>\nstream\nx\x9c\x03\nendstream\nendobj\n%%EOF'),
+      ),
+    ).toBeUndefined()
   })
 })

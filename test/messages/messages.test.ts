@@ -23,9 +23,13 @@ describe('POST /v1/messages (JSON)', () => {
   it('passes the request through and answers what the API answered, for the official SDK', async () => {
     const { app, simulator } = makeApp()
     const message = await sdk(app).messages.create({ model: 'claude-haiku-5-5', max_tokens: 200, messages: user('Hi [sim tokens=7]') })
-    const direct = await new Anthropic({ apiKey: 'sk-ant-x', baseURL: 'http://sim.local', fetch: createSimulator().fetch }).messages.create({
-      model: 'claude-haiku-5-5', max_tokens: 200, messages: user('Hi [sim tokens=7]'),
-    })
+    const direct = await new Anthropic({ apiKey: 'sk-ant-x', baseURL: 'http://sim.local', fetch: createSimulator().fetch }).messages.create(
+      {
+        model: 'claude-haiku-5-5',
+        max_tokens: 200,
+        messages: user('Hi [sim tokens=7]'),
+      },
+    )
     expect(message.content).toEqual(direct.content)
     expect(message.usage).toEqual(direct.usage)
     const seen = simulator.requests.at(-1)!
@@ -36,10 +40,15 @@ describe('POST /v1/messages (JSON)', () => {
 
   it('resolves aliases, forwards an older anthropic-version and anthropic-beta as sent', async () => {
     const { app, simulator } = makeApp()
-    const res = await postJson(app, '/v1/messages', { model: 'fast', max_tokens: 50, temperature: 0.5, messages: user('Hi [sim tokens=2]') }, {
-      'anthropic-version': '2023-06-01',
-      'anthropic-beta': 'token-efficient-tools-2025-02-19',
-    })
+    const res = await postJson(
+      app,
+      '/v1/messages',
+      { model: 'fast', max_tokens: 50, temperature: 0.5, messages: user('Hi [sim tokens=2]') },
+      {
+        'anthropic-version': '2023-06-01',
+        'anthropic-beta': 'token-efficient-tools-2025-02-19',
+      },
+    )
     expect(res.status).toBe(200)
     expect(((await res.json()) as any).model).toBe('claude-haiku-5-5')
     const seen = simulator.requests.at(-1)!
@@ -65,12 +74,16 @@ describe('POST /v1/messages (JSON)', () => {
 
   it('403 for a model outside ALLOWED_MODELS; the SDK throws its PermissionDeniedError', async () => {
     const { app } = makeApp({ ALLOWED_MODELS: 'fast,balanced' })
-    await expect(sdk(app).messages.create({ model: 'claude-opus-5-5', max_tokens: 10, messages: user('hi') })).rejects.toBeInstanceOf(Anthropic.PermissionDeniedError)
+    await expect(sdk(app).messages.create({ model: 'claude-opus-5-5', max_tokens: 10, messages: user('hi') })).rejects.toBeInstanceOf(
+      Anthropic.PermissionDeniedError,
+    )
   })
 
   it('maps upstream failures as Anthropic answers them: 529 overloaded_error once retried', async () => {
     const { app } = makeApp()
-    const err = await sdk(app).messages.create({ model: 'fast', max_tokens: 10, messages: user('hi [sim status=529]') }).catch((e) => e)
+    const err = await sdk(app)
+      .messages.create({ model: 'fast', max_tokens: 10, messages: user('hi [sim status=529]') })
+      .catch((e) => e)
     expect(err).toBeInstanceOf(Anthropic.APIError)
     expect(err.status).toBe(529)
     expect(err.error.error.type).toBe('overloaded_error')
@@ -81,8 +94,13 @@ describe('POST /v1/messages/count_tokens', () => {
   it('answers what the API counts, for an allowed model only', async () => {
     const { app } = makeApp({ ALLOWED_MODELS: 'fast,balanced' })
     const counted = await sdk(app).messages.countTokens({ model: 'claude-haiku-5-5', messages: user('How many tokens is this?') })
-    const direct = await new Anthropic({ apiKey: 'sk-ant-x', baseURL: 'http://sim.local', fetch: createSimulator().fetch }).messages.countTokens({
-      model: 'claude-haiku-5-5', messages: user('How many tokens is this?'),
+    const direct = await new Anthropic({
+      apiKey: 'sk-ant-x',
+      baseURL: 'http://sim.local',
+      fetch: createSimulator().fetch,
+    }).messages.countTokens({
+      model: 'claude-haiku-5-5',
+      messages: user('How many tokens is this?'),
     })
     expect(counted.input_tokens).toBe(direct.input_tokens)
     expect(counted.input_tokens).toBeGreaterThan(3)
@@ -110,7 +128,12 @@ describe('POST /v1/messages with stream: true', () => {
   it('writes `event:` = data.type frames, a comment first, ping heartbeats while the upstream stalls', async () => {
     const gate = gatedSleep()
     const { app } = makeApp({ HEARTBEAT_MS: '100' }, createSimulator({ sleep: gate.sleep }))
-    const res = await postJson(app, '/v1/messages', { model: 'fast', max_tokens: 100, stream: true, messages: user('Hi [sim tokens=3] [sim stall=60000 after=4]') })
+    const res = await postJson(app, '/v1/messages', {
+      model: 'fast',
+      max_tokens: 100,
+      stream: true,
+      messages: user('Hi [sim tokens=3] [sim stall=60000 after=4]'),
+    })
     expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8')
     expect(res.headers.get('x-accel-buffering')).toBe('no')
     const reader = frameReader(res)
@@ -125,17 +148,36 @@ describe('POST /v1/messages with stream: true', () => {
     expect(seen).toEqual(['message_start', 'content_block_start', 'content_block_delta'])
     await gate.release()
     const rest = (await reader.all()).filter((f) => f.kind === 'event').map((f) => (f as any).event)
-    expect(rest.filter((e: string) => e !== 'ping')).toEqual(['content_block_delta', 'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop'])
+    expect(rest.filter((e: string) => e !== 'ping')).toEqual([
+      'content_block_delta',
+      'content_block_delta',
+      'content_block_stop',
+      'message_delta',
+      'message_stop',
+    ])
   })
 
   it('ends with Anthropic’s `event: error` on a mid-stream failure; the SDK throws it', async () => {
     const { app } = makeApp()
-    const res = await postJson(app, '/v1/messages', { model: 'fast', max_tokens: 100, stream: true, messages: user('Hi [sim tokens=10] [sim drop after=5]') })
+    const res = await postJson(app, '/v1/messages', {
+      model: 'fast',
+      max_tokens: 100,
+      stream: true,
+      messages: user('Hi [sim tokens=10] [sim drop after=5]'),
+    })
     const frames = (await frameReader(res).all()).filter((f) => f.kind === 'event') as { event: string; data: string }[]
     expect(frames.at(-1)!.event).toBe('error')
-    expect(JSON.parse(frames.at(-1)!.data)).toMatchObject({ type: 'error', error: { type: 'upstream_error', message: expect.any(String) }, request_id: res.headers.get('x-request-id') })
+    expect(JSON.parse(frames.at(-1)!.data)).toMatchObject({
+      type: 'error',
+      error: { type: 'upstream_error', message: expect.any(String) },
+      request_id: res.headers.get('x-request-id'),
+    })
 
-    const stream = sdk(app).messages.stream({ model: 'fast', max_tokens: 100, messages: user('Hi [sim tokens=10] [sim error=overloaded_error after=5]') })
+    const stream = sdk(app).messages.stream({
+      model: 'fast',
+      max_tokens: 100,
+      messages: user('Hi [sim tokens=10] [sim error=overloaded_error after=5]'),
+    })
     const err = await stream.finalMessage().catch((e) => e)
     expect(err).toBeInstanceOf(Anthropic.APIError)
     expect(err.error).toMatchObject({ type: 'error', error: { type: 'overloaded_error' } })
@@ -143,7 +185,9 @@ describe('POST /v1/messages with stream: true', () => {
 
   it('a 529 before the first event is retried invisibly; the SDK sees one clean stream', async () => {
     const { app, simulator } = makeApp()
-    const final = await sdk(app).messages.stream({ model: 'fast', max_tokens: 100, messages: user('Hi [sim status=529 retry_after_ms=1 times=1] [sim tokens=3]') }).finalMessage()
+    const final = await sdk(app)
+      .messages.stream({ model: 'fast', max_tokens: 100, messages: user('Hi [sim status=529 retry_after_ms=1 times=1] [sim tokens=3]') })
+      .finalMessage()
     expect(final.usage.output_tokens).toBe(3)
     expect(simulator.requests.map((r) => r.status)).toEqual([529, 200])
   })

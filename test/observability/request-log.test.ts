@@ -33,7 +33,11 @@ function gateway(env: Record<string, string> = {}, simulatorKeys?: string[]) {
     return { res, text }
   }
   const send = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-    request(path, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${CLIENT_TOKEN}`, ...headers }, body: JSON.stringify(body) })
+    request(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${CLIENT_TOKEN}`, ...headers },
+      body: JSON.stringify(body),
+    })
   const lines = () => output.filter((l) => l.includes('"msg":"request"')).map((l) => JSON.parse(l) as Record<string, any>)
   return { send, request, lines, simulator }
 }
@@ -81,7 +85,13 @@ describe('the request log line', () => {
     const failed = await g.send('/v1/chat', { model: 'smart', messages: [{ role: 'user', content: 'hi [sim status=529]' }] })
     expect(failed.res.status).toBe(503)
     const [ok, bad] = g.lines()
-    expect(ok).toMatchObject({ status: 200, models_tried: ['claude-opus-5-5', 'claude-sonnet-5-5'], model: 'claude-sonnet-5-5', retries: 2, fallbacks: 1 })
+    expect(ok).toMatchObject({
+      status: 200,
+      models_tried: ['claude-opus-5-5', 'claude-sonnet-5-5'],
+      model: 'claude-sonnet-5-5',
+      retries: 2,
+      fallbacks: 1,
+    })
     // Opus's circuit opens at its fifth failure (3 in the first request, 2 here), so: 1 + 2 retries.
     expect(bad).toMatchObject({ level: 'error', status: 503, outcome: 'overloaded_error', retries: 3, fallbacks: 1, calls: 0, cost_usd: 0 })
     expect(bad!.model).toBeUndefined()
@@ -115,14 +125,17 @@ describe('the request log line', () => {
 function countingBody(total: number, chunk: number) {
   let pulled = 0
   const piece = new TextEncoder().encode('x'.repeat(chunk))
-  const body = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (pulled >= total) return controller.close()
-      const size = Math.min(chunk, total - pulled)
-      pulled += size
-      controller.enqueue(piece.slice(0, size))
+  const body = new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        if (pulled >= total) return controller.close()
+        const size = Math.min(chunk, total - pulled)
+        pulled += size
+        controller.enqueue(piece.slice(0, size))
+      },
     },
-  }, { highWaterMark: 0 })
+    { highWaterMark: 0 },
+  )
   return { body, pulled: () => pulled }
 }
 
@@ -171,12 +184,17 @@ describe('the request log line, edge cases', () => {
     const { ctx, settled } = executionContext()
     const config = parseConfig({ UPSTREAM: 'simulator', CLIENT_KEYS: TEST_CLIENT_KEYS })
     const app = createApp({ config, fetch: g.simulator.fetch, upstream: instantRetries })
-    const request = app.request('/v1/chat', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${CLIENT_TOKEN}` },
-      body: JSON.stringify({ messages: [{ role: 'user', content: 'Slow please [sim stall=5000]' }] }),
-      signal: controller.signal,
-    }, {}, ctx)
+    const request = app.request(
+      '/v1/chat',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${CLIENT_TOKEN}` },
+        body: JSON.stringify({ messages: [{ role: 'user', content: 'Slow please [sim stall=5000]' }] }),
+        signal: controller.signal,
+      },
+      {},
+      ctx,
+    )
     await vi.waitFor(() => expect(g.simulator.requests).toHaveLength(1))
     controller.abort()
     await request
@@ -189,7 +207,9 @@ describe('the request log line, edge cases', () => {
 
   it('lists each model once in models_tried over a multi-step tool loop', async () => {
     const g = gateway()
-    const { res } = await g.send('/v1/chat', { messages: [{ role: 'user', content: 'What time is it? [sim tool=current_time {"time_zone":"UTC"}]' }] })
+    const { res } = await g.send('/v1/chat', {
+      messages: [{ role: 'user', content: 'What time is it? [sim tool=current_time {"time_zone":"UTC"}]' }],
+    })
     expect(res.status).toBe(200)
     const line = g.lines()[0]!
     expect(line.calls).toBeGreaterThanOrEqual(2)
@@ -206,7 +226,11 @@ describe('secrets never leave the Worker', () => {
       await g.send('/v1/chat', { messages: [{ role: 'user', content: 'hi [sim status=500]' }] }, auth),
       await g.send('/v1/chat', { model: 'smart', messages: [{ role: 'user', content: 'hi [sim status=529]' }] }, auth),
       await g.send('/v1/chat', { messages: [{ role: 'user', content: 'hi [sim status=401]' }] }, auth),
-      await g.send('/v1/chat/stream', { messages: [{ role: 'user', content: 'hi [sim tokens=20] [sim error=overloaded_error after=5]' }] }, auth),
+      await g.send(
+        '/v1/chat/stream',
+        { messages: [{ role: 'user', content: 'hi [sim tokens=20] [sim error=overloaded_error after=5]' }] },
+        auth,
+      ),
       await g.send('/v1/chat', { messages: 'not an array' }, auth),
     ]
     // The upstream itself refuses our key: 502 "misconfigured", and still no key anywhere.

@@ -22,7 +22,11 @@ async function env(dailyBudgetUsd: number, extra: Record<string, string> = {}) {
 type Harness = ReturnType<typeof limitedApp>
 
 function post(h: Harness, body: unknown): Promise<Response> {
-  return h.request('/v1/chat/completions', { method: 'POST', headers: { authorization: `Bearer ${BUDGET_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  return h.request('/v1/chat/completions', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${BUDGET_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
 }
 
 const storm = (n: number, send: (i: number) => Promise<Response>) => Promise.all(Array.from({ length: n }, (_, i) => send(i)))
@@ -31,9 +35,21 @@ const storm = (n: number, send: (i: number) => Promise<Response>) => Promise.all
 async function billed(responses: Response[]): Promise<number> {
   let usd = 0
   for (const res of responses.filter((r) => r.status === 200)) {
-    const { model, usage } = (await res.json()) as { model: string; usage: { prompt_tokens: number; completion_tokens: number; prompt_tokens_details: { cached_tokens: number; cache_write_tokens: number } } }
+    const { model, usage } = (await res.json()) as {
+      model: string
+      usage: {
+        prompt_tokens: number
+        completion_tokens: number
+        prompt_tokens_details: { cached_tokens: number; cache_write_tokens: number }
+      }
+    }
     const { cached_tokens: read, cache_write_tokens: write } = usage.prompt_tokens_details
-    usd += costOf(catalogue.get(model)!, { input_tokens: usage.prompt_tokens - read - write, output_tokens: usage.completion_tokens, cache_creation_input_tokens: write, cache_read_input_tokens: read })
+    usd += costOf(catalogue.get(model)!, {
+      input_tokens: usage.prompt_tokens - read - write,
+      output_tokens: usage.completion_tokens,
+      cache_creation_input_tokens: write,
+      cache_read_input_tokens: read,
+    })
   }
   return usd
 }
@@ -46,7 +62,12 @@ function budgets(backend: string, make: (options: HarnessOptions) => Harness) {
       const body = {
         model: 'smart',
         max_tokens: 64,
-        tools: [{ type: 'function', function: { name: 'lookup', description: 'd'.repeat(900_000), parameters: { type: 'object', properties: {} } } }],
+        tools: [
+          {
+            type: 'function',
+            function: { name: 'lookup', description: 'd'.repeat(900_000), parameters: { type: 'object', properties: {} } },
+          },
+        ],
         messages: [{ role: 'user', content: 'hi [sim tokens=5]' }],
       }
       const responses = await storm(CONCURRENCY, () => post(h, body))
@@ -59,19 +80,37 @@ function budgets(backend: string, make: (options: HarnessOptions) => Harness) {
 
     it('a long system message is priced the same way', async () => {
       const h = make({ env: await env(0.01, { MAX_INPUT_TOKENS: '1000000', MAX_BODY_BYTES: '2000000' }) })
-      const res = await post(h, { model: 'smart', max_tokens: 64, messages: [{ role: 'system', content: 'Rules. '.repeat(120_000) }, { role: 'user', content: 'hi' }] })
+      const res = await post(h, {
+        model: 'smart',
+        max_tokens: 64,
+        messages: [
+          { role: 'system', content: 'Rules. '.repeat(120_000) },
+          { role: 'user', content: 'hi' },
+        ],
+      })
       expect(res.status).toBe(402)
     })
 
     it('tools that fit: many concurrent requests never bill past the budget', async () => {
       const budget = 0.01
       const h = make({ env: await env(budget) })
-      const responses = await storm(CONCURRENCY, (i) => post(h, {
-        model: 'fast',
-        max_tokens: 200,
-        tools: [{ type: 'function', function: { name: 'lookup', description: `${i} `.padEnd(6_000, 'détail ünïcode '), parameters: { type: 'object', properties: {} } } }],
-        messages: [{ role: 'user', content: 'hi [sim tokens=150]' }],
-      }))
+      const responses = await storm(CONCURRENCY, (i) =>
+        post(h, {
+          model: 'fast',
+          max_tokens: 200,
+          tools: [
+            {
+              type: 'function',
+              function: {
+                name: 'lookup',
+                description: `${i} `.padEnd(6_000, 'détail ünïcode '),
+                parameters: { type: 'object', properties: {} },
+              },
+            },
+          ],
+          messages: [{ role: 'user', content: 'hi [sim tokens=150]' }],
+        }),
+      )
       expect(responses.some((r) => r.status === 200)).toBe(true)
       expect(responses.some((r) => r.status === 402)).toBe(true)
       expect(await billed(responses)).toBeLessThanOrEqual(budget)
@@ -81,5 +120,9 @@ function budgets(backend: string, make: (options: HarnessOptions) => Harness) {
 
 budgets('memory', (options) => limitedApp(options))
 budgets('upstash', (options) =>
-  limitedApp({ prefix: uniquePrefix('openai'), ...options, env: { UPSTASH_REDIS_REST_URL: upstashEnv().url, UPSTASH_REDIS_REST_TOKEN: upstashEnv().token, ...options.env } }),
+  limitedApp({
+    prefix: uniquePrefix('openai'),
+    ...options,
+    env: { UPSTASH_REDIS_REST_URL: upstashEnv().url, UPSTASH_REDIS_REST_TOKEN: upstashEnv().token, ...options.env },
+  }),
 )

@@ -36,12 +36,19 @@ describe('POST /v1/chat/completions (JSON) with the openai SDK', () => {
       prompt_tokens: usage.prompt,
       completion_tokens: 3,
       total_tokens: usage.prompt + 3,
-      prompt_tokens_details: { cached_tokens: usage.cache_read_input_tokens ?? 0, cache_write_tokens: usage.cache_creation_input_tokens ?? 0 },
+      prompt_tokens_details: {
+        cached_tokens: usage.cache_read_input_tokens ?? 0,
+        cache_write_tokens: usage.cache_creation_input_tokens ?? 0,
+      },
     })
     expect(response.headers.get('x-request-id')).toBeTruthy()
     expect(response.headers.get('request-id')).toBe(response.headers.get('x-request-id'))
     // The default max_tokens (DEFAULT_MAX_TOKENS within the model's output); nothing OpenAI-only is sent upstream.
-    expect(sent(simulator)).toEqual({ model: 'claude-haiku-5-5', max_tokens: config.defaultMaxTokens, messages: user('Hi [sim text="Hello there friend"]') })
+    expect(sent(simulator)).toEqual({
+      model: 'claude-haiku-5-5',
+      max_tokens: config.defaultMaxTokens,
+      messages: user('Hi [sim text="Hello there friend"]'),
+    })
   })
 
   it('maps the request: system and developer messages → system, max_completion_tokens, stop, sampling; ignores unknown fields', async () => {
@@ -77,10 +84,14 @@ describe('POST /v1/chat/completions (JSON) with the openai SDK', () => {
 
   it('drops temperature for a model that refuses it and says so in x-claude-edge-warnings; max_tokens above the model is a 400', async () => {
     const { app, simulator } = makeApp()
-    const { response } = await openai(app).chat.completions.create({ model: 'balanced', temperature: 0.2, messages: user('Hi [sim tokens=2]') }).withResponse()
+    const { response } = await openai(app)
+      .chat.completions.create({ model: 'balanced', temperature: 0.2, messages: user('Hi [sim tokens=2]') })
+      .withResponse()
     expect(sent(simulator).temperature).toBeUndefined()
     expect(response.headers.get('x-claude-edge-warnings')).toBe('temperature is not supported by claude-sonnet-5-5 and was ignored')
-    const err = await openai(app).chat.completions.create({ model: 'claude-haiku-4-5', max_tokens: 100_000, messages: user('hi') }).catch((e) => e)
+    const err = await openai(app)
+      .chat.completions.create({ model: 'claude-haiku-4-5', max_tokens: 100_000, messages: user('hi') })
+      .catch((e) => e)
     expect(err).toBeInstanceOf(OpenAI.BadRequestError)
     expect(err.message).toMatch(/max_tokens: 100000 is above the 64000/)
   })
@@ -90,32 +101,44 @@ describe('POST /v1/chat/completions (JSON) with the openai SDK', () => {
     const png = pngHeader(64, 64)
     const completion = await openai(app).chat.completions.create({
       model: 'fast',
-      messages: [{
-        role: 'user',
-        content: [
-          { type: 'text', text: 'What is this? [sim tokens=4]' },
-          { type: 'image_url', image_url: { url: `data:image/png;base64,${png}`, detail: 'low' } },
-          { type: 'image_url', image_url: { url: 'https://example.com/cat.jpg' } },
-        ],
-      }],
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is this? [sim tokens=4]' },
+            { type: 'image_url', image_url: { url: `data:image/png;base64,${png}`, detail: 'low' } },
+            { type: 'image_url', image_url: { url: 'https://example.com/cat.jpg' } },
+          ],
+        },
+      ],
     })
     expect(completion.choices[0]!.finish_reason).toBe('stop')
     // (The gateway's prompt caching may add a cache_control breakpoint.)
-    expect(sent(simulator).messages).toMatchObject([{
-      role: 'user',
-      content: [
-        { type: 'text', text: 'What is this? [sim tokens=4]' },
-        { type: 'image', source: { type: 'base64', media_type: 'image/png', data: png } },
-        { type: 'image', source: { type: 'url', url: 'https://example.com/cat.jpg' } },
-      ],
-    }])
+    expect(sent(simulator).messages).toMatchObject([
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'What is this? [sim tokens=4]' },
+          { type: 'image', source: { type: 'base64', media_type: 'image/png', data: png } },
+          { type: 'image', source: { type: 'url', url: 'https://example.com/cat.jpg' } },
+        ],
+      },
+    ])
   })
 
   it('hands back the caller’s tool calls (finish_reason tool_calls); tool messages go back as one user turn of tool_results', async () => {
     const { app, simulator } = makeApp()
     const client = openai(app)
-    const messages: OpenAI.ChatCompletionMessageParam[] = user('Weather in Paris and Rome? [sim tool=get_weather {"city":"Paris"}] [sim tool=get_weather {"city":"Rome"}]')
-    const first = await client.chat.completions.create({ model: 'fast', messages, tools: [WEATHER_TOOL], tool_choice: 'auto', parallel_tool_calls: true })
+    const messages: OpenAI.ChatCompletionMessageParam[] = user(
+      'Weather in Paris and Rome? [sim tool=get_weather {"city":"Paris"}] [sim tool=get_weather {"city":"Rome"}]',
+    )
+    const first = await client.chat.completions.create({
+      model: 'fast',
+      messages,
+      tools: [WEATHER_TOOL],
+      tool_choice: 'auto',
+      parallel_tool_calls: true,
+    })
     const choice = first.choices[0]!
     expect(choice.finish_reason).toBe('tool_calls')
     expect(choice.message.content).toBeNull()
@@ -125,15 +148,23 @@ describe('POST /v1/chat/completions (JSON) with the openai SDK', () => {
       ['function', 'get_weather', { city: 'Rome' }],
     ])
     // The tools went upstream as Anthropic custom tools.
-    expect(sent(simulator).tools).toEqual([{ name: 'get_weather', description: 'The weather in a city', input_schema: WEATHER_TOOL.function.parameters }])
+    expect(sent(simulator).tools).toEqual([
+      { name: 'get_weather', description: 'The weather in a city', input_schema: WEATHER_TOOL.function.parameters },
+    ])
 
-    messages.push(choice.message, ...calls.map((call, i) => ({ role: 'tool' as const, tool_call_id: call.id, content: i ? 'Rain' : 'Sunny' })))
+    messages.push(
+      choice.message,
+      ...calls.map((call, i) => ({ role: 'tool' as const, tool_call_id: call.id, content: i ? 'Rain' : 'Sunny' })),
+    )
     const second = await client.chat.completions.create({ model: 'fast', messages, tools: [WEATHER_TOOL] })
     expect(second.choices[0]!.finish_reason).toBe('stop')
     expect(second.choices[0]!.message.content).toBeTruthy()
     expect(sent(simulator).messages).toEqual([
       messages[0],
-      { role: 'assistant', content: calls.map((call) => ({ type: 'tool_use', id: call.id, name: 'get_weather', input: JSON.parse(call.function.arguments) })) },
+      {
+        role: 'assistant',
+        content: calls.map((call) => ({ type: 'tool_use', id: call.id, name: 'get_weather', input: JSON.parse(call.function.arguments) })),
+      },
       { role: 'user', content: calls.map((call, i) => ({ type: 'tool_result', tool_use_id: call.id, content: i ? 'Rain' : 'Sunny' })) },
     ])
   })
@@ -144,7 +175,12 @@ describe('POST /v1/chat/completions (JSON) with the openai SDK', () => {
     const runner = openai(app).chat.completions.runTools({
       model: 'fast',
       messages: user('Weather? [sim tool=get_weather {"city":"Oslo"}]'),
-      tools: [{ type: 'function', function: { ...WEATHER_TOOL.function, parse: JSON.parse, function: (args: unknown) => (asked.push(args), 'Snow') } }],
+      tools: [
+        {
+          type: 'function',
+          function: { ...WEATHER_TOOL.function, parse: JSON.parse, function: (args: unknown) => (asked.push(args), 'Snow') },
+        },
+      ],
     })
     expect(await runner.finalContent()).toBeTruthy()
     expect(asked).toEqual([{ city: 'Oslo' }])
@@ -153,15 +189,33 @@ describe('POST /v1/chat/completions (JSON) with the openai SDK', () => {
   it('maps tool_choice: required → any, a named function → tool (auto for models that refuse forced use), parallel_tool_calls: false', async () => {
     const { app, simulator } = makeApp()
     const client = openai(app)
-    await client.chat.completions.create({ model: 'fast', messages: user('hi [sim tool=get_weather {"city":"Oslo"}]'), tools: [WEATHER_TOOL], tool_choice: 'required', parallel_tool_calls: false })
+    await client.chat.completions.create({
+      model: 'fast',
+      messages: user('hi [sim tool=get_weather {"city":"Oslo"}]'),
+      tools: [WEATHER_TOOL],
+      tool_choice: 'required',
+      parallel_tool_calls: false,
+    })
     expect(sent(simulator).tool_choice).toEqual({ type: 'any', disable_parallel_tool_use: true })
-    await client.chat.completions.create({ model: 'fast', messages: user('hi [sim tool=get_weather {"city":"Oslo"}]'), tools: [WEATHER_TOOL], tool_choice: { type: 'function', function: { name: 'get_weather' } } })
+    await client.chat.completions.create({
+      model: 'fast',
+      messages: user('hi [sim tool=get_weather {"city":"Oslo"}]'),
+      tools: [WEATHER_TOOL],
+      tool_choice: { type: 'function', function: { name: 'get_weather' } },
+    })
     expect(sent(simulator).tool_choice).toEqual({ type: 'tool', name: 'get_weather' })
     const { response } = await client.chat.completions
-      .create({ model: 'smart', messages: user('hi [sim tool=get_weather {"city":"Oslo"}]'), tools: [WEATHER_TOOL], tool_choice: 'required' })
+      .create({
+        model: 'smart',
+        messages: user('hi [sim tool=get_weather {"city":"Oslo"}]'),
+        tools: [WEATHER_TOOL],
+        tool_choice: 'required',
+      })
       .withResponse()
     expect(sent(simulator).tool_choice).toEqual({ type: 'auto' })
-    expect(response.headers.get('x-claude-edge-warnings')).toMatch(/tool_choice "any" \(forced tool use\) is not supported by claude-opus-5-5; it was sent as "auto"/)
+    expect(response.headers.get('x-claude-edge-warnings')).toMatch(
+      /tool_choice "any" \(forced tool use\) is not supported by claude-opus-5-5; it was sent as "auto"/,
+    )
   })
 
   it.each([
@@ -169,8 +223,22 @@ describe('POST /v1/chat/completions (JSON) with the openai SDK', () => {
     ['the legacy functions', { functions: [{ name: 'f', parameters: {} }] }, /functions: the legacy functions API/],
     ['a JSON response_format', { response_format: { type: 'json_object' } }, /response_format: "json_object" is not supported/],
     ['a custom tool', { tools: [{ type: 'custom', custom: { name: 'x' } }] }, /tools\.0\.type/],
-    ['an audio part', { messages: [{ role: 'user', content: [{ type: 'input_audio', input_audio: { data: 'AAAA', format: 'wav' } }] }] }, /messages\.0\.content\.0\.type: unsupported content part "input_audio"/],
-    ['arguments that are not a JSON object', { messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '[1]' } }] }, { role: 'tool', tool_call_id: 'c1', content: 'x' }] }, /messages\.1\.tool_calls\.0\.function\.arguments: expected a JSON object/],
+    [
+      'an audio part',
+      { messages: [{ role: 'user', content: [{ type: 'input_audio', input_audio: { data: 'AAAA', format: 'wav' } }] }] },
+      /messages\.0\.content\.0\.type: unsupported content part "input_audio"/,
+    ],
+    [
+      'arguments that are not a JSON object',
+      {
+        messages: [
+          { role: 'user', content: 'hi' },
+          { role: 'assistant', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '[1]' } }] },
+          { role: 'tool', tool_call_id: 'c1', content: 'x' },
+        ],
+      },
+      /messages\.1\.tool_calls\.0\.function\.arguments: expected a JSON object/,
+    ],
     ['only a system message', { messages: [{ role: 'system', content: 'Be nice' }] }, /messages: expected at least one user message/],
     ['a function role message', { messages: [{ role: 'function', name: 'f', content: 'x' }] }, /messages\.0\.role/],
   ])('400 invalid_request_error in OpenAI’s shape for %s, before calling upstream', async (_what, change, message) => {
@@ -178,7 +246,10 @@ describe('POST /v1/chat/completions (JSON) with the openai SDK', () => {
     const res = await postJson(app, '/v1/chat/completions', { model: 'fast', messages: user('hi'), ...change })
     expect(res.status).toBe(400)
     const body = (await res.json()) as any
-    expect(body).toEqual({ error: { message: expect.stringMatching(message), type: 'invalid_request_error', param: null, code: 'invalid_request_error' }, request_id: res.headers.get('x-request-id') })
+    expect(body).toEqual({
+      error: { message: expect.stringMatching(message), type: 'invalid_request_error', param: null, code: 'invalid_request_error' },
+      request_id: res.headers.get('x-request-id'),
+    })
     expect(simulator.requests).toHaveLength(0)
   })
 })
@@ -187,7 +258,10 @@ describe('POST /v1/chat/completions with stream: true', () => {
   it('streams chunks the SDK reads: role first, text deltas, finish_reason, the usage chunk, [DONE]', async () => {
     const { app, simulator } = makeApp()
     const stream = await openai(app).chat.completions.create({
-      model: 'fast', stream: true, stream_options: { include_usage: true }, messages: user('Hi [sim text="one two three four five"]'),
+      model: 'fast',
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: user('Hi [sim text="one two three four five"]'),
     })
     const chunks: OpenAI.ChatCompletionChunk[] = []
     for await (const chunk of stream) chunks.push(chunk)
@@ -207,7 +281,11 @@ describe('POST /v1/chat/completions with stream: true', () => {
   it('writes OpenAI’s wire format: data-only frames, comments as first byte and heartbeats, [DONE] last; no usage chunk unless asked', async () => {
     const gate = gatedSleep()
     const { app } = makeApp({ HEARTBEAT_MS: '100' }, createSimulator({ sleep: gate.sleep }))
-    const res = await postJson(app, '/v1/chat/completions', { model: 'fast', stream: true, messages: user('Hi [sim tokens=3] [sim stall=60000 after=4]') })
+    const res = await postJson(app, '/v1/chat/completions', {
+      model: 'fast',
+      stream: true,
+      messages: user('Hi [sim tokens=3] [sim stall=60000 after=4]'),
+    })
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8')
     const reader = frameReader(res)
@@ -258,7 +336,11 @@ describe('POST /v1/chat/completions with stream: true', () => {
 
   it('a mid-stream failure ends with an {"error": …} frame in OpenAI’s shape and no [DONE]; the SDK throws an APIError', async () => {
     const { app } = makeApp()
-    const res = await postJson(app, '/v1/chat/completions', { model: 'fast', stream: true, messages: user('Hi [sim tokens=10] [sim drop after=5]') })
+    const res = await postJson(app, '/v1/chat/completions', {
+      model: 'fast',
+      stream: true,
+      messages: user('Hi [sim tokens=10] [sim drop after=5]'),
+    })
     const data = (await frameReader(res).all()).flatMap((f) => (f.kind === 'event' ? [f.data] : []))
     expect(data).not.toContain('[DONE]')
     expect(JSON.parse(data.at(-1)!)).toEqual({
@@ -266,7 +348,11 @@ describe('POST /v1/chat/completions with stream: true', () => {
       request_id: res.headers.get('x-request-id'),
     })
 
-    const stream = await openai(app).chat.completions.create({ model: 'fast', stream: true, messages: user('Hi [sim tokens=10] [sim error=overloaded_error after=5]') })
+    const stream = await openai(app).chat.completions.create({
+      model: 'fast',
+      stream: true,
+      messages: user('Hi [sim tokens=10] [sim error=overloaded_error after=5]'),
+    })
     const texts: string[] = []
     const err = await (async () => {
       for await (const chunk of stream) texts.push(chunk.choices[0]?.delta.content ?? '')
@@ -289,7 +375,10 @@ describe('POST /v1/chat/completions with stream: true', () => {
     const gate = gatedSleep()
     const { app, simulator } = makeApp({}, createSimulator({ sleep: gate.sleep }))
     const controller = new AbortController()
-    const stream = await openai(app).chat.completions.create({ model: 'fast', stream: true, messages: user('Long [sim tokens=200 delay=5]') }, { signal: controller.signal })
+    const stream = await openai(app).chat.completions.create(
+      { model: 'fast', stream: true, messages: user('Long [sim tokens=200 delay=5]') },
+      { signal: controller.signal },
+    )
     const texts: string[] = []
     const reading = (async () => {
       for await (const chunk of stream) texts.push(chunk.choices[0]?.delta.content ?? '')

@@ -1,4 +1,4 @@
-import OpenAI, { APIError } from 'openai'
+import OpenAI, { type APIError } from 'openai'
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../../src/app.ts'
 import { parseConfig } from '../../src/config.ts'
@@ -12,7 +12,10 @@ import { openai, user, WEATHER_TOOL } from './support.ts'
 
 /** The error the SDK threw, with OpenAI's error object as the SDK parsed it. */
 async function thrown(promise: Promise<unknown>): Promise<APIError> {
-  const err = await promise.then(() => undefined, (e: unknown) => e)
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
   expect(err).toBeInstanceOf(OpenAI.APIError)
   return err as APIError
 }
@@ -26,7 +29,9 @@ function expectOpenAIShape(err: APIError, type: string, code: string) {
 describe('POST /v1/chat/completions: errors in OpenAI’s shape, as the SDK’s error classes', () => {
   it('401 (thrown by authenticate, before the route) → AuthenticationError, code invalid_api_key', async () => {
     const { app, simulator } = makeApp()
-    const err = await thrown(openai(app, { apiKey: 'ce_sk_wrong_key_wrong_key_wrong_key_wrong' }).chat.completions.create({ model: 'fast', messages: user('hi') }))
+    const err = await thrown(
+      openai(app, { apiKey: 'ce_sk_wrong_key_wrong_key_wrong_key_wrong' }).chat.completions.create({ model: 'fast', messages: user('hi') }),
+    )
     expect(err).toBeInstanceOf(OpenAI.AuthenticationError)
     expectOpenAIShape(err, 'invalid_request_error', 'invalid_api_key')
     expect(simulator.requests).toHaveLength(0)
@@ -60,16 +65,22 @@ describe('POST /v1/chat/completions: errors in OpenAI’s shape, as the SDK’s 
 
   it('413 above MAX_INPUT_TOKENS, system messages and tools counted', async () => {
     const { app, simulator } = makeApp({ MAX_INPUT_TOKENS: '2000' })
-    const err = await thrown(openai(app).chat.completions.create({
-      model: 'fast',
-      messages: [{ role: 'system', content: 'Rules. '.repeat(2_000) }, ...user('hi')],
-    }))
+    const err = await thrown(
+      openai(app).chat.completions.create({
+        model: 'fast',
+        messages: [{ role: 'system', content: 'Rules. '.repeat(2_000) }, ...user('hi')],
+      }),
+    )
     expect(err.status).toBe(413)
     expectOpenAIShape(err, 'invalid_request_error', 'request_too_large')
     expect(err.message).toMatch(/above MAX_INPUT_TOKENS \(2000\)/)
-    const tools = await thrown(openai(app).chat.completions.create({
-      model: 'fast', messages: user('hi'), tools: [{ type: 'function', function: { name: 'lookup', description: 'd'.repeat(20_000) } }],
-    }))
+    const tools = await thrown(
+      openai(app).chat.completions.create({
+        model: 'fast',
+        messages: user('hi'),
+        tools: [{ type: 'function', function: { name: 'lookup', description: 'd'.repeat(20_000) } }],
+      }),
+    )
     expect(tools.status).toBe(413)
     expect(simulator.requests).toHaveLength(0)
   })
@@ -78,7 +89,10 @@ describe('POST /v1/chat/completions: errors in OpenAI’s shape, as the SDK’s 
     const { app } = makeApp({ MAX_BODY_BYTES: '1000' })
     const res = await postJson(app, '/v1/chat/completions', { model: 'fast', messages: user('x'.repeat(2_000)) })
     expect(res.status).toBe(413)
-    expect(await res.json()).toMatchObject({ error: { type: 'invalid_request_error', code: 'request_too_large', param: null }, request_id: res.headers.get('x-request-id') })
+    expect(await res.json()).toMatchObject({
+      error: { type: 'invalid_request_error', code: 'request_too_large', param: null },
+      request_id: res.headers.get('x-request-id'),
+    })
   })
 
   it('a 529 that retries and fallbacks could not fix → InternalServerError 503; x-should-retry: false keeps the SDK from retrying on top', async () => {
@@ -99,7 +113,9 @@ describe('POST /v1/chat/completions: errors in OpenAI’s shape, as the SDK’s 
   it('a refused budget → APIError 402, type and code insufficient_quota', async () => {
     const BUDGET_KEY = 'ce_sk_budget_kZ8xW2qP4rT6yV9bN1mC3dF5gH7jL0sA'
     const { app, simulator } = makeApp({ CLIENT_KEYS: await clientKeys([{ key: BUDGET_KEY, id: 'budgeted', daily_budget_usd: 0.000001 }]) })
-    const err = await thrown(openai(app, { apiKey: BUDGET_KEY }).chat.completions.create({ model: 'smart', messages: user('hi [sim tokens=5]') }))
+    const err = await thrown(
+      openai(app, { apiKey: BUDGET_KEY }).chat.completions.create({ model: 'smart', messages: user('hi [sim tokens=5]') }),
+    )
     expect(err.status).toBe(402)
     expectOpenAIShape(err, 'insufficient_quota', 'insufficient_quota')
     expect(err.message).toMatch(/Your daily budget/)
@@ -108,7 +124,11 @@ describe('POST /v1/chat/completions: errors in OpenAI’s shape, as the SDK’s 
 
   it('a bug of ours is a 500 in OpenAI’s shape with a generic message', async () => {
     // A circuit breaker that throws where none should: an error that is not a GatewayError.
-    const broken = { sync: () => { throw new TypeError('secret detail') } } as unknown as NonNullable<Parameters<typeof makeApp>[2]>['breaker']
+    const broken = {
+      sync: () => {
+        throw new TypeError('secret detail')
+      },
+    } as unknown as NonNullable<Parameters<typeof makeApp>[2]>['breaker']
     const { app } = makeApp({}, createSimulator(), { breaker: broken })
     const res = await postJson(app, '/v1/chat/completions', { model: 'fast', messages: user('hi') })
     expect(res.status).toBe(500)
@@ -120,14 +140,25 @@ describe('POST /v1/chat/completions: errors in OpenAI’s shape, as the SDK’s 
 
 describe('POST /v1/chat/completions: assistants', () => {
   const SITE = 'https://shop.example.com'
-  const SUPPORT = { id: 'support', system: 'You are Acme support.', model: 'balanced', max_tokens: 2048, tools: ['calculator'], client_tools: [{ name: 'open_ticket', description: 'Opens a ticket', input_schema: { type: 'object', properties: {} } }] }
+  const SUPPORT = {
+    id: 'support',
+    system: 'You are Acme support.',
+    model: 'balanced',
+    max_tokens: 2048,
+    tools: ['calculator'],
+    client_tools: [{ name: 'open_ticket', description: 'Opens a ticket', input_schema: { type: 'object', properties: {} } }],
+  }
 
   /** A key bound to `support` (KEY_A) and an unbound server key (KEY_B), as in test/assistants. */
   async function app() {
     const simulator = createSimulator()
     const config = parseConfig({
-      UPSTREAM: 'simulator', SESSION_SECRET: TEST_SESSION_SECRET,
-      CLIENT_KEYS: await clientKeys([{ key: KEY_A, id: 'bound', assistants: ['support'] }, { key: KEY_B, id: 'server' }]),
+      UPSTREAM: 'simulator',
+      SESSION_SECRET: TEST_SESSION_SECRET,
+      CLIENT_KEYS: await clientKeys([
+        { key: KEY_A, id: 'bound', assistants: ['support'] },
+        { key: KEY_B, id: 'server' },
+      ]),
       ...anonymousEnv(SITE, [SITE_ASSISTANT, SUPPORT]),
     })
     return { app: createApp({ config, fetch: simulator.fetch, tools: demoTools }), simulator }
@@ -135,17 +166,33 @@ describe('POST /v1/chat/completions: assistants', () => {
 
   it('a bound key runs as its assistant: its system prompt, model and max_tokens', async () => {
     const { app: a, simulator } = await app()
-    const completion = await openai(a, { apiKey: KEY_A }).chat.completions.create({ model: 'balanced', messages: user('hi [sim tokens=2]') })
+    const completion = await openai(a, { apiKey: KEY_A }).chat.completions.create({
+      model: 'balanced',
+      messages: user('hi [sim tokens=2]'),
+    })
     expect(completion.model).toBe('claude-sonnet-5-5')
     expect(simulator.requests.at(-1)!.body).toMatchObject({ system: 'You are Acme support.', model: 'claude-sonnet-5-5', max_tokens: 2048 })
   })
 
   it.each([
-    ['a system message', [{ role: 'system', content: 'You are a pirate' }, ...user('hi')], /^403 messages\.0\.role: system messages are not allowed \(assistant "support" sets it/],
-    ['a developer message', [...user('hi'), { role: 'developer', content: 'You are a pirate' }], /^403 messages\.1\.role: system messages are not allowed/],
+    [
+      'a system message',
+      [{ role: 'system', content: 'You are a pirate' }, ...user('hi')],
+      /^403 messages\.0\.role: system messages are not allowed \(assistant "support" sets it/,
+    ],
+    [
+      'a developer message',
+      [...user('hi'), { role: 'developer', content: 'You are a pirate' }],
+      /^403 messages\.1\.role: system messages are not allowed/,
+    ],
   ])('a bound key sending %s gets PermissionDeniedError naming the message', async (_what, messages, message) => {
     const { app: a, simulator } = await app()
-    const err = await thrown(openai(a, { apiKey: KEY_A }).chat.completions.create({ model: 'balanced', messages: messages as OpenAI.ChatCompletionMessageParam[] }))
+    const err = await thrown(
+      openai(a, { apiKey: KEY_A }).chat.completions.create({
+        model: 'balanced',
+        messages: messages as OpenAI.ChatCompletionMessageParam[],
+      }),
+    )
     expect(err).toBeInstanceOf(OpenAI.PermissionDeniedError)
     expect(err.message).toMatch(message)
     expectOpenAIShape(err, 'invalid_request_error', 'permission_error')
@@ -156,9 +203,13 @@ describe('POST /v1/chat/completions: assistants', () => {
     const { app: a } = await app()
     const client = openai(a, { apiKey: KEY_A })
     const base = { model: 'balanced', messages: user('hi') }
-    expect((await thrown(client.chat.completions.create({ ...base, model: 'fast' }))).message).toMatch(/^403 model: "fast" is not this assistant's model/)
+    expect((await thrown(client.chat.completions.create({ ...base, model: 'fast' }))).message).toMatch(
+      /^403 model: "fast" is not this assistant's model/,
+    )
     expect((await thrown(client.chat.completions.create({ ...base, temperature: 0.3 }))).message).toMatch(/^403 temperature:/)
-    expect((await thrown(client.chat.completions.create({ ...base, tools: [WEATHER_TOOL] }))).message).toMatch(/^403 tools\.0: "get_weather" is not one of this assistant's tools/)
+    expect((await thrown(client.chat.completions.create({ ...base, tools: [WEATHER_TOOL] }))).message).toMatch(
+      /^403 tools\.0: "get_weather" is not one of this assistant's tools/,
+    )
     const tooMany = await thrown(client.chat.completions.create({ ...base, max_completion_tokens: 4096 }))
     expect(tooMany).toBeInstanceOf(OpenAI.BadRequestError)
     expect(tooMany.message).toMatch(/max_tokens: 4096 is above the 2048 allowed for assistant "support"/)
@@ -167,9 +218,16 @@ describe('POST /v1/chat/completions: assistants', () => {
   it('an unbound key may send its own system messages, or name an assistant (extra body field `assistant`)', async () => {
     const { app: a, simulator } = await app()
     const client = openai(a, { apiKey: KEY_B })
-    await client.chat.completions.create({ model: 'smart', messages: [{ role: 'system', content: 'Own prompt' }, ...user('hi [sim tokens=2]')] })
+    await client.chat.completions.create({
+      model: 'smart',
+      messages: [{ role: 'system', content: 'Own prompt' }, ...user('hi [sim tokens=2]')],
+    })
     expect(simulator.requests.at(-1)!.body).toMatchObject({ system: 'Own prompt', model: 'claude-opus-5-5' })
-    await client.chat.completions.create({ model: 'balanced', messages: user('hi [sim tokens=2]'), assistant: 'support' } as OpenAI.ChatCompletionCreateParamsNonStreaming)
+    await client.chat.completions.create({
+      model: 'balanced',
+      messages: user('hi [sim tokens=2]'),
+      assistant: 'support',
+    } as OpenAI.ChatCompletionCreateParamsNonStreaming)
     expect(simulator.requests.at(-1)!.body).toMatchObject({ system: 'You are Acme support.' })
   })
 })

@@ -15,7 +15,9 @@ afterEach(() => vi.restoreAllMocks())
 function gateway(env: Record<string, string> = {}) {
   const { app } = makeApp(env)
   const { ctx, settled } = executionContext()
-  const client = openai({ request: (input: string, init?: RequestInit) => app.request(input, init, {}, ctx) } as Parameters<typeof openai>[0])
+  const client = openai({ request: (input: string, init?: RequestInit) => app.request(input, init, {}, ctx) } as Parameters<
+    typeof openai
+  >[0])
   const lines = async () => {
     await settled()
     return output.filter((l) => l.includes('"msg":"request"')).map((l) => JSON.parse(l) as Record<string, any>)
@@ -32,7 +34,14 @@ describe('POST /v1/chat/completions: the request log line', () => {
       // read to the end
     }
     const [json, streamed] = await g.lines()
-    expect(json).toMatchObject({ method: 'POST', route: '/v1/chat/completions', status: 200, outcome: 'ok', model: 'claude-haiku-5-5', calls: 1 })
+    expect(json).toMatchObject({
+      method: 'POST',
+      route: '/v1/chat/completions',
+      status: 200,
+      outcome: 'ok',
+      model: 'claude-haiku-5-5',
+      calls: 1,
+    })
     expect(json!.tokens.output).toBe(6)
     expect(json!.tokens.input + json!.tokens.cache_creation + json!.tokens.cache_read).toBe(completion.usage!.prompt_tokens)
     expect(json!.cost_usd).toBeGreaterThan(0)

@@ -36,18 +36,27 @@ describe('directives over HTTP', () => {
     expect(res.headers.get('retry-after')).toBe('3')
     expect(res.headers.get('retry-after-ms')).toBe('2500')
     expect(res.headers.get('content-type')).toMatch(/^application\/json/)
-    const body = await res.json() as any
-    expect(body).toEqual({ type: 'error', error: { type: 'rate_limit_error', message: expect.any(String) }, request_id: res.headers.get('request-id') })
+    const body = (await res.json()) as any
+    expect(body).toEqual({
+      type: 'error',
+      error: { type: 'rate_limit_error', message: expect.any(String) },
+      request_id: res.headers.get('request-id'),
+    })
     expect(sim.requests[0]).toMatchObject({ status: 429, eventsSent: 0, completed: false })
   })
 
-  it.each([[529, 'overloaded_error'], [500, 'api_error'], [401, 'authentication_error'], [403, 'permission_error'], [504, 'timeout_error']])(
-    'status=%i answers %s', async (status, type) => {
-      const { sim } = setup()
-      const res = await post(sim, ask(`x [sim status=${status} message="scripted"]`))
-      expect(res.status).toBe(status)
-      expect((await res.json() as any).error).toEqual({ type, message: 'scripted' })
-    })
+  it.each([
+    [529, 'overloaded_error'],
+    [500, 'api_error'],
+    [401, 'authentication_error'],
+    [403, 'permission_error'],
+    [504, 'timeout_error'],
+  ])('status=%i answers %s', async (status, type) => {
+    const { sim } = setup()
+    const res = await post(sim, ask(`x [sim status=${status} message="scripted"]`))
+    expect(res.status).toBe(status)
+    expect(((await res.json()) as any).error).toEqual({ type, message: 'scripted' })
+  })
 
   it('times=K fails only the first K requests (429 then success; 529 twice then success)', async () => {
     const { sim } = setup()
@@ -75,7 +84,11 @@ describe('directives over HTTP', () => {
     expect(res.status).toBe(200)
     const { frames } = await readSse(res)
     expect(types(frames)).toEqual(['message_start', 'content_block_start', 'ping', 'content_block_delta', 'error'])
-    expect(JSON.parse(frames[4]!.data)).toEqual({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' }, request_id: res.headers.get('request-id') })
+    expect(JSON.parse(frames[4]!.data)).toEqual({
+      type: 'error',
+      error: { type: 'overloaded_error', message: 'Overloaded' },
+      request_id: res.headers.get('request-id'),
+    })
     expect(sim.requests[0]).toMatchObject({ eventsSent: 5, completed: false, cancelled: false })
   })
 
@@ -115,10 +128,14 @@ describe('directives over HTTP', () => {
     const { sim } = setup({ sleep })
     const controller = new AbortController()
     const started1 = nextStart()
-    const pending = sim.fetch('http://sim.local/v1/messages', {
-      method: 'POST', signal: controller.signal,
-      headers: { 'x-api-key': 'sk-ant-test', 'anthropic-version': '2023-06-01' }, body: JSON.stringify(ask('x [sim stall=30000]')),
-    }).catch((e: unknown) => e)
+    const pending = sim
+      .fetch('http://sim.local/v1/messages', {
+        method: 'POST',
+        signal: controller.signal,
+        headers: { 'x-api-key': 'sk-ant-test', 'anthropic-version': '2023-06-01' },
+        body: JSON.stringify(ask('x [sim stall=30000]')),
+      })
+      .catch((e: unknown) => e)
     await started1
     expect(started).toEqual([30000])
     controller.abort()
@@ -128,7 +145,7 @@ describe('directives over HTTP', () => {
 
   it('stop=refusal and stop=max_tokens', async () => {
     const { sim } = setup()
-    const refusal = await (await post(sim, ask('x [sim stop=refusal tokens=2]'))).json() as any
+    const refusal = (await (await post(sim, ask('x [sim stop=refusal tokens=2]'))).json()) as any
     expect(refusal).toMatchObject({ stop_reason: 'refusal', stop_details: { type: 'refusal' } })
     const frames = dataOf((await readSse(await post(sim, stream('x [sim stop=max_tokens tokens=2]')))).frames)
     expect(frames.find((f) => f.type === 'message_delta')!.delta.stop_reason).toBe('max_tokens')
@@ -140,8 +157,8 @@ describe('directives over HTTP', () => {
     const messages: any[] = [human]
     const seen: unknown[] = []
     for (let step = 1; step <= 3; step++) {
-      const reply = await (await post(sim, { model: 'claude-haiku-5-5', max_tokens: 100, messages })).json() as any
-      seen.push(reply.content.map((b: any) => b.type === 'tool_use' ? `${b.name}:${JSON.stringify(b.input)}` : b.text))
+      const reply = (await (await post(sim, { model: 'claude-haiku-5-5', max_tokens: 100, messages })).json()) as any
+      seen.push(reply.content.map((b: any) => (b.type === 'tool_use' ? `${b.name}:${JSON.stringify(b.input)}` : b.text)))
       const calls = reply.content.filter((b: any) => b.type === 'tool_use')
       if (calls.length === 0) break
       messages.push({ role: 'assistant', content: reply.content })
@@ -153,7 +170,9 @@ describe('directives over HTTP', () => {
   it('a new human turn without directives is not scripted by an older one', async () => {
     const { sim } = setup()
     const messages = [
-      { role: 'user', content: 'x [sim status=500]' }, { role: 'assistant', content: 'ok' }, { role: 'user', content: 'plain' },
+      { role: 'user', content: 'x [sim status=500]' },
+      { role: 'assistant', content: 'ok' },
+      { role: 'user', content: 'plain' },
     ]
     expect((await post(sim, { model: 'claude-haiku-5-5', max_tokens: 100, messages })).status).toBe(200)
   })
@@ -162,7 +181,7 @@ describe('directives over HTTP', () => {
     const { sim } = setup()
     const res = await post(sim, ask('x [sim tokens=lots]'))
     expect(res.status).toBe(400)
-    expect((await res.json() as any).error.message).toMatch(/tokens must be a non-negative integer/)
+    expect(((await res.json()) as any).error.message).toMatch(/tokens must be a non-negative integer/)
   })
 })
 
@@ -174,7 +193,8 @@ describe('records', () => {
     await post(sim, big)
     await post(sim, ask('small'))
     expect(sim.requests.map((r) => r.body === undefined)).toEqual([true, false, false])
-    for (let i = 0; i < 1000; i++) await sim.fetch('http://sim.local/v1/models', { headers: { 'x-api-key': 'sk-ant-t', 'anthropic-version': '2023-06-01' } })
+    for (let i = 0; i < 1000; i++)
+      await sim.fetch('http://sim.local/v1/models', { headers: { 'x-api-key': 'sk-ant-t', 'anthropic-version': '2023-06-01' } })
     expect(sim.requests).toHaveLength(1000)
     expect(sim.requests[0]!.path).toBe('/v1/models')
   })
@@ -216,7 +236,9 @@ describe('cancellation', () => {
   it('breaking out of the SDK iterator cancels the stream', async () => {
     const { sleep } = recordingSleep()
     const { sim, client } = setup({ sleep })
-    const s = await client.messages.create(ask('x [sim tokens=50 delay=1]', { stream: true }) as never) as unknown as AsyncIterable<{ type: string }>
+    const s = (await client.messages.create(ask('x [sim tokens=50 delay=1]', { stream: true }) as never)) as unknown as AsyncIterable<{
+      type: string
+    }>
     let n = 0
     for await (const _event of s) if (++n === 4) break
     await new Promise((r) => setTimeout(r, 5))

@@ -6,7 +6,13 @@ describe('parseDirectives', () => {
   it('reads key=value groups anywhere in the text', () => {
     const [d, e] = parseDirectives('Hello [sim tokens=40 delay=25] and\n[sim status=429 retry_after=2 retry_after_ms=1500 times=1]')
     expect(d).toEqual({ raw: '[sim tokens=40 delay=25]', tokens: 40, delay: 25 })
-    expect(e).toEqual({ raw: '[sim status=429 retry_after=2 retry_after_ms=1500 times=1]', status: 429, retryAfter: 2, retryAfterMs: 1500, times: 1 })
+    expect(e).toEqual({
+      raw: '[sim status=429 retry_after=2 retry_after_ms=1500 times=1]',
+      status: 429,
+      retryAfter: 2,
+      retryAfterMs: 1500,
+      times: 1,
+    })
   })
 
   it('reads tool calls with JSON input containing spaces, brackets and quotes', () => {
@@ -17,7 +23,10 @@ describe('parseDirectives', () => {
 
   it('defaults tool input to {} and accumulates several tools in one group', () => {
     const [d] = parseDirectives('[sim tool=a tool=b {"k":1}]')
-    expect(d!.tools).toEqual([{ name: 'a', input: {} }, { name: 'b', input: { k: 1 } }])
+    expect(d!.tools).toEqual([
+      { name: 'a', input: {} },
+      { name: 'b', input: { k: 1 } },
+    ])
   })
 
   it('reads quoted text, flags, model, error and stop', () => {
@@ -82,7 +91,9 @@ describe('resolveScript', () => {
   it('builds failure headers and defaults', () => {
     const s = resolveScript(parseDirectives('[sim status=429 retry_after=3 retry_after_ms=2500 should_retry=false]'), ctx, new Map())
     expect(s.failure).toEqual({
-      status: 429, type: 'rate_limit_error', message: expect.any(String),
+      status: 429,
+      type: 'rate_limit_error',
+      message: expect.any(String),
       headers: { 'retry-after': '3', 'retry-after-ms': '2500', 'x-should-retry': 'false' },
     })
     expect(resolveScript(parseDirectives('[sim status=529]'), ctx, new Map()).failure?.type).toBe('overloaded_error')

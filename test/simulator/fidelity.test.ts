@@ -15,7 +15,10 @@ import { ask, post, readSse, setup } from './helpers.ts'
 import { countTokens } from '../../src/simulator/index.ts'
 
 type Ev = Record<string, any>
-interface Frame { event?: string | undefined; data: Ev }
+interface Frame {
+  event?: string | undefined
+  data: Ev
+}
 
 function parseSse(text: string): Frame[] {
   const frames: Frame[] = []
@@ -24,7 +27,10 @@ function parseSse(text: string): Frame[] {
   return frames
 }
 const parseChunks = (text: string): Frame[] =>
-  text.split('\n').filter((l) => l.trim()).map((l) => ({ event: undefined, data: JSON.parse(l) }))
+  text
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => ({ event: undefined, data: JSON.parse(l) }))
 
 const DELTAS: Record<string, string[]> = {
   text: ['text_delta', 'citations_delta'],
@@ -37,7 +43,10 @@ const DELTAS: Record<string, string[]> = {
 function grammarProblems(frames: Frame[], { withEventLines = true } = {}): string[] {
   const problems: string[] = []
   const events = frames.map((f) => f.data)
-  if (withEventLines) frames.forEach((f, i) => { if (f.event !== f.data.type) problems.push(`${i}: event ${f.event} ≠ ${f.data.type}`) })
+  if (withEventLines)
+    frames.forEach((f, i) => {
+      if (f.event !== f.data.type) problems.push(`${i}: event ${f.event} ≠ ${f.data.type}`)
+    })
   const real = events.filter((e) => e.type !== 'ping')
   if (real[0]?.type !== 'message_start') problems.push('first event is not message_start')
   if (real.at(-1)?.type !== 'message_stop') problems.push('last event is not message_stop')
@@ -52,7 +61,8 @@ function grammarProblems(frames: Frame[], { withEventLines = true } = {}): strin
       next++
     } else if (e.type === 'content_block_delta') {
       if (!open || e.index !== open.index) problems.push(`delta for block ${e.index} that is not open`)
-      else if (!(DELTAS[open.content_block.type] ?? []).includes(e.delta.type)) problems.push(`${e.delta.type} in a ${open.content_block.type} block`)
+      else if (!(DELTAS[open.content_block.type] ?? []).includes(e.delta.type))
+        problems.push(`${e.delta.type} in a ${open.content_block.type} block`)
     } else if (e.type === 'content_block_stop') {
       if (!open || e.index !== open.index) problems.push(`stop for block ${e.index} that is not open`)
       open = null
@@ -67,7 +77,11 @@ function shape(value: unknown): unknown {
   if (Array.isArray(value)) return value.length ? [shape(value[0])] : []
   if (value === null) return 'null'
   if (typeof value !== 'object') return typeof value
-  return Object.fromEntries(Object.keys(value).sort().map((k) => [k, shape((value as Ev)[k])]))
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((k) => [k, shape((value as Ev)[k])]),
+  )
 }
 const first = (frames: Frame[], pred: (e: Ev) => boolean) => frames.map((f) => f.data).find(pred)!
 
@@ -80,10 +94,22 @@ const tools = [{ name: 'get_weather', input_schema: { type: 'object' } }]
 const thinking = { max_tokens: 4000, thinking: { type: 'enabled', budget_tokens: 2000 } }
 
 describe('the grammar check accepts the recorded real streams', () => {
-  it.each([['basic', basic], ['tool use', toolUse], ['refusal', refusalA], ['tool refusal', toolRefusal], ['fallback', fallbackB]])('%s (SSE)', (_n, text) => {
+  it.each([
+    ['basic', basic],
+    ['tool use', toolUse],
+    ['refusal', refusalA],
+    ['tool refusal', toolRefusal],
+    ['fallback', fallbackB],
+  ])('%s (SSE)', (_n, text) => {
     expect(grammarProblems(parseSse(text))).toEqual([])
   })
-  it.each([['thinking', chunkThinking], ['json tool', chunkJsonTool], ['text', chunkText], ['tool without args', chunkToolNoArgs], ['refusal', chunkRefusal]])('%s (chunks)', (_n, text) => {
+  it.each([
+    ['thinking', chunkThinking],
+    ['json tool', chunkJsonTool],
+    ['text', chunkText],
+    ['tool without args', chunkToolNoArgs],
+    ['refusal', chunkRefusal],
+  ])('%s (chunks)', (_n, text) => {
     expect(grammarProblems(parseChunks(text), { withEventLines: false })).toEqual([])
   })
   it('and rejects a drifted stream', () => {
@@ -98,7 +124,11 @@ describe('the grammar check accepts the recorded real streams', () => {
 describe('simulator streams match the real ones shape for shape', () => {
   it.each([
     ['text', 'Hello [sim tokens=6]', {}],
-    ['text then parallel tools', 'W [sim text="Let me see."] [sim tool=get_weather {"city":"Paris"}] [sim tool=get_weather {"city":"Rome"}]', { tools }],
+    [
+      'text then parallel tools',
+      'W [sim text="Let me see."] [sim tool=get_weather {"city":"Paris"}] [sim tool=get_weather {"city":"Rome"}]',
+      { tools },
+    ],
     ['tool without args', '[sim tool=get_weather]', { tools }],
     ['thinking', 'Think [sim thinking=4 tokens=3]', thinking],
     ['always-thinking model before a tool', '[sim text="Checking." tool=get_weather]', { tools, model: 'claude-sonnet-5-5' }],
@@ -112,23 +142,37 @@ describe('simulator streams match the real ones shape for shape', () => {
   it('message_start, text blocks and message_delta have the newest recorded shape', async () => {
     const { frames } = await simFrames('Hello [sim tokens=6]')
     const real = parseSse(fallbackB)
-    for (const pred of [(e: Ev) => e.type === 'message_start', (e: Ev) => e.type === 'content_block_start', (e: Ev) => e.type === 'content_block_delta', (e: Ev) => e.type === 'content_block_stop', (e: Ev) => e.type === 'message_stop']) {
+    for (const pred of [
+      (e: Ev) => e.type === 'message_start',
+      (e: Ev) => e.type === 'content_block_start',
+      (e: Ev) => e.type === 'content_block_delta',
+      (e: Ev) => e.type === 'content_block_stop',
+      (e: Ev) => e.type === 'message_stop',
+    ]) {
       expect(shape(first(frames, pred))).toEqual(shape(first(real, pred)))
     }
     const ours = first(frames, (e) => e.type === 'message_delta')
     const theirs = first(real, (e) => e.type === 'message_delta')
     expect(shape(ours.delta)).toEqual(shape(theirs.delta))
     expect(Object.keys(ours.usage).every((k) => k in theirs.usage)).toBe(true)
-    expect(Object.keys(ours.usage)).toEqual(expect.arrayContaining(['input_tokens', 'cache_creation_input_tokens', 'cache_read_input_tokens', 'output_tokens']))
+    expect(Object.keys(ours.usage)).toEqual(
+      expect.arrayContaining(['input_tokens', 'cache_creation_input_tokens', 'cache_read_input_tokens', 'output_tokens']),
+    )
   })
 
   it('thinking blocks have the recorded shape', async () => {
     const { frames } = await simFrames('Think [sim thinking=4 tokens=3]', thinking)
     const real = parseSse(refusalA)
-    for (const pred of [(e: Ev) => e.content_block?.type === 'thinking', (e: Ev) => e.delta?.type === 'thinking_delta', (e: Ev) => e.delta?.type === 'signature_delta']) {
+    for (const pred of [
+      (e: Ev) => e.content_block?.type === 'thinking',
+      (e: Ev) => e.delta?.type === 'thinking_delta',
+      (e: Ev) => e.delta?.type === 'signature_delta',
+    ]) {
       expect(shape(first(frames, pred))).toEqual(shape(first(real, pred)))
     }
-    expect(shape(first(frames, (e) => e.type === 'message_delta').usage.output_tokens_details)).toEqual(shape(first(real, (e) => e.type === 'message_delta').usage.output_tokens_details))
+    expect(shape(first(frames, (e) => e.type === 'message_delta').usage.output_tokens_details)).toEqual(
+      shape(first(real, (e) => e.type === 'message_delta').usage.output_tokens_details),
+    )
   })
 
   it('tool_use blocks carry every recorded field, input {} then an empty first fragment', async () => {
@@ -138,7 +182,10 @@ describe('simulator streams match the real ones shape for shape', () => {
     const theirs = first(real, (e) => e.content_block?.type === 'tool_use')
     expect(Object.keys(theirs.content_block).every((k) => k in ours.content_block)).toBe(true)
     expect(ours.content_block.input).toEqual({})
-    const fragments = frames.map((f) => f.data).filter((e) => e.delta?.type === 'input_json_delta').map((e) => e.delta.partial_json)
+    const fragments = frames
+      .map((f) => f.data)
+      .filter((e) => e.delta?.type === 'input_json_delta')
+      .map((e) => e.delta.partial_json)
     expect(fragments[0]).toBe('')
     expect(JSON.parse(fragments.join(''))).toEqual({ location: 'Paris' })
     expect(first(frames, (e) => e.type === 'message_delta').delta.stop_reason).toBe('tool_use')
@@ -182,29 +229,40 @@ describe('simulator streams match the real ones shape for shape', () => {
 })
 
 describe('the SDK sees the same structure from the simulator as from the real API', () => {
-  const replay = (text: string) => new Anthropic({
-    apiKey: 'sk-ant-test', baseURL: 'http://replay.local', maxRetries: 0,
-    fetch: async () => new Response(text, { headers: { 'content-type': 'text/event-stream' } }),
-  })
+  const replay = (text: string) =>
+    new Anthropic({
+      apiKey: 'sk-ant-test',
+      baseURL: 'http://replay.local',
+      maxRetries: 0,
+      fetch: async () => new Response(text, { headers: { 'content-type': 'text/event-stream' } }),
+    })
 
   it('text', async () => {
-    const real = await replay(fallbackB).messages.stream(ask('x') as never).finalMessage()
+    const real = await replay(fallbackB)
+      .messages.stream(ask('x') as never)
+      .finalMessage()
     const { client } = setup()
     const ours = await client.messages.stream(ask('Hello') as never).finalMessage()
     expect(shape(ours)).toEqual(shape(real))
   })
 
   it('thinking then text', async () => {
-    const real = await replay(refusalA).messages.stream(ask('x') as never).finalMessage()
+    const real = await replay(refusalA)
+      .messages.stream(ask('x') as never)
+      .finalMessage()
     const { client } = setup()
     const ours = await client.messages.stream({ ...ask('[sim tokens=3]'), ...thinking } as never).finalMessage()
     expect(ours.content.map((b) => shape(b))).toEqual(real.content.map((b) => shape(b)))
   })
 
   it('text then tool_use', async () => {
-    const real = await replay(toolUse).messages.stream(ask('x') as never).finalMessage()
+    const real = await replay(toolUse)
+      .messages.stream(ask('x') as never)
+      .finalMessage()
     const { client } = setup()
-    const ours = await client.messages.stream({ ...ask('[sim text="I will check." tool=get_weather {"location":"Paris"}]'), tools } as never).finalMessage()
+    const ours = await client.messages
+      .stream({ ...ask('[sim text="I will check." tool=get_weather {"location":"Paris"}]'), tools } as never)
+      .finalMessage()
     expect(ours.content.map((b) => b.type)).toEqual(real.content.map((b) => b.type))
     const [realTool, ourTool] = [real.content[1] as Ev, ours.content[1] as Ev]
     expect(Object.keys(realTool).every((k) => k in ourTool)).toBe(true)

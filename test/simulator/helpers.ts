@@ -61,6 +61,9 @@ export function hangingSleep() {
       signal?.addEventListener('abort', () => reject(signal.reason), { once: true })
     })
   }
-  const nextStart = () => new Promise<void>((resolve) => { onStart = resolve })
+  const nextStart = () =>
+    new Promise<void>((resolve) => {
+      onStart = resolve
+    })
   return { started, sleep, nextStart }
 }

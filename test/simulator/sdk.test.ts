@@ -14,7 +14,14 @@ describe('official SDK against the simulator', () => {
     expect(msg.stop_reason).toBe('end_turn')
     expect(msg.id).toMatch(/^msg_01\w{22}$/)
     expect(msg._request_id).toBe(sim.requests[0]!.id)
-    expect(sim.requests[0]).toMatchObject({ path: '/v1/messages', model: 'claude-haiku-5-5', status: 200, completed: true, stream: false, cancelled: false })
+    expect(sim.requests[0]).toMatchObject({
+      path: '/v1/messages',
+      model: 'claude-haiku-5-5',
+      status: 200,
+      completed: true,
+      stream: false,
+      cancelled: false,
+    })
     expect(sim.requests[0]!.headers).toEqual({ 'anthropic-version': '2026-10-21', auth: 'bearer' })
   })
 
@@ -54,11 +61,16 @@ describe('official SDK against the simulator', () => {
     const msg = await stream.finalMessage()
     expect(msg.stop_reason).toBe('tool_use')
     expect(msg.content.map((b) => b.type)).toEqual(['text', 'tool_use', 'tool_use'])
-    expect(msg.content[1]).toMatchObject({ type: 'tool_use', name: 'get_weather', input: { city: 'Paris', days: [1, 2] }, id: expect.stringMatching(/^toolu_01/) })
+    expect(msg.content[1]).toMatchObject({
+      type: 'tool_use',
+      name: 'get_weather',
+      input: { city: 'Paris', days: [1, 2] },
+      id: expect.stringMatching(/^toolu_01/),
+    })
     expect(msg.content[2]).toMatchObject({ name: 'get_time', input: {} })
     expect(json[0]).toBe('')
     const viaJson = await client.messages.create({ ...ask(prompt), tools } as never)
-    expect(viaJson.content.map((b) => b.type === 'tool_use' ? b.input : b.type)).toEqual(['text', { city: 'Paris', days: [1, 2] }, {}])
+    expect(viaJson.content.map((b) => (b.type === 'tool_use' ? b.input : b.type))).toEqual(['text', { city: 'Paris', days: [1, 2] }, {}])
   })
 
   it('a tool loop ends: tool at step 1, text at step 2', async () => {
@@ -68,7 +80,10 @@ describe('official SDK against the simulator', () => {
     const first = await client.messages.create({ model: 'claude-haiku-5-5', max_tokens: 500, tools, messages })
     expect(first.stop_reason).toBe('tool_use')
     const call = first.content.find((b) => b.type === 'tool_use')!
-    messages.push({ role: 'assistant', content: first.content }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: call.id, content: 'found' }] })
+    messages.push(
+      { role: 'assistant', content: first.content },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: call.id, content: 'found' }] },
+    )
     const second = await client.messages.create({ model: 'claude-haiku-5-5', max_tokens: 500, tools, messages })
     expect(second.stop_reason).toBe('end_turn')
     expect(second.content.map((b) => b.type)).toEqual(['text'])
@@ -77,7 +92,11 @@ describe('official SDK against the simulator', () => {
   it('thinking when enabled: thinking_delta then signature_delta', async () => {
     const { client } = setup()
     const thinking: string[] = []
-    const stream = client.messages.stream({ ...ask('Think [sim thinking=5 tokens=3]'), max_tokens: 4000, thinking: { type: 'enabled', budget_tokens: 2000 } } as never)
+    const stream = client.messages.stream({
+      ...ask('Think [sim thinking=5 tokens=3]'),
+      max_tokens: 4000,
+      thinking: { type: 'enabled', budget_tokens: 2000 },
+    } as never)
     stream.on('thinking', (d) => thinking.push(d))
     const msg = await stream.finalMessage()
     expect(msg.content.map((b) => b.type)).toEqual(['thinking', 'text'])
@@ -90,11 +109,18 @@ describe('official SDK against the simulator', () => {
   it('always-thinking models put text before a tool call in an empty thinking block', async () => {
     const { client } = setup()
     const tools = [{ name: 'lookup', input_schema: { type: 'object' as const } }]
-    const msg = await client.messages.stream({ ...ask('Go [sim text="Checking now." tool=lookup]'), model: 'claude-opus-5-5', tools } as never).finalMessage()
+    const msg = await client.messages
+      .stream({ ...ask('Go [sim text="Checking now." tool=lookup]'), model: 'claude-opus-5-5', tools } as never)
+      .finalMessage()
     expect(msg.content.map((b) => b.type)).toEqual(['thinking', 'tool_use'])
     expect(msg.content[0]).toMatchObject({ thinking: '' })
     expect(msg.usage.output_tokens).toBe(2 + 1)
-    const shown = await client.messages.create({ ...ask('Go [sim text="Checking now." tool=lookup]'), model: 'claude-opus-5-5', tools, thinking: { type: 'adaptive', display: 'summarized' } } as never)
+    const shown = await client.messages.create({
+      ...ask('Go [sim text="Checking now." tool=lookup]'),
+      model: 'claude-opus-5-5',
+      tools,
+      thinking: { type: 'adaptive', display: 'summarized' },
+    } as never)
     expect(shown.content[0]).toMatchObject({ type: 'thinking', thinking: expect.stringContaining('Checking now.') })
   })
 
@@ -111,14 +137,21 @@ describe('official SDK against the simulator', () => {
     expect(err).toBeInstanceOf(RateLimitError)
     expect((err as RateLimitError).headers.get('retry-after')).toBe('7')
     expect((err as RateLimitError).requestID).toMatch(/^req_011C/)
-    const midStream = await client.messages.stream(ask('x [sim error=overloaded_error after=4]') as never).finalMessage().catch((e: unknown) => e)
+    const midStream = await client.messages
+      .stream(ask('x [sim error=overloaded_error after=4]') as never)
+      .finalMessage()
+      .catch((e: unknown) => e)
     expect(midStream).toBeInstanceOf(APIError)
     expect((midStream as APIError).type).toBe('overloaded_error')
   })
 
   it('count_tokens and models', async () => {
     const { client } = setup()
-    const body = { model: 'claude-opus-5-5', messages: [{ role: 'user' as const, content: 'How many tokens is this?' }], system: 'Be brief.' }
+    const body = {
+      model: 'claude-opus-5-5',
+      messages: [{ role: 'user' as const, content: 'How many tokens is this?' }],
+      system: 'Be brief.',
+    }
     expect(await client.messages.countTokens(body)).toMatchObject({ input_tokens: countTokens(body, 'claude-opus-5-5') })
     const ids: string[] = []
     for await (const m of client.models.list()) ids.push(m.id)

@@ -3,7 +3,7 @@ import { ask, HEADERS, post, setup } from './helpers.ts'
 import { countTokens } from '../../src/simulator/index.ts'
 
 async function errorOf(res: Response) {
-  const body = await res.json() as { type: string; error: { type: string; message: string }; request_id: string }
+  const body = (await res.json()) as { type: string; error: { type: string; message: string }; request_id: string }
   expect(body.type).toBe('error')
   expect(body.request_id).toBe(res.headers.get('request-id'))
   expect(body.request_id).toMatch(/^req_011C\w{22}$/)
@@ -19,7 +19,10 @@ describe('authentication and version', () => {
     const { sim } = setup()
     const { 'x-api-key': _key, ...noKey } = HEADERS
     expect(await errorOf(await post(sim, ask('x'), noKey))).toMatchObject({ status: 401, type: 'authentication_error' })
-    expect(await errorOf(await post(sim, ask('x'), { ...HEADERS, 'x-api-key': 'nope' }))).toMatchObject({ status: 401, type: 'authentication_error' })
+    expect(await errorOf(await post(sim, ask('x'), { ...HEADERS, 'x-api-key': 'nope' }))).toMatchObject({
+      status: 401,
+      type: 'authentication_error',
+    })
     expect((await post(sim, ask('x'), { ...noKey, authorization: 'Bearer sk-ant-abc' })).status).toBe(200)
     expect(sim.requests.map((r) => r.headers.auth)).toEqual(['none', 'x-api-key', 'bearer'])
     expect(JSON.stringify(sim.requests)).not.toContain('sk-ant-abc')
@@ -34,7 +37,11 @@ describe('authentication and version', () => {
   it('400 without anthropic-version or with an unknown one', async () => {
     const { sim } = setup()
     const { 'anthropic-version': _v, ...noVersion } = HEADERS
-    expect(await errorOf(await post(sim, ask('x'), noVersion))).toMatchObject({ status: 400, type: 'invalid_request_error', message: 'anthropic-version: header is required' })
+    expect(await errorOf(await post(sim, ask('x'), noVersion))).toMatchObject({
+      status: 400,
+      type: 'invalid_request_error',
+      message: 'anthropic-version: header is required',
+    })
     expect((await post(sim, ask('x'), { ...HEADERS, 'anthropic-version': '2099-01-01' })).status).toBe(400)
   })
 })
@@ -46,7 +53,16 @@ describe('body validation', () => {
     ['negative max_tokens', ask('x', { max_tokens: -1 }), /max_tokens/],
     ['missing model', { max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }, /^model: Field required/],
     ['empty messages', ask('x', { messages: [] }), /at least one message/],
-    ['assistant first', ask('x', { messages: [{ role: 'assistant', content: 'hi' }, { role: 'user', content: 'x' }] }), /first message must use the "user" role/],
+    [
+      'assistant first',
+      ask('x', {
+        messages: [
+          { role: 'assistant', content: 'hi' },
+          { role: 'user', content: 'x' },
+        ],
+      }),
+      /first message must use the "user" role/,
+    ],
     ['bad role', ask('x', { messages: [{ role: 'robot', content: 'x' }] }), /messages\.0\.role/],
     ['block without type', ask('x', { messages: [{ role: 'user', content: [{ text: 'x' }] }] }), /messages\.0\.content\.0\.type/],
     ['unknown field', ask('x', { foo: 1 }), /^foo: Extra inputs are not permitted/],
@@ -55,8 +71,16 @@ describe('body validation', () => {
     ['duplicate tools', ask('x', { tools: [...tools, ...tools] }), /unique/],
     ['tool_choice of an unknown tool', ask('x', { tools, tool_choice: { type: 'tool', name: 'other' } }), /tool_choice\.name/],
     ['thinking budget under 1024', ask('x', { thinking: { type: 'enabled', budget_tokens: 100 } }), /budget_tokens/],
-    ['thinking budget over max_tokens', ask('x', { max_tokens: 2000, thinking: { type: 'enabled', budget_tokens: 3000 } }), /max_tokens.*budget_tokens/],
-    ['five cache_control blocks', ask('x', { system: Array.from({ length: 5 }, () => ({ type: 'text', text: 's', cache_control: { type: 'ephemeral' } })) }), /maximum of 4 blocks with cache_control.*Found 5/],
+    [
+      'thinking budget over max_tokens',
+      ask('x', { max_tokens: 2000, thinking: { type: 'enabled', budget_tokens: 3000 } }),
+      /max_tokens.*budget_tokens/,
+    ],
+    [
+      'five cache_control blocks',
+      ask('x', { system: Array.from({ length: 5 }, () => ({ type: 'text', text: 's', cache_control: { type: 'ephemeral' } })) }),
+      /maximum of 4 blocks with cache_control.*Found 5/,
+    ],
   ])('400 for %s', async (_name, body, message) => {
     const { sim } = setup()
     const err = await errorOf(await post(sim, body))
@@ -66,7 +90,11 @@ describe('body validation', () => {
 
   it('404 not_found_error for an unknown or unserved model', async () => {
     const { sim } = setup({ models: ['claude-haiku-5-5'] })
-    expect(await errorOf(await post(sim, ask('x', { model: 'claude-nope-9' })))).toEqual({ status: 404, type: 'not_found_error', message: 'model: claude-nope-9' })
+    expect(await errorOf(await post(sim, ask('x', { model: 'claude-nope-9' })))).toEqual({
+      status: 404,
+      type: 'not_found_error',
+      message: 'model: claude-nope-9',
+    })
     expect((await post(sim, ask('x', { model: 'claude-opus-5-5' }))).status).toBe(404)
   })
 
@@ -78,7 +106,14 @@ describe('body validation', () => {
     expect(err.message).toMatch(/^messages\.2: `tool_use` ids were found without `tool_result` blocks immediately after: toolu_1/)
     const stray = ask('x', { messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_9', content: 'r' }] }] })
     expect((await errorOf(await post(sim, stray))).message).toMatch(/unexpected `tool_use_id`.*toolu_9/)
-    const answered = ask('x', { tools, messages: [{ role: 'user', content: 'q' }, use, { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'r' }] }] })
+    const answered = ask('x', {
+      tools,
+      messages: [
+        { role: 'user', content: 'q' },
+        use,
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'r' }] },
+      ],
+    })
     expect((await post(sim, answered)).status).toBe(200)
   })
 
@@ -119,7 +154,11 @@ describe('SPEC §11 model and version rules', () => {
     const { sim } = setup()
     for (const tool_choice of [{ type: 'any' }, { type: 'tool', name: 'lookup' }]) {
       const err = await errorOf(await post(sim, ask('x', { model, tools, tool_choice })))
-      expect(err).toMatchObject({ status: 400, type: 'invalid_request_error', message: expect.stringMatching(/^tool_choice: forced tool use/) })
+      expect(err).toMatchObject({
+        status: 400,
+        type: 'invalid_request_error',
+        message: expect.stringMatching(/^tool_choice: forced tool use/),
+      })
     }
     expect((await post(sim, ask('x', { model, tools, tool_choice: { type: 'auto' } }))).status).toBe(200)
     expect((await post(sim, ask('x', { model: 'claude-haiku-5-5', tools, tool_choice: { type: 'any' } }))).status).toBe(200)

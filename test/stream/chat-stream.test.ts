@@ -23,13 +23,19 @@ async function viaTransport(app: App, text: string, body: Record<string, unknown
     messages: [{ id: 'u1', role: 'user', parts: [{ type: 'text', text }] }],
   })
   const errors: unknown[] = []
-  const tee = stream.pipeThrough(new TransformStream<UIMessageChunk, UIMessageChunk>({ transform: (c, ctl) => (chunks.push(c), ctl.enqueue(c)) }))
+  const tee = stream.pipeThrough(
+    new TransformStream<UIMessageChunk, UIMessageChunk>({ transform: (c, ctl) => (chunks.push(c), ctl.enqueue(c)) }),
+  )
   let message: UIMessage | undefined
   for await (const m of readUIMessageStream<UIMessage>({ stream: tee, onError: (e) => errors.push(e) })) message = m
   return { chunks, message: message!, errors }
 }
 
-const textOf = (m: UIMessage) => m.parts.filter((p) => p.type === 'text').map((p: any) => p.text).join('')
+const textOf = (m: UIMessage) =>
+  m.parts
+    .filter((p) => p.type === 'text')
+    .map((p: any) => p.text)
+    .join('')
 
 describe('POST /v1/chat/stream', () => {
   it('streams a reply that useChat’s transport and reader parse, with usage and cost on finish', async () => {
@@ -37,7 +43,13 @@ describe('POST /v1/chat/stream', () => {
     const { chunks, message, errors } = await viaTransport(app, 'Hello [sim tokens=12]')
     expect(errors).toEqual([])
     expect(chunks.map((c) => c.type)).toEqual([
-      'start', 'start-step', 'text-start', ...Array(12).fill('text-delta'), 'text-end', 'finish-step', 'finish',
+      'start',
+      'start-step',
+      'text-start',
+      ...Array(12).fill('text-delta'),
+      'text-end',
+      'finish-step',
+      'finish',
     ])
     const sim = simulator.requests.at(-1)!
     expect(sim).toMatchObject({ stream: true, completed: true, cancelled: false })
@@ -121,7 +133,11 @@ const ask = (content: string, extra: Record<string, unknown> = {}) => ({ message
 describe('POST /v1/chat/stream content', () => {
   it('streams extended thinking as reasoning parts and tool input as tool parts', async () => {
     const { app } = makeApp()
-    const thinking = await viaTransport(app, 'Think [sim thinking=6 tokens=4]', { model: 'fast', thinking: { type: 'enabled', budget_tokens: 1024 }, max_tokens: 2000 })
+    const thinking = await viaTransport(app, 'Think [sim thinking=6 tokens=4]', {
+      model: 'fast',
+      thinking: { type: 'enabled', budget_tokens: 1024 },
+      max_tokens: 2000,
+    })
     expect(thinking.errors).toEqual([])
     const types = thinking.chunks.map((c) => c.type)
     expect(types.slice(0, 4)).toEqual(['start', 'start-step', 'reasoning-start', 'reasoning-delta'])
@@ -216,7 +232,11 @@ describe('POST /v1/chat/stream failures end with an explicit error part and a fi
     expect(chunks.map((c) => c.type)).toEqual(['start', 'error', 'finish'])
     expect(errors).toEqual([new Error((chunks[1] as any).errorText)])
     expect((chunks[1] as any).errorText).toMatch(/^overloaded_error: Claude is overloaded/)
-    expect(message.metadata).toMatchObject({ stop_reason: null, models_tried: expect.arrayContaining(['claude-sonnet-5-5']), usage: { output_tokens: 0 } })
+    expect(message.metadata).toMatchObject({
+      stop_reason: null,
+      models_tried: expect.arrayContaining(['claude-sonnet-5-5']),
+      usage: { output_tokens: 0 },
+    })
   })
 
   it.each([

@@ -4,9 +4,16 @@ import { describe, expect, it } from 'vitest'
 import { MessageAccumulator } from '../../src/stream/message-accumulator.ts'
 
 // Real Anthropic streams (one data object per line), recorded by vercel/ai; see the fixtures README.
-const fixtures = import.meta.glob('../simulator/fixtures/*.chunks.txt', { query: '?raw', import: 'default', eager: true }) as Record<string, string>
+const fixtures = import.meta.glob('../simulator/fixtures/*.chunks.txt', { query: '?raw', import: 'default', eager: true }) as Record<
+  string,
+  string
+>
 
-const eventsOf = (text: string) => text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Anthropic.RawMessageStreamEvent)
+const eventsOf = (text: string) =>
+  text
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Anthropic.RawMessageStreamEvent)
 
 /** The SDK's own accumulation of the same events (messages.stream's finalMessage). */
 async function sdkFinal(events: Anthropic.RawMessageStreamEvent[]): Promise<Anthropic.Message> {
@@ -42,7 +49,9 @@ describe('MessageAccumulator', () => {
     const acc = new MessageAccumulator()
     const cut = events.findIndex((e) => e.type === 'message_delta')
     for (const e of events.slice(0, cut)) acc.add(e)
-    const streamed = events.flatMap((e) => (e.type === 'content_block_delta' && e.delta.type === 'text_delta' ? [e.delta.text] : [])).join('')
+    const streamed = events
+      .flatMap((e) => (e.type === 'content_block_delta' && e.delta.type === 'text_delta' ? [e.delta.text] : []))
+      .join('')
     expect(acc.complete).toBe(false)
     expect(acc.usage().output_tokens).toBe(Math.max((events[0] as any).message.usage.output_tokens, Math.ceil(streamed.length / 4)))
     for (const e of events.slice(cut)) acc.add(e)

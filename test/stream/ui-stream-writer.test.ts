@@ -38,9 +38,24 @@ describe('UIStreamWriter', () => {
     writer.textDelta(t, 'hits.')
     writer.finish('stop', { cost_usd: 0.1 })
     expect(parts.map((p) => p.type)).toEqual([
-      'start', 'start-step', 'reasoning-start', 'reasoning-delta', 'reasoning-end', 'tool-input-start', 'tool-input-delta',
-      'tool-input-delta', 'tool-input-available', 'finish-step', 'tool-output-available', 'start-step', 'text-start',
-      'text-delta', 'text-delta', 'text-end', 'finish-step', 'finish',
+      'start',
+      'start-step',
+      'reasoning-start',
+      'reasoning-delta',
+      'reasoning-end',
+      'tool-input-start',
+      'tool-input-delta',
+      'tool-input-delta',
+      'tool-input-available',
+      'finish-step',
+      'tool-output-available',
+      'start-step',
+      'text-start',
+      'text-delta',
+      'text-delta',
+      'text-end',
+      'finish-step',
+      'finish',
     ])
     const { message, errors } = await read(parts)
     expect(errors).toEqual([])

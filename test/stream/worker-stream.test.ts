@@ -9,9 +9,16 @@ import { TEST_CLIENT_KEY } from '../support/credentials.ts'
 const workerFetch = ((url: RequestInfo | URL, init?: RequestInit) => exports.default.fetch(String(url), init)) as typeof fetch
 
 it('the deployed Worker streams /v1/chat/stream to useChat’s transport and reader', async () => {
-  const transport = new DefaultChatTransport<UIMessage>({ api: 'http://worker/v1/chat/stream', fetch: workerFetch, headers: { authorization: `Bearer ${TEST_CLIENT_KEY}` } })
+  const transport = new DefaultChatTransport<UIMessage>({
+    api: 'http://worker/v1/chat/stream',
+    fetch: workerFetch,
+    headers: { authorization: `Bearer ${TEST_CLIENT_KEY}` },
+  })
   const stream = await transport.sendMessages({
-    chatId: 'c', trigger: 'submit-message', messageId: undefined, abortSignal: undefined,
+    chatId: 'c',
+    trigger: 'submit-message',
+    messageId: undefined,
+    abortSignal: undefined,
     messages: [{ id: 'u1', role: 'user', parts: [{ type: 'text', text: 'Hello [sim tokens=5]' }] }],
   })
   const errors: unknown[] = []
@@ -24,7 +31,9 @@ it('the deployed Worker streams /v1/chat/stream to useChat’s transport and rea
 
 it('the deployed Worker streams /v1/messages to the official SDK', async () => {
   const client = new Anthropic({ apiKey: TEST_CLIENT_KEY, baseURL: 'http://worker', fetch: workerFetch, maxRetries: 0 })
-  const final = await client.messages.stream({ model: 'fast', max_tokens: 50, messages: [{ role: 'user', content: 'Hi [sim tokens=4]' }] }).finalMessage()
+  const final = await client.messages
+    .stream({ model: 'fast', max_tokens: 50, messages: [{ role: 'user', content: 'Hi [sim tokens=4]' }] })
+    .finalMessage()
   expect(final.usage.output_tokens).toBe(4)
   expect(final.stop_reason).toBe('end_turn')
 })

@@ -38,7 +38,12 @@ export interface MakeAppOptions {
  * A gateway wired to a fresh in-process simulator, configured like the Worker from env strings.
  * Unless `env` sets its own CLIENT_KEYS, the test client key (id `test`) is configured and sent.
  */
-export function makeApp(env: Record<string, string> = {}, simulator: Simulator = createSimulator(), upstream?: UpstreamOptions, options: MakeAppOptions = {}) {
+export function makeApp(
+  env: Record<string, string> = {},
+  simulator: Simulator = createSimulator(),
+  upstream?: UpstreamOptions,
+  options: MakeAppOptions = {},
+) {
   const config = parseConfig(testEnv(env))
   const app = createApp({ config, fetch: simulator.fetch, ...(upstream && { upstream }) })
   if (options.testKey ?? env.CLIENT_KEYS === undefined) withTestKey(app)
@@ -61,7 +66,12 @@ export function withTestKey<T extends Hono>(app: T): T {
   return app
 }
 
-export function postJson(app: { request: (path: string, init: RequestInit) => Response | Promise<Response> }, path: string, body: unknown, headers: Record<string, string> = {}) {
+export function postJson(
+  app: { request: (path: string, init: RequestInit) => Response | Promise<Response> },
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
   return app.request(path, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },

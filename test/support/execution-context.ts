@@ -4,7 +4,11 @@
  */
 export function executionContext() {
   const pending: Promise<unknown>[] = []
-  const ctx = { waitUntil: (p: Promise<unknown>) => void pending.push(p), passThroughOnException() {}, props: {} } as unknown as ExecutionContext
+  const ctx = {
+    waitUntil: (p: Promise<unknown>) => void pending.push(p),
+    passThroughOnException() {},
+    props: {},
+  } as unknown as ExecutionContext
   /** Awaits everything scheduled so far, including what those promises schedule in turn. */
   const settled = async () => {
     while (pending.length) await Promise.all(pending.splice(0))

@@ -20,7 +20,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('upstashToken', token)
     return async () => {}
   }
-  let redis
+  let redis: Awaited<ReturnType<typeof startRedis>>
   try {
     redis = await startRedis()
   } catch (error) {

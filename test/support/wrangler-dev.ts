@@ -40,17 +40,32 @@ export async function startWranglerDev(options: WranglerDevOptions = {}): Promis
   const inspectorPort = await freePort()
   const persist = mkdtempSync(join(tmpdir(), 'claude-edge-wrangler-'))
   const varArgs = Object.entries({ CLIENT_KEYS: TEST_CLIENT_KEYS, ...vars }).flatMap(([name, value]) => ['--var', `${name}:${value}`])
-  const child = spawn(process.execPath, [
-    join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js'), 'dev',
-    '--config', config, '--ip', '127.0.0.1', '--port', String(port),
-    '--inspector-port', String(inspectorPort), '--persist-to', persist,
-    '--show-interactive-dev-session=false', ...varArgs, ...args,
-  ], {
-    cwd: root,
-    detached: true, // own process group, so close() also stops workerd
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' },
-  })
+  const child = spawn(
+    process.execPath,
+    [
+      join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js'),
+      'dev',
+      '--config',
+      config,
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--inspector-port',
+      String(inspectorPort),
+      '--persist-to',
+      persist,
+      '--show-interactive-dev-session=false',
+      ...varArgs,
+      ...args,
+    ],
+    {
+      cwd: root,
+      detached: true, // own process group, so close() also stops workerd
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' },
+    },
+  )
   let output = ''
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))

@@ -14,7 +14,9 @@ const ask = (text: string) => ({ messages: [{ role: 'user', content: text }] })
 function clocked(env: Record<string, string>) {
   const { clock, upstream } = clockedUpstream()
   const lookup = defineTool({
-    name: 'lookup', description: 'looks up', input: z.object({ ms: z.number().default(0) }),
+    name: 'lookup',
+    description: 'looks up',
+    input: z.object({ ms: z.number().default(0) }),
     execute: ({ ms }) => {
       clock.t += ms
       return 'found'
@@ -33,7 +35,9 @@ describe('the request deadline bounds the model calls of the tool loop', () => {
     const h = clocked({ UPSTREAM_DEADLINE_MS: '1000' })
     // Step 1 spends 980 ms of the 1000 waiting out a 429, then calls the tool; step 2 never answers.
     // With a full deadline of its own, step 2 would be cut at 1980 ms, and as a plain upstream timeout.
-    const { res, body } = await h.chat('[sim step=1 status=429 retry_after_ms=980 times=1] [sim step=1 tool=lookup {}] [sim step=2 stall=60000]')
+    const { res, body } = await h.chat(
+      '[sim step=1 status=429 retry_after_ms=980 times=1] [sim step=1 tool=lookup {}] [sim step=2 stall=60000]',
+    )
     expect(res.status).toBe(504)
     expect(body.error).toEqual({
       type: 'timeout_error',
@@ -76,13 +80,19 @@ describe('the request deadline bounds the model calls of the tool loop', () => {
 
   it('the streaming path: a late step ends the stream with the request-deadline error part', async () => {
     const h = clocked({ UPSTREAM_DEADLINE_MS: '1000' })
-    const res = await postJson(h.app, '/v1/chat/stream', ask('[sim step=1 status=429 retry_after_ms=980 times=1] [sim step=1 tool=lookup {}] [sim step=2 stall=60000]'))
+    const res = await postJson(
+      h.app,
+      '/v1/chat/stream',
+      ask('[sim step=1 status=429 retry_after_ms=980 times=1] [sim step=1 tool=lookup {}] [sim step=2 stall=60000]'),
+    )
     expect(res.status).toBe(200)
     const text = await res.text()
-    expect(text).toContain(JSON.stringify({
-      type: 'error',
-      errorText: `timeout_error: The request deadline (UPSTREAM_DEADLINE_MS=1000) passed while waiting for Claude (tried: ${SONNET}). Retry, or ask for less.`,
-    }))
+    expect(text).toContain(
+      JSON.stringify({
+        type: 'error',
+        errorText: `timeout_error: The request deadline (UPSTREAM_DEADLINE_MS=1000) passed while waiting for Claude (tried: ${SONNET}). Retry, or ask for less.`,
+      }),
+    )
     expect(h.clock.sleeps).toEqual([980])
     await vi.waitFor(() => expect(h.simulator.requests[2]).toMatchObject({ cancelled: true, completed: false }))
   })

@@ -35,19 +35,38 @@ describe('tool loop over /v1/chat', () => {
     expect(simulator.requests).toHaveLength(2)
 
     const first = simulator.requests[0]!.body as any
-    expect(first.tools).toEqual([{
-      name: 'get_weather', description: 'Current weather for a city',
-      input_schema: { type: 'object', properties: { city: { type: 'string' }, unit: { type: 'string', enum: ['c', 'f'], default: 'c' } }, required: ['city'] },
-    }])
+    expect(first.tools).toEqual([
+      {
+        name: 'get_weather',
+        description: 'Current weather for a city',
+        input_schema: {
+          type: 'object',
+          properties: { city: { type: 'string' }, unit: { type: 'string', enum: ['c', 'f'], default: 'c' } },
+          required: ['city'],
+        },
+      },
+    ])
     const second = sentMessages(simulator, 1)
     const toolUse = second[1].content.find((b: any) => b.type === 'tool_use')
     expect(toolUse).toMatchObject({ name: 'get_weather', input: { city: 'Paris' } })
-    expect(resultsOf(second)).toEqual([{ type: 'tool_result', tool_use_id: toolUse.id, content: '{"city":"Paris","unit":"c","temperature":5}' }])
+    expect(resultsOf(second)).toEqual([
+      { type: 'tool_result', tool_use_id: toolUse.id, content: '{"city":"Paris","unit":"c","temperature":5}' },
+    ])
 
     expect(body.stop_reason).toBe('end_turn')
     expect(body.text.length).toBeGreaterThan(0)
-    expect(body.steps.map((s: any) => `${s.type}:${s.stop_reason ?? s.name}`)).toEqual(['model:tool_use', 'tool:get_weather', 'model:end_turn'])
-    expect(body.steps[1]).toMatchObject({ id: toolUse.id, executed_by: 'server', status: 'ok', input: { city: 'Paris' }, output: '{"city":"Paris","unit":"c","temperature":5}' })
+    expect(body.steps.map((s: any) => `${s.type}:${s.stop_reason ?? s.name}`)).toEqual([
+      'model:tool_use',
+      'tool:get_weather',
+      'model:end_turn',
+    ])
+    expect(body.steps[1]).toMatchObject({
+      id: toolUse.id,
+      executed_by: 'server',
+      status: 'ok',
+      input: { city: 'Paris' },
+      output: '{"city":"Paris","unit":"c","temperature":5}',
+    })
     // Usage and cost add up over both model calls.
     const [a, b] = [body.steps[0], body.steps[2]]
     expect(body.usage.input_tokens).toBe(a.usage.input_tokens + b.usage.input_tokens)
@@ -60,14 +79,17 @@ describe('tool loop over /v1/chat', () => {
   it('runs the calls of one reply in parallel', async () => {
     const started: string[] = []
     const release = deferred()
-    const slow = (name: string) => defineTool({
-      name, description: name, input: z.object({}),
-      execute: async () => {
-        started.push(name)
-        await release.promise
-        return `${name} done`
-      },
-    })
+    const slow = (name: string) =>
+      defineTool({
+        name,
+        description: name,
+        input: z.object({}),
+        execute: async () => {
+          started.push(name)
+          await release.promise
+          return `${name} done`
+        },
+      })
     const { app, simulator } = makeToolApp([slow('left'), slow('right')])
     const pending = chat(app, ask('Both [sim tool=left tool=right]'))
     // Both tools start before either may finish: they cannot have run one after the other.
@@ -81,7 +103,12 @@ describe('tool loop over /v1/chat', () => {
 
   it('chains tools over several steps, each step seeing the previous results', async () => {
     const { app, simulator } = makeToolApp([weather, calculator])
-    const { body } = await chat(app, ask('[sim step=1 tool=get_weather {"city":"Oslo"}] [sim step=2 tool=calculator {"expression":"4 * 1.8 + 32"}] [sim step=3 text="It is 39.2 F in Oslo."]'))
+    const { body } = await chat(
+      app,
+      ask(
+        '[sim step=1 tool=get_weather {"city":"Oslo"}] [sim step=2 tool=calculator {"expression":"4 * 1.8 + 32"}] [sim step=3 text="It is 39.2 F in Oslo."]',
+      ),
+    )
     expect(simulator.requests).toHaveLength(3)
     expect(resultsOf(sentMessages(simulator, 1))[0].content).toBe('{"city":"Oslo","unit":"c","temperature":4}')
     expect(resultsOf(sentMessages(simulator, 2))[0].content).toBe('{"expression":"4 * 1.8 + 32","result":39.2}')
@@ -93,16 +120,21 @@ describe('tool loop over /v1/chat', () => {
   it('answers invalid input with an is_error result naming path, expected and got; the model corrects itself', async () => {
     weatherCalls.length = 0
     const { app, simulator } = makeToolApp([weather])
-    const { res, body } = await chat(app, ask('[sim step=1 tool=get_weather {"city":42,"unit":"k"}] [sim step=2 tool=get_weather {"city":"Rome","unit":"f"}]'))
+    const { res, body } = await chat(
+      app,
+      ask('[sim step=1 tool=get_weather {"city":42,"unit":"k"}] [sim step=2 tool=get_weather {"city":"Rome","unit":"f"}]'),
+    )
     expect(res.status).toBe(200)
     const [error] = resultsOf(sentMessages(simulator, 1))
     expect(error.is_error).toBe(true)
-    expect(error.content).toBe([
-      'Invalid input for tool "get_weather":',
-      '- city: expected string, got 42',
-      '- unit: expected one of "c"|"f", got "k"',
-      'Call the tool again with input that matches its schema.',
-    ].join('\n'))
+    expect(error.content).toBe(
+      [
+        'Invalid input for tool "get_weather":',
+        '- city: expected string, got 42',
+        '- unit: expected one of "c"|"f", got "k"',
+        'Call the tool again with input that matches its schema.',
+      ].join('\n'),
+    )
     expect(weatherCalls).toEqual([{ city: 'Rome', unit: 'f' }])
     expect(resultsOf(sentMessages(simulator, 2))[0].is_error).toBeUndefined()
     expect(body.steps.filter((s: any) => s.type === 'tool').map((s: any) => s.status)).toEqual(['error', 'ok'])
@@ -110,8 +142,22 @@ describe('tool loop over /v1/chat', () => {
   })
 
   it('a tool that throws gives a safe is_error result (details only in the log); a ToolError shows its message', async () => {
-    const broken = defineTool({ name: 'broken', description: 'fails', input: z.object({}), execute: () => { throw new Error('db password=hunter2 refused') } })
-    const picky = defineTool({ name: 'picky', description: 'fails politely', input: z.object({}), execute: () => { throw new ToolError('no data for that day; ask for a date in 2026') } })
+    const broken = defineTool({
+      name: 'broken',
+      description: 'fails',
+      input: z.object({}),
+      execute: () => {
+        throw new Error('db password=hunter2 refused')
+      },
+    })
+    const picky = defineTool({
+      name: 'picky',
+      description: 'fails politely',
+      input: z.object({}),
+      execute: () => {
+        throw new ToolError('no data for that day; ask for a date in 2026')
+      },
+    })
     const { app, simulator } = makeToolApp([broken, picky])
     const logged: string[] = []
     const original = console.error
@@ -133,15 +179,25 @@ describe('tool loop over /v1/chat', () => {
   it('a tool over its timeout is stopped (its signal aborts) and the model gets a timeout error', async () => {
     let sawAbort = false
     const stuck = defineTool({
-      name: 'stuck', description: 'never returns', input: z.object({}), timeoutMs: 30,
-      execute: (_input, { signal }) => new Promise((resolve) => signal.addEventListener('abort', () => { sawAbort = true; resolve('too late') })),
+      name: 'stuck',
+      description: 'never returns',
+      input: z.object({}),
+      timeoutMs: 30,
+      execute: (_input, { signal }) =>
+        new Promise((resolve) =>
+          signal.addEventListener('abort', () => {
+            sawAbort = true
+            resolve('too late')
+          }),
+        ),
     })
     const { app, simulator } = makeToolApp([stuck])
     const { res, body } = await chat(app, ask('[sim tool=stuck]'))
     expect(res.status).toBe(200)
     expect(sawAbort).toBe(true)
     expect(resultsOf(sentMessages(simulator, 1))[0]).toMatchObject({
-      is_error: true, content: 'Tool "stuck" timed out after 30 ms and was stopped. Try again with a simpler request, or answer without it.',
+      is_error: true,
+      content: 'Tool "stuck" timed out after 30 ms and was stopped. Try again with a simpler request, or answer without it.',
     })
     expect(body.stop_reason).toBe('end_turn')
   })
@@ -149,7 +205,12 @@ describe('tool loop over /v1/chat', () => {
   it('stops at MAX_STEPS with stop_reason max_steps and does not run the last calls', async () => {
     weatherCalls.length = 0
     const { app, simulator } = makeToolApp([weather], { MAX_STEPS: '2' })
-    const { res, body } = await chat(app, ask('[sim step=1 tool=get_weather {"city":"A"}] [sim step=2 tool=get_weather {"city":"B"}] [sim step=3 tool=get_weather {"city":"C"}]'))
+    const { res, body } = await chat(
+      app,
+      ask(
+        '[sim step=1 tool=get_weather {"city":"A"}] [sim step=2 tool=get_weather {"city":"B"}] [sim step=3 tool=get_weather {"city":"C"}]',
+      ),
+    )
     expect(res.status).toBe(200)
     expect(simulator.requests).toHaveLength(2)
     expect(weatherCalls).toEqual([{ city: 'A', unit: 'c' }])
@@ -171,18 +232,25 @@ describe('tool loop over /v1/chat', () => {
     const { app, simulator } = makeToolApp([weather, calculator])
     const { res } = await chat(app, ask('[sim tool=get_wether {"city":"Paris"}]'))
     expect(res.status).toBe(200)
-    expect(resultsOf(sentMessages(simulator, 1))[0]).toMatchObject({ is_error: true, content: 'Unknown tool "get_wether". Available tools: get_weather, calculator.' })
+    expect(resultsOf(sentMessages(simulator, 1))[0]).toMatchObject({
+      is_error: true,
+      content: 'Unknown tool "get_wether". Available tools: get_weather, calculator.',
+    })
   })
 
   it('the demo tools run: current_time in an IANA zone, and a clear error for an unknown zone', async () => {
     const { app, simulator } = makeToolApp([currentTime])
-    await chat(app, ask('[sim step=1 tool=current_time {"time_zone":"Asia/Tokyo"}] [sim step=2 tool=current_time {"time_zone":"Mars/Olympus"}]'))
+    await chat(
+      app,
+      ask('[sim step=1 tool=current_time {"time_zone":"Asia/Tokyo"}] [sim step=2 tool=current_time {"time_zone":"Mars/Olympus"}]'),
+    )
     const ok = JSON.parse(resultsOf(sentMessages(simulator, 1))[0].content)
     expect(ok.time_zone).toBe('Asia/Tokyo')
     expect(Math.abs(Date.parse(ok.iso_utc) - Date.now())).toBeLessThan(60_000)
     expect(ok.local).toMatch(/Japan Standard Time|GMT\+9/)
     expect(resultsOf(sentMessages(simulator, 2))[0]).toMatchObject({
-      is_error: true, content: expect.stringContaining('- time_zone: expected an IANA time zone such as "Europe/Paris" or "UTC", got "Mars/Olympus"'),
+      is_error: true,
+      content: expect.stringContaining('- time_zone: expected an IANA time zone such as "Europe/Paris" or "UTC", got "Mars/Olympus"'),
     })
   })
 })
@@ -200,7 +268,10 @@ describe('which tools a request may use', () => {
     const { app, simulator } = makeToolApp([weather, calculator])
     const { res, body } = await chat(app, ask('Hi', { tools: ['calculator', 'search'] }))
     expect(res.status).toBe(400)
-    expect(body.error).toEqual({ type: 'invalid_request_error', message: 'Invalid request: tools: unknown tool(s) "search". Available: get_weather, calculator' })
+    expect(body.error).toEqual({
+      type: 'invalid_request_error',
+      message: 'Invalid request: tools: unknown tool(s) "search". Available: get_weather, calculator',
+    })
     expect(simulator.requests).toHaveLength(0)
   })
 
@@ -213,7 +284,10 @@ describe('which tools a request may use', () => {
 
   it('tool_choice passes through on models that accept it, for the first call only', async () => {
     const { app, simulator } = makeToolApp([weather])
-    const { res } = await chat(app, ask('[sim tool=get_weather {"city":"Lima"}]', { model: 'fast', tool_choice: { type: 'tool', name: 'get_weather' } }))
+    const { res } = await chat(
+      app,
+      ask('[sim tool=get_weather {"city":"Lima"}]', { model: 'fast', tool_choice: { type: 'tool', name: 'get_weather' } }),
+    )
     expect(res.status).toBe(200)
     expect((simulator.requests[0]!.body as any).tool_choice).toEqual({ type: 'tool', name: 'get_weather' })
     expect((simulator.requests[1]!.body as any).tool_choice).toEqual({ type: 'auto' })
@@ -236,7 +310,11 @@ describe('which tools a request may use', () => {
 })
 
 describe('client tools, abort, deadline and history', () => {
-  const confirm = { name: 'confirm_booking', description: 'Ask the user to confirm', input_schema: { type: 'object', properties: { hotel: { type: 'string' } } } }
+  const confirm = {
+    name: 'confirm_booking',
+    description: 'Ask the user to confirm',
+    input_schema: { type: 'object', properties: { hotel: { type: 'string' } } },
+  }
 
   it('hands client calls over (stop_reason tool_use) after running the server calls of the same reply; the next request completes it', async () => {
     weatherCalls.length = 0
@@ -248,10 +326,16 @@ describe('client tools, abort, deadline and history', () => {
     expect(weatherCalls).toEqual([{ city: 'Nice', unit: 'c' }])
     expect(first.body.stop_reason).toBe('tool_use')
     expect((simulator.requests[0]!.body as any).tools.map((t: any) => t.name)).toEqual(['get_weather', 'confirm_booking'])
-    expect(first.body.pending_tool_calls).toEqual([expect.objectContaining({ type: 'tool_use', name: 'confirm_booking', input: { hotel: 'Negresco' } })])
-    expect(first.body.tool_results).toEqual([expect.objectContaining({ type: 'tool_result', content: '{"city":"Nice","unit":"c","temperature":4}' })])
-    expect(first.body.steps.filter((s: any) => s.type === 'tool').map((s: any) => `${s.name}:${s.executed_by}:${s.status}`))
-      .toEqual(['get_weather:server:ok', 'confirm_booking:client:pending'])
+    expect(first.body.pending_tool_calls).toEqual([
+      expect.objectContaining({ type: 'tool_use', name: 'confirm_booking', input: { hotel: 'Negresco' } }),
+    ])
+    expect(first.body.tool_results).toEqual([
+      expect.objectContaining({ type: 'tool_result', content: '{"city":"Nice","unit":"c","temperature":4}' }),
+    ])
+    expect(first.body.steps.filter((s: any) => s.type === 'tool').map((s: any) => `${s.name}:${s.executed_by}:${s.status}`)).toEqual([
+      'get_weather:server:ok',
+      'confirm_booking:client:pending',
+    ])
 
     const call = first.body.pending_tool_calls[0]
     const second = await chat(app, {
@@ -264,7 +348,10 @@ describe('client tools, abort, deadline and history', () => {
     })
     expect(second.res.status).toBe(200)
     expect(second.body.stop_reason).toBe('end_turn')
-    expect(resultsOf(sentMessages(simulator, 1)).map((r: any) => r.content)).toEqual(['{"city":"Nice","unit":"c","temperature":4}', 'confirmed'])
+    expect(resultsOf(sentMessages(simulator, 1)).map((r: any) => r.content)).toEqual([
+      '{"city":"Nice","unit":"c","temperature":4}',
+      'confirmed',
+    ])
   })
 
   it('a client call after server steps: turns carries the earlier tool exchanges, so the next request keeps them', async () => {
@@ -304,7 +391,10 @@ describe('client tools, abort, deadline and history', () => {
     expect(res.status).toBe(200)
     expect(sentMessages(simulator, 0)[2]).toEqual({
       role: 'user',
-      content: [{ type: 'tool_result', tool_use_id: 'toolu_lost', content: INTERRUPTED, is_error: true }, { type: 'text', text: 'Forget it, just say hi' }],
+      content: [
+        { type: 'tool_result', tool_use_id: 'toolu_lost', content: INTERRUPTED, is_error: true },
+        { type: 'text', text: 'Forget it, just say hi' },
+      ],
     })
     expect(body.warnings[0]).toContain('1 tool call(s) in the history had no result (interrupted)')
   })
@@ -312,17 +402,31 @@ describe('client tools, abort, deadline and history', () => {
   it('useChat history with a tool part that never got its output (page reloaded mid-tool) is repaired', async () => {
     const { app, simulator } = makeToolApp([weather])
     const { res } = await chat(app, {
-      id: 'chat-1', trigger: 'submit-message',
+      id: 'chat-1',
+      trigger: 'submit-message',
       messages: [
         { id: 'u1', role: 'user', parts: [{ type: 'text', text: 'Weather in Bern?' }] },
-        { id: 'a1', role: 'assistant', parts: [{ type: 'step-start' }, { type: 'tool-get_weather', toolCallId: 'toolu_cut', state: 'input-available', input: { city: 'Bern' } }] },
+        {
+          id: 'a1',
+          role: 'assistant',
+          parts: [
+            { type: 'step-start' },
+            { type: 'tool-get_weather', toolCallId: 'toolu_cut', state: 'input-available', input: { city: 'Bern' } },
+          ],
+        },
         { id: 'u2', role: 'user', parts: [{ type: 'text', text: 'Hello again' }] },
       ],
     })
     expect(res.status).toBe(200)
     expect(sentMessages(simulator, 0).slice(1)).toEqual([
       { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_cut', name: 'get_weather', input: { city: 'Bern' } }] },
-      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_cut', content: INTERRUPTED, is_error: true }, { type: 'text', text: 'Hello again' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'tool_result', tool_use_id: 'toolu_cut', content: INTERRUPTED, is_error: true },
+          { type: 'text', text: 'Hello again' },
+        ],
+      },
     ])
   })
 
@@ -330,11 +434,19 @@ describe('client tools, abort, deadline and history', () => {
     const { tool: waiting, started, aborted } = waitingTool()
     const { app, simulator } = makeToolApp([waiting])
     const controller = new AbortController()
-    const res = app.request('/v1/chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ask('[sim tool=waiting]')), signal: controller.signal })
+    const res = app.request('/v1/chat', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(ask('[sim tool=waiting]')),
+      signal: controller.signal,
+    })
     await started.promise
     controller.abort()
     await aborted.promise
-    const settled = await Promise.resolve(res).then((r) => r.status, () => 'rejected')
+    const settled = await Promise.resolve(res).then(
+      (r) => r.status,
+      () => 'rejected',
+    )
     expect(settled === 'rejected' || settled === 500).toBe(true)
     expect(simulator.requests).toHaveLength(1)
   })
@@ -342,8 +454,16 @@ describe('client tools, abort, deadline and history', () => {
   it('the request deadline aborts a running tool and ends with a 504 timeout_error', async () => {
     let sawAbort = false
     const slow = defineTool({
-      name: 'slow', description: 'slow', input: z.object({}),
-      execute: (_input, { signal }) => new Promise((resolve) => signal.addEventListener('abort', () => { sawAbort = true; resolve('late') })),
+      name: 'slow',
+      description: 'slow',
+      input: z.object({}),
+      execute: (_input, { signal }) =>
+        new Promise((resolve) =>
+          signal.addEventListener('abort', () => {
+            sawAbort = true
+            resolve('late')
+          }),
+        ),
     })
     const { app, simulator } = makeToolApp([slow], { UPSTREAM_DEADLINE_MS: '200' })
     const { res, body } = await chat(app, ask('[sim tool=slow]'))

@@ -27,7 +27,10 @@ describe('repairHistory', () => {
     const copy = structuredClone(messages)
     const out = repairHistory(messages)
     expect(out.repaired).toEqual(['b'])
-    expect(out.messages[2]).toEqual({ role: 'user', content: [result('a'), interrupted('b'), { type: 'text', text: 'never mind, what is 2+2?' }] })
+    expect(out.messages[2]).toEqual({
+      role: 'user',
+      content: [result('a'), interrupted('b'), { type: 'text', text: 'never mind, what is 2+2?' }],
+    })
     expect(messages).toEqual(copy)
   })
 

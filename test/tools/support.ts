@@ -7,7 +7,12 @@ import type { UpstreamOptions } from '../../src/upstream/upstream.ts'
 import { testEnv, withTestKey } from '../support/app.ts'
 
 /** A gateway with the given server tools, wired to a fresh in-process simulator (`upstream`: its clock, sleep, retries). */
-export function makeToolApp(tools: Tool[], env: Record<string, string> = {}, simulator: Simulator = createSimulator(), upstream?: UpstreamOptions) {
+export function makeToolApp(
+  tools: Tool[],
+  env: Record<string, string> = {},
+  simulator: Simulator = createSimulator(),
+  upstream?: UpstreamOptions,
+) {
   const config = parseConfig(testEnv(env))
   const app = withTestKey(createApp({ config, fetch: simulator.fetch, tools, ...(upstream && { upstream }) }))
   return { app, config, simulator }
@@ -30,10 +35,17 @@ export function waitingTool() {
   const started = deferred()
   const aborted = deferred<unknown>()
   const tool = defineTool({
-    name: 'waiting', description: 'waits', input: z.object({}),
+    name: 'waiting',
+    description: 'waits',
+    input: z.object({}),
     execute: (_input, { signal }) => {
       started.resolve()
-      return new Promise((_, reject) => signal.addEventListener('abort', () => { aborted.resolve(signal.reason); reject(signal.reason) }))
+      return new Promise((_, reject) =>
+        signal.addEventListener('abort', () => {
+          aborted.resolve(signal.reason)
+          reject(signal.reason)
+        }),
+      )
     },
   })
   return { tool, started, aborted }

@@ -25,7 +25,12 @@ const ACCOUNT_400S = [
 
 const fresh = () => makeApp({}, undefined, instantRetries)
 const ask = (content: string) => ({ messages: [{ role: 'user', content }] })
-const passthrough = (content: string, extra: Record<string, unknown> = {}) => ({ model: 'balanced', max_tokens: 100, messages: [{ role: 'user', content }], ...extra })
+const passthrough = (content: string, extra: Record<string, unknown> = {}) => ({
+  model: 'balanced',
+  max_tokens: 100,
+  messages: [{ role: 'user', content }],
+  ...extra,
+})
 
 describe.each(ACCOUNT_400S)('%s', (_name, directive, detail) => {
   it('/v1/chat: 502 upstream_error for the operator, no retry, no account detail', async () => {
@@ -40,17 +45,23 @@ describe.each(ACCOUNT_400S)('%s', (_name, directive, detail) => {
     expect(simulator.requests).toHaveLength(1)
   })
 
-  it('/v1/messages: 502 upstream_error in Anthropic\'s error shape, for the official SDK too', async () => {
+  it("/v1/messages: 502 upstream_error in Anthropic's error shape, for the official SDK too", async () => {
     const { app, simulator } = fresh()
     const res = await postJson(app, '/v1/messages', passthrough(`hi ${directive}`))
     const text = await res.text()
     expect(res.status).toBe(502)
-    expect(JSON.parse(text)).toEqual({ type: 'error', error: { type: 'upstream_error', message: expect.stringMatching(/misconfigured.*operator/) }, request_id: expect.any(String) })
+    expect(JSON.parse(text)).toEqual({
+      type: 'error',
+      error: { type: 'upstream_error', message: expect.stringMatching(/misconfigured.*operator/) },
+      request_id: expect.any(String),
+    })
     expect(text).not.toContain(detail)
     expect(simulator.requests).toHaveLength(1)
 
     const client = new Anthropic({
-      apiKey: TEST_CLIENT_KEY, baseURL: 'http://gateway.local', maxRetries: 0,
+      apiKey: TEST_CLIENT_KEY,
+      baseURL: 'http://gateway.local',
+      maxRetries: 0,
       fetch: (async (url: RequestInfo | URL, init?: RequestInit) => app.request(String(url), init)) as typeof fetch,
     })
     const err = await client.messages.create(passthrough(`hi ${directive}`) as never).catch((e: unknown) => e)
@@ -69,9 +80,13 @@ describe('account errors on the streaming routes', () => {
     expect(events[0]!.data).not.toContain('credit')
   })
 
-  it('/v1/chat/stream: a billing_error event mid-stream is an upstream_error part, not the caller\'s fault', async () => {
+  it("/v1/chat/stream: a billing_error event mid-stream is an upstream_error part, not the caller's fault", async () => {
     const { app } = fresh()
-    const res = await postJson(app, '/v1/chat/stream', ask('hi [sim tokens=10] [sim error=billing_error message="Billing hold on org Acme-Secret" after=6]'))
+    const res = await postJson(
+      app,
+      '/v1/chat/stream',
+      ask('hi [sim tokens=10] [sim error=billing_error message="Billing hold on org Acme-Secret" after=6]'),
+    )
     const parts = uiParts(await frameReader(res).all())
     const error = parts.find((p) => p.type === 'error')
     expect(error.errorText).toMatch(/^upstream_error: .*misconfigured/)
@@ -83,7 +98,9 @@ describe('classifyFailure', () => {
   /** The error the SDK throws: for a status, its subclass; without one, for an `event: error` frame mid-stream. */
   const apiError = (status: number | undefined, type: string, message: string) => {
     const body = { type: 'error', error: { type, message } }
-    return status === undefined ? new APIError(undefined, body, undefined, new Headers()) : APIError.generate(status, body, undefined, new Headers())
+    return status === undefined
+      ? new APIError(undefined, body, undefined, new Headers())
+      : APIError.generate(status, body, undefined, new Headers())
   }
 
   it.each([
@@ -106,10 +123,13 @@ describe('classifyFailure', () => {
     expect(classifyFailure(apiError(status, type, message))).toMatchObject({ kind: 'bad_request', message })
   })
 
-  it('a caller\'s 400 still reaches the caller as a 400 with the upstream\'s message', async () => {
+  it("a caller's 400 still reaches the caller as a 400 with the upstream's message", async () => {
     const { app } = fresh()
     const res = await postJson(app, '/v1/chat', ask('hi [sim status=400 message="messages.0.content: too many images"]'))
     expect(res.status).toBe(400)
-    expect(((await res.json()) as any).error).toMatchObject({ type: 'invalid_request_error', message: expect.stringContaining('too many images') })
+    expect(((await res.json()) as any).error).toMatchObject({
+      type: 'invalid_request_error',
+      message: expect.stringContaining('too many images'),
+    })
   })
 })

@@ -22,7 +22,11 @@ describe('callerUpstream', () => {
     })
     app.use(callerUpstream())
     app.get('/', async (c) => {
-      const result = await c.get('upstream').message({ model: 'claude-opus-5-5', max_tokens: 20, messages: [{ role: 'user', content: 'hi [sim status=529 model=claude-opus-5-5]' }] })
+      const result = await c.get('upstream').message({
+        model: 'claude-opus-5-5',
+        max_tokens: 20,
+        messages: [{ role: 'user', content: 'hi [sim status=529 model=claude-opus-5-5]' }],
+      })
       return c.json(result.modelsTried)
     })
     expect(await (await app.request('/')).json()).toEqual(['claude-opus-5-5', 'claude-haiku-5-5'])

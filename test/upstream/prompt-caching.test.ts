@@ -19,7 +19,11 @@ function marks(p: CacheableParams): string[] {
   const out: string[] = []
   p.tools?.forEach((t, i) => (t as { cache_control?: unknown }).cache_control && out.push(`tools.${i}`))
   if (Array.isArray(p.system)) p.system.forEach((b, i) => b.cache_control && out.push(`system.${i}`))
-  p.messages.forEach((m, i) => Array.isArray(m.content) && m.content.forEach((b, j) => (b as { cache_control?: unknown }).cache_control && out.push(`messages.${i}.${j}`)))
+  p.messages.forEach(
+    (m, i) =>
+      Array.isArray(m.content) &&
+      m.content.forEach((b, j) => (b as { cache_control?: unknown }).cache_control && out.push(`messages.${i}.${j}`)),
+  )
   return out
 }
 
@@ -36,7 +40,13 @@ describe('applyPromptCaching', () => {
       messages: [
         { role: 'user', content: 'first' },
         { role: 'assistant', content: 'reply' },
-        { role: 'user', content: [{ type: 'text', text: 'question' }, { type: 'image', source: { type: 'url', url: 'https://x.test/a.png' } }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'question' },
+            { type: 'image', source: { type: 'url', url: 'https://x.test/a.png' } },
+          ],
+        },
       ],
     }
     const snapshot = structuredClone(params)
@@ -52,7 +62,9 @@ describe('applyPromptCaching', () => {
     expect(marks(out)).toEqual(['system.0', 'messages.0.0'])
     expect(out.messages[0]!.content).toEqual([{ type: 'text', text: 'hi', cache_control: EPH }])
     // Haiku 4.5 needs 4096 tokens (and counts fewer per character): the same prompt is not cached.
-    expect(applyPromptCaching({ system: long(1100), messages: [{ role: 'user', content: 'hi' }] }, catalogue.get('claude-haiku-4-5')!).system).toBe(long(1100))
+    expect(
+      applyPromptCaching({ system: long(1100), messages: [{ role: 'user', content: 'hi' }] }, catalogue.get('claude-haiku-4-5')!).system,
+    ).toBe(long(1100))
   })
 
   it('counts the caller’s own breakpoints: never more than four, the later ones win', () => {
@@ -73,7 +85,13 @@ describe('applyPromptCaching', () => {
         system: long(1100),
         messages: [
           { role: 'user', content: 'q' },
-          { role: 'assistant', content: [{ type: 'text', text: 'a' }, { type: 'thinking', thinking: 't', signature: 's' }] },
+          {
+            role: 'assistant',
+            content: [
+              { type: 'text', text: 'a' },
+              { type: 'thinking', thinking: 't', signature: 's' },
+            ],
+          },
         ],
       },
       sonnet,
@@ -101,7 +119,12 @@ describe('prompt caching through /v1/chat', () => {
     expect(b.usage.cache_read_input_tokens).toBeGreaterThan(1500)
     const price = config.catalogue.get('balanced')!.pricing
     const u = b.usage
-    const expected = (u.input_tokens * price.input + u.cache_creation_input_tokens * price.cacheWrite + u.cache_read_input_tokens * price.cacheRead + u.output_tokens * price.output) / 1e6
+    const expected =
+      (u.input_tokens * price.input +
+        u.cache_creation_input_tokens * price.cacheWrite +
+        u.cache_read_input_tokens * price.cacheRead +
+        u.output_tokens * price.output) /
+      1e6
     expect(b.cost_usd).toBeCloseTo(expected, 9)
     expect(b.cost_usd).toBeLessThan(a.cost_usd) // reads at 0.1× input instead of writes at 1.25×
   })

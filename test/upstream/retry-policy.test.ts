@@ -22,7 +22,8 @@ describe('RetryPolicy', () => {
 
   it('retries 429, 529, 5xx, network and timeouts; never 400, 401/403 or an abort; obeys x-should-retry', () => {
     const policy = new RetryPolicy({ random: () => 0.5 })
-    for (const kind of ['overloaded', 'rate_limited', 'server', 'network', 'timeout'] as const) expect(policy.delayMs({ kind }, 0)).toBe(250)
+    for (const kind of ['overloaded', 'rate_limited', 'server', 'network', 'timeout'] as const)
+      expect(policy.delayMs({ kind }, 0)).toBe(250)
     for (const kind of ['bad_request', 'misconfigured', 'aborted'] as const) expect(policy.delayMs({ kind }, 0)).toBeUndefined()
     expect(policy.delayMs({ kind: 'server', shouldRetry: false }, 0)).toBeUndefined()
   })

@@ -19,7 +19,11 @@ describe('streams share the retry loop', () => {
     const types: string[] = []
     for await (const event of result.value) types.push(event.type)
     expect(types.at(-1)).toBe('message_stop')
-    expect(simulator.requests.map((r) => [r.stream, r.status])).toEqual([[true, 529], [true, 529], [true, 200]])
+    expect(simulator.requests.map((r) => [r.stream, r.status])).toEqual([
+      [true, 529],
+      [true, 529],
+      [true, 200],
+    ])
     expect(result.retries).toBe(2)
     expect(meter.retries).toBe(2)
     expect(meter.modelsTried).toEqual(['claude-sonnet-5-5'])
@@ -27,7 +31,10 @@ describe('streams share the retry loop', () => {
 
   it('POST /v1/chat/stream falls back before the first byte and names the models in the finish metadata', async () => {
     const { app, simulator } = makeApp({ FALLBACK_MODELS: 'smart,balanced' }, createSimulator(), instantRetries)
-    const res = await postJson(app, '/v1/chat/stream', { model: 'smart', messages: [{ role: 'user', content: 'hi [sim status=529 model=claude-opus-5-5] [sim tokens=3]' }] })
+    const res = await postJson(app, '/v1/chat/stream', {
+      model: 'smart',
+      messages: [{ role: 'user', content: 'hi [sim status=529 model=claude-opus-5-5] [sim tokens=3]' }],
+    })
     expect(res.status).toBe(200)
     const text = await res.text()
     expect(text).toContain('"models_tried":["claude-opus-5-5","claude-sonnet-5-5"]')

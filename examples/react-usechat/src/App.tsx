@@ -38,15 +38,29 @@ export function App() {
     <main>
       <h1>useChat + claude-edge</h1>
       <ol className="messages" aria-live="polite">
-        {messages.map((message) => <Message key={message.id} message={message} />)}
+        {messages.map((message) => (
+          <Message key={message.id} message={message} />
+        ))}
       </ol>
-      {error && <p role="alert" className="error">{error.message}</p>}
+      {error && (
+        <p role="alert" className="error">
+          {error.message}
+        </p>
+      )}
       <form onSubmit={onSubmit}>
         <label htmlFor="prompt">Message</label>
         <input id="prompt" value={input} onChange={(e) => setInput(e.target.value)} placeholder="Ask something…" autoComplete="off" />
-        {busy ? <button type="button" onClick={() => void stop()}>Stop</button> : <button type="submit">Send</button>}
+        {busy ? (
+          <button type="button" onClick={() => void stop()}>
+            Stop
+          </button>
+        ) : (
+          <button type="submit">Send</button>
+        )}
       </form>
-      <p className="status" data-status={status}>{status}</p>
+      <p className="status" data-status={status}>
+        {status}
+      </p>
     </main>
   )
 }
@@ -56,8 +70,18 @@ function Message({ message }: { message: UIMessage }) {
     <li className={`message ${message.role}`}>
       <strong>{message.role === 'user' ? 'You' : 'Claude'}</strong>
       {message.parts.map((part, i) => {
-        if (part.type === 'text') return <p key={i} className="text">{part.text}</p>
-        if (part.type === 'reasoning') return <p key={i} className="reasoning">{part.text}</p>
+        if (part.type === 'text')
+          return (
+            <p key={i} className="text">
+              {part.text}
+            </p>
+          )
+        if (part.type === 'reasoning')
+          return (
+            <p key={i} className="reasoning">
+              {part.text}
+            </p>
+          )
         if (part.type.startsWith('tool-') && 'toolCallId' in part) {
           const tool = part.type.slice('tool-'.length)
           return (

@@ -16,7 +16,9 @@ export const currentTime = defineTool({
   description: 'Returns the current date and time in an IANA time zone such as "Europe/Paris" or "America/New_York" (default UTC).',
   input: z.object({
     time_zone: z._default(
-      z.string().check(z.refine(isTimeZone, 'expected an IANA time zone such as "Europe/Paris" or "UTC"'), z.describe('IANA time zone name')),
+      z
+        .string()
+        .check(z.refine(isTimeZone, 'expected an IANA time zone such as "Europe/Paris" or "UTC"'), z.describe('IANA time zone name')),
       'UTC',
     ),
   }),
@@ -24,7 +26,9 @@ export const currentTime = defineTool({
   execute({ time_zone }) {
     const now = new Date()
     const local = new Intl.DateTimeFormat('en-US', {
-      timeZone: time_zone, dateStyle: 'full', timeStyle: 'long',
+      timeZone: time_zone,
+      dateStyle: 'full',
+      timeStyle: 'long',
     }).format(now)
     return { time_zone, iso_utc: now.toISOString(), local }
   },

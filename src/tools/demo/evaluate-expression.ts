@@ -96,7 +96,8 @@ export function evaluateExpression(source: string): number {
     const args = [expression()]
     while (eat(',')) args.push(expression())
     if (!eat(')')) fail('expected ")"')
-    if (args.length < fn.arity[0] || args.length > fn.arity[1]) fail(`${name} takes ${fn.arity[0] === fn.arity[1] ? fn.arity[0] : `${fn.arity[0]}-${fn.arity[1]}`} argument(s)`)
+    if (args.length < fn.arity[0] || args.length > fn.arity[1])
+      fail(`${name} takes ${fn.arity[0] === fn.arity[1] ? fn.arity[0] : `${fn.arity[0]}-${fn.arity[1]}`} argument(s)`)
     return fn.fn(...args)
   }
 

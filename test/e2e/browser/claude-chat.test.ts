@@ -203,7 +203,9 @@ describe('<claude-chat> in Chromium', () => {
     await tool.locator('summary').click()
     await poll(() => tool.locator('.tool-io').textContent()).toContain('"temperature_c": 21')
     await expect(tool.locator('.tool-io').textContent()).resolves.toContain('"city": "Paris"')
-    const parts = await lastReply().locator('.part').evaluateAll((nodes) => nodes.map((n) => n.className))
+    const parts = await lastReply()
+      .locator('.part')
+      .evaluateAll((nodes) => nodes.map((n) => n.className))
     expect(parts).toEqual(['part text', 'part tool', 'part text'])
     await expect(lastReply().locator('strong').textContent()).resolves.toBe('21 °C')
   })
@@ -216,7 +218,9 @@ describe('<claude-chat> in Chromium', () => {
     await expect(page.evaluate(() => (window as { __pwned?: number }).__pwned)).resolves.toBeUndefined()
     await expect(reply.locator('strong').textContent()).resolves.toBe('bold')
     await expect(reply.locator('em').textContent()).resolves.toBe('italic')
-    const links = await reply.locator('a').evaluateAll((as) => as.map((a) => [a.textContent, a.getAttribute('href'), a.getAttribute('rel')]))
+    const links = await reply
+      .locator('a')
+      .evaluateAll((as) => as.map((a) => [a.textContent, a.getAttribute('href'), a.getAttribute('rel')]))
     expect(links).toEqual([['good link', 'https://example.com/docs', 'noopener noreferrer nofollow']])
     await expect(reply.textContent()).resolves.toContain('bad link')
     await expect(reply.locator('pre code').textContent()).resolves.toBe('const x = "<b>not bold</b>"')
@@ -249,6 +253,8 @@ describe('<claude-chat> in Chromium', () => {
     await page.keyboard.type('line two')
     await expect(input().inputValue()).resolves.toBe('line one\nline two')
     await page.keyboard.press('Enter')
+    // innerText, not textContent: the rendered line break is what is checked.
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText() is the rendered text
     await poll(() => lastReply().locator('.text').innerText()).toBe('You said: line one\nline two')
     await poll(focused).toBe('textarea')
 

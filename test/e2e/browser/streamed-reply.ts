@@ -10,7 +10,11 @@ export async function watchStreamedReply(reply: Locator, timeoutMs: number): Pro
   await expect
     .poll(
       async () => {
-        const text = (await reply.locator('.text').textContent().catch(() => null)) ?? ''
+        const text =
+          (await reply
+            .locator('.text')
+            .textContent()
+            .catch(() => null)) ?? ''
         if (text) states.add(text)
         return reply.getAttribute('aria-busy')
       },

@@ -15,7 +15,12 @@ describe('examples/custom-worker under wrangler dev', () => {
     const res = await fetch(`${dev.url}/v1/chat`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_CLIENT_KEY}` },
-      body: JSON.stringify({ model: 'fast', messages: [{ role: 'user', content: 'Where is A-1002? [sim tool=order_status {"order_id":"A-1002"}] [sim step=2 text="Still processing."]' }] }),
+      body: JSON.stringify({
+        model: 'fast',
+        messages: [
+          { role: 'user', content: 'Where is A-1002? [sim tool=order_status {"order_id":"A-1002"}] [sim step=2 text="Still processing."]' },
+        ],
+      }),
     })
     expect(res.status, dev.output()).toBe(200)
     const body = (await res.json()) as { text: string; steps: { type: string; name?: string; output?: string }[] }

@@ -31,7 +31,10 @@ export async function startExample(script: string, readyTimeoutMs = 110_000): Pr
     clearTimeout(timer)
   }
   const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${script} printed no "Open" line within ${readyTimeoutMs} ms:\n${output}`)), readyTimeoutMs)
+    const timer = setTimeout(
+      () => reject(new Error(`${script} printed no "Open" line within ${readyTimeoutMs} ms:\n${output}`)),
+      readyTimeoutMs,
+    )
     const onData = (chunk: Buffer) => {
       output += chunk.toString()
       const match = /^Open (http:\/\/\S+)\/ /m.exec(output)

@@ -6,7 +6,11 @@ import { freePort } from '../../support/ports.ts'
 const root = resolve(import.meta.dirname, '..', '..', '..')
 
 /** Runs a script with the project's Node; resolves with its exit code and output, killed after `timeoutMs`. */
-function runNode(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runNode(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
     const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''

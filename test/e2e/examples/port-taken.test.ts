@@ -57,11 +57,13 @@ describe('example runners refuse a taken port', () => {
     const { code, output } = await runToExit(script, { ...env, [taken]: String(other.port), [free]: String(await freePort()) })
     expect(code, output).toBe(1)
     const port = other.port
-    expect(output).toContain([
-      `Port ${port} is already in use by another process, so ${role} cannot listen there (${taken}=${port}).`,
-      `Nothing was started, and nothing was sent to whatever answers on ${port}.`,
-      `Stop the process that listens on ${port}, or set ${taken} to a free port, e.g.:`,
-    ].join('\n'))
+    expect(output).toContain(
+      [
+        `Port ${port} is already in use by another process, so ${role} cannot listen there (${taken}=${port}).`,
+        `Nothing was started, and nothing was sent to whatever answers on ${port}.`,
+        `Stop the process that listens on ${port}, or set ${taken} to a free port, e.g.:`,
+      ].join('\n'),
+    )
     expect(output).toMatch(new RegExp(`^  ${taken}=\\d+ node ${script.replaceAll('.', '\\.')}$`, 'm'))
     // The runner stopped before starting anything: no Worker, no page.
     expect(output).not.toContain('Starting the Worker')

@@ -41,7 +41,11 @@ describe('examples/react-usechat (npm run example:react)', () => {
     await poll(() => page.locator('.message.user .text').last().textContent()).toBe('Hello! [sim tokens=24 delay=40]')
     const states = new Set<string>()
     await poll(async () => {
-      const text = (await lastAssistant().locator('.text').textContent().catch(() => null)) ?? ''
+      const text =
+        (await lastAssistant()
+          .locator('.text')
+          .textContent()
+          .catch(() => null)) ?? ''
       if (text) states.add(text)
       return status()
     }).toBe('ready')
@@ -58,7 +62,13 @@ describe('examples/react-usechat (npm run example:react)', () => {
     page.on('request', (req) => req.url().endsWith('/v1/chat/stream') && req.method() === 'POST' && requests.push(req.postData() ?? ''))
     await send('What time is it for me? [sim tool=get_browser_context] [sim step=2 text="It is evening for you in Tokyo."]')
 
-    await poll(() => lastAssistant().locator('.text').last().textContent().catch(() => null)).toBe('It is evening for you in Tokyo.')
+    await poll(() =>
+      lastAssistant()
+        .locator('.text')
+        .last()
+        .textContent()
+        .catch(() => null),
+    ).toBe('It is evening for you in Tokyo.')
     await poll(status).toBe('ready')
     const card = lastAssistant().locator('.tool[data-tool="get_browser_context"]')
     await expect(card.getAttribute('data-state')).resolves.toBe('output-available')

@@ -69,10 +69,16 @@ describe('examples/static-page (npm run example:static)', () => {
       const notice = other.locator('claude-chat .notice p')
       await notice.waitFor({ state: 'visible', timeout: 15_000 })
       // The widget read the 403 (with its request id), not a failed fetch ("Couldn't reach the chat service").
-      await expect(notice.textContent()).resolves.toMatch(/^This chat can't be used from this page or with this account\.Reference: [0-9a-f-]{36}$/)
+      await expect(notice.textContent()).resolves.toMatch(
+        /^This chat can't be used from this page or with this account\.Reference: [0-9a-f-]{36}$/,
+      )
       // The page's own script can read the reason, as a JSON error with the request id.
       const seen = await other.evaluate(async (url) => {
-        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"messages":[{"role":"user","content":"hi"}]}' })
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"messages":[{"role":"user","content":"hi"}]}',
+        })
         return { status: res.status, body: await res.json(), requestId: res.headers.get('x-request-id') }
       }, `http://127.0.0.1:${example.workerPort}/v1/chat`)
       expect(seen.status).toBe(403)

@@ -15,7 +15,9 @@ export async function startNginx(options: { upstream: string; proxyReadTimeout: 
   const dir = mkdtempSync(join(tmpdir(), 'claude-edge-nginx-'))
   const port = await freePort()
   const upstream = new URL(options.upstream)
-  writeFileSync(join(dir, 'nginx.conf'), `
+  writeFileSync(
+    join(dir, 'nginx.conf'),
+    `
 daemon off;
 worker_processes 1;
 pid ${dir}/nginx.pid;
@@ -41,10 +43,13 @@ http {
     }
   }
 }
-`)
+`,
+  )
   const test = spawnSync(binary, ['-t', '-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf')], { encoding: 'utf8' })
   if (test.status !== 0) throw new Error(`nginx -t failed:\n${test.stderr}`)
-  const child = spawn(binary, ['-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf')], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(binary, ['-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf')], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let output = ''
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
   const url = `http://127.0.0.1:${port}`

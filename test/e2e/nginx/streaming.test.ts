@@ -18,7 +18,9 @@ let worker: WranglerDev, silent: WranglerDev, proxy: Nginx, silentProxy: Nginx, 
 beforeAll(async () => {
   upstream = await startSimulatorServer({ port: 0 })
   ;[worker, silent] = await Promise.all([
-    startWranglerDev({ vars: { UPSTREAM: 'anthropic', ANTHROPIC_BASE_URL: upstream.url, ANTHROPIC_API_KEY: 'sk-ant-e2e', HEARTBEAT_MS: '500' } }),
+    startWranglerDev({
+      vars: { UPSTREAM: 'anthropic', ANTHROPIC_BASE_URL: upstream.url, ANTHROPIC_API_KEY: 'sk-ant-e2e', HEARTBEAT_MS: '500' },
+    }),
     startWranglerDev({ vars: { UPSTREAM: 'simulator', HEARTBEAT_MS: '60000' } }),
   ])
   ;[proxy, silentProxy] = await Promise.all([
@@ -56,7 +58,11 @@ async function arrivals(res: Response): Promise<{ frames: Arrival[]; error?: unk
 }
 
 const chat = (base: string, content: string) =>
-  fetch(`${base}/v1/chat/stream`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_CLIENT_KEY}` }, body: JSON.stringify({ messages: [{ role: 'user', content }] }) })
+  fetch(`${base}/v1/chat/stream`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_CLIENT_KEY}` },
+    body: JSON.stringify({ messages: [{ role: 'user', content }] }),
+  })
 
 describe('/v1/chat/stream through nginx', () => {
   it('arrives incrementally, survives a stall longer than proxy_read_timeout, and completes', async () => {
@@ -66,7 +72,9 @@ describe('/v1/chat/stream through nginx', () => {
     expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8')
     const { frames, error } = await arrivals(res)
     expect(error).toBeUndefined()
-    const parts = frames.filter((f) => f.kind === 'event').map((f) => ({ at: f.at, part: f.data === '[DONE]' ? '[DONE]' : JSON.parse(f.data) }))
+    const parts = frames
+      .filter((f) => f.kind === 'event')
+      .map((f) => ({ at: f.at, part: f.data === '[DONE]' ? '[DONE]' : JSON.parse(f.data) }))
     // The deployable Worker may think first (reasoning parts): any delta counts as content.
     const firstDelta = parts.find((p) => /-delta$/.test(p.part.type))!
     const finish = parts.find((p) => p.part.type === 'finish')!
@@ -119,7 +127,11 @@ describe('client abort through nginx', () => {
 describe('/v1/messages stream through nginx', () => {
   it('the official SDK streams across the stall, pings keeping the connection open', async () => {
     const client = new Anthropic({ apiKey: TEST_CLIENT_KEY, baseURL: proxy.url, maxRetries: 0 })
-    const stream = client.messages.stream({ model: 'fast', max_tokens: 100, messages: [{ role: 'user', content: `Hi [sim tokens=5] [sim stall=${STALL_MS} after=4]` }] })
+    const stream = client.messages.stream({
+      model: 'fast',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: `Hi [sim tokens=5] [sim stall=${STALL_MS} after=4]` }],
+    })
     const texts: { at: number; text: string }[] = []
     stream.on('text', (text) => texts.push({ at: performance.now(), text }))
     const final = await stream.finalMessage()
