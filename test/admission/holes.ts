@@ -48,6 +48,15 @@ async function storm(n: number, send: (i: number) => Promise<Response>): Promise
   return Promise.all(Array.from({ length: n }, (_, i) => send(i)))
 }
 
+/** A tool whose ~12 KB result the next model call sends back as input, and a loop that calls it four times. */
+const bulky = defineTool({ name: 'bulky', description: 'returns a lot', input: z.object({}), execute: async () => 'ü'.repeat(6_000) })
+const BULKY_LOOP = [
+  {
+    role: 'user',
+    content: 'Go. [sim step=1 tool=bulky] [sim step=2 tool=bulky] [sim step=3 tool=bulky] [sim step=4 tool=bulky] [sim step=5 text="done"]',
+  },
+]
+
 const statuses = (responses: Response[]) => responses.map((r) => r.status).sort()
 
 /**
@@ -206,19 +215,12 @@ export function budgetHoles(backend: 'memory' | 'upstash', make: Make) {
     it('the tool loop re-reserves before every model call and stops with budget_exhausted, never past the budget', async () => {
       const budget = 0.04
       // Each tool result is ~12 KB of text that the next call sends back as input.
-      const bulky = defineTool({ name: 'bulky', description: 'returns a lot', input: z.object({}), execute: async () => 'ü'.repeat(6_000) })
       const h = make({ env: await env(budget, { MAX_STEPS: '5' }), tools: [bulky] })
       const send = () =>
         post(h, '/v1/chat', {
           model: 'balanced',
           max_tokens: 300,
-          messages: [
-            {
-              role: 'user',
-              content:
-                'Go. [sim step=1 tool=bulky] [sim step=2 tool=bulky] [sim step=3 tool=bulky] [sim step=4 tool=bulky] [sim step=5 text="done"]',
-            },
-          ],
+          messages: BULKY_LOOP,
         })
       const first = await send()
       expect(first.status).toBe(200)
@@ -235,18 +237,11 @@ export function budgetHoles(backend: 'memory' | 'upstash', make: Make) {
     })
 
     it('the same loop on the stream: the finish metadata says budget_exhausted and why', async () => {
-      const bulky = defineTool({ name: 'bulky', description: 'returns a lot', input: z.object({}), execute: async () => 'ü'.repeat(6_000) })
       const h = make({ env: await env(0.04, { MAX_STEPS: '5' }), tools: [bulky] })
       const res = await post(h, '/v1/chat/stream', {
         model: 'balanced',
         max_tokens: 300,
-        messages: [
-          {
-            role: 'user',
-            content:
-              'Go. [sim step=1 tool=bulky] [sim step=2 tool=bulky] [sim step=3 tool=bulky] [sim step=4 tool=bulky] [sim step=5 text="done"]',
-          },
-        ],
+        messages: BULKY_LOOP,
       })
       expect(res.status).toBe(200)
       const text = await res.text()

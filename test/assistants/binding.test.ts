@@ -6,19 +6,12 @@ import { ConfigError, parseConfig } from '../../src/config.ts'
 import { createSimulator } from '../../src/simulator/index.ts'
 import { demoTools } from '../../src/tools/demo/index.ts'
 import { KEY_A, KEY_B, clientKeys, errorOf, post } from '../auth/support.ts'
-import { SITE_ASSISTANT, anonymousEnv } from '../support/assistants.ts'
+import { SITE_ASSISTANT, SUPPORT_ASSISTANT, anonymousEnv } from '../support/assistants.ts'
 import { TEST_SESSION_SECRET } from '../support/credentials.ts'
 
 const SITE = 'https://shop.example.com'
 const visitor = { origin: SITE, 'cf-connecting-ip': '203.0.113.9' }
-const SUPPORT = {
-  id: 'support',
-  system: 'You are Acme support.',
-  model: 'balanced',
-  max_tokens: 2048,
-  tools: ['calculator'],
-  client_tools: [{ name: 'open_ticket', description: 'Opens a ticket', input_schema: { type: 'object', properties: {} } }],
-}
+const SUPPORT = SUPPORT_ASSISTANT
 
 /** A shop whose visitors run as `publicOnes`, and a backend key bound to `support`. */
 async function app(env: Record<string, string> = {}, publicOnes: object[] = [SITE_ASSISTANT]) {

@@ -6,7 +6,7 @@ import { createSimulator } from '../../src/simulator/index.ts'
 import { demoTools } from '../../src/tools/demo/index.ts'
 import { KEY_A, KEY_B, clientKeys } from '../auth/support.ts'
 import { instantRetries, makeApp, postJson } from '../support/app.ts'
-import { SITE_ASSISTANT, anonymousEnv } from '../support/assistants.ts'
+import { SITE_ASSISTANT, SUPPORT_ASSISTANT, anonymousEnv } from '../support/assistants.ts'
 import { TEST_SESSION_SECRET } from '../support/credentials.ts'
 import { openai, user, WEATHER_TOOL } from './support.ts'
 
@@ -140,14 +140,7 @@ describe('POST /v1/chat/completions: errors in OpenAI’s shape, as the SDK’s 
 
 describe('POST /v1/chat/completions: assistants', () => {
   const SITE = 'https://shop.example.com'
-  const SUPPORT = {
-    id: 'support',
-    system: 'You are Acme support.',
-    model: 'balanced',
-    max_tokens: 2048,
-    tools: ['calculator'],
-    client_tools: [{ name: 'open_ticket', description: 'Opens a ticket', input_schema: { type: 'object', properties: {} } }],
-  }
+  const SUPPORT = SUPPORT_ASSISTANT
 
   /** A key bound to `support` (KEY_A) and an unbound server key (KEY_B), as in test/assistants. */
   async function app() {

@@ -10,6 +10,16 @@ export const SITE_ASSISTANT = {
   public: true,
 }
 
+/** A backend's assistant (not public): keys and session tokens are bound to it in the tests. */
+export const SUPPORT_ASSISTANT = {
+  id: 'support',
+  system: 'You are Acme support.',
+  model: 'balanced',
+  max_tokens: 2048,
+  tools: ['calculator'],
+  client_tools: [{ name: 'open_ticket', description: 'Opens a ticket', input_schema: { type: 'object', properties: {} } }],
+}
+
 /**
  * Anonymous access as it must be configured (SPEC §13): a public assistant, a budget per visitor
  * and a global budget, for pages on `origins`.
