@@ -7,18 +7,16 @@ import { chatHandler } from './chat/handler.ts'
 import { chatStreamHandler } from './chat/stream-handler.ts'
 import { countTokensHandler, messagesHandler } from './messages/index.ts'
 import { chatCompletionsHandler, openAIErrors } from './openai/index.ts'
-import type { Config } from './config.ts'
+import { ConfigError, type Config } from './config.ts'
 import { admitAll } from './admission/admission.ts'
 import { GatewayError, describeError, errorResponse } from './errors.ts'
 import { RequestMeter } from './observability/meter.ts'
 import { requestLog } from './observability/request-log.ts'
 import { createUpstreamClient } from './upstream/client.ts'
 import { modelHandler, modelsHandler } from './upstream/routes.ts'
-import { demoPage } from './demo/index.ts'
 import { callerUpstream } from './upstream/caller-upstream.ts'
 import { createCircuitBreaker } from './upstream/shared-breaker.ts'
 import { Upstream, type UpstreamOptions } from './upstream/upstream.ts'
-import { createSimulator } from './simulator/index.ts'
 import { createLimiter, type CreateLimiterOptions } from './limits/create-limiter.ts'
 import { limits } from './limits/limits.ts'
 import { readLimit } from './limits/read-limit.ts'
@@ -32,8 +30,9 @@ export interface AppOptions {
   /** Validated configuration, from `parseConfig(env)`. */
   config: Config
   /**
-   * `fetch` for upstream requests. Default: the global fetch, or the in-process simulator when
-   * `config.upstream` is `simulator`.
+   * `fetch` for upstream requests. Default: the global fetch. With `UPSTREAM=simulator` it is
+   * required: pass `createSimulator().fetch` from `claude-edge/testing` (the library leaves the
+   * simulator out of its users' bundles; the deployable Worker passes it, see src/worker-app.ts).
    */
   fetch?: typeof fetch
   /** Limits options beyond the config: an injected clock, a Redis client, a key prefix (see `limits`). */
@@ -61,11 +60,7 @@ export function createApp(options: AppOptions): Hono {
   const assistants = new AssistantRegistry([...config.assistants, ...(options.assistants ?? [])], config, tools)
   checkAnonymousAccess(config, assistants)
   checkKeyAssistants(config, assistants)
-  let upstreamFetch = options.fetch
-  if (!upstreamFetch && config.upstream === 'simulator') {
-    console.warn('claude-edge: UPSTREAM=simulator, replies come from the built-in Anthropic API simulator, not from Claude')
-    upstreamFetch = createSimulator().fetch
-  }
+  const upstreamFetch = options.fetch
   const upstreamOptions = { ...options.upstream }
   upstreamOptions.breaker ??= createCircuitBreaker(config, upstreamOptions.now ? { now: upstreamOptions.now } : {})
   const upstream = new Upstream(createUpstreamClient(config, upstreamFetch ? { fetch: upstreamFetch } : {}), config, upstreamOptions)
@@ -144,9 +139,6 @@ export function createApp(options: AppOptions): Hono {
     }),
   )
 
-  // Local development only (DEMO_PAGE): the <claude-chat> demo at / and its bundle.
-  if (config.demoPage) app.route('/', demoPage())
-
   app.notFound((c) => errorResponse(c, new GatewayError('not_found_error', notFoundMessage(c.req.method, new URL(c.req.url).pathname))))
   app.onError((err, c) => {
     const meter = c.get('meter')
@@ -158,6 +150,11 @@ export function createApp(options: AppOptions): Hono {
     }
     return errorResponse(c, err)
   })
+  if (config.upstream === 'simulator' && !options.fetch) {
+    throw new ConfigError(
+      "Invalid configuration:\n- UPSTREAM: simulator needs the simulator passed in: createApp({ fetch: createSimulator().fetch }), with createSimulator from 'claude-edge/testing'",
+    )
+  }
   return app
 }
 

@@ -1,7 +1,6 @@
-import { createApp } from './app.ts'
 import { ConfigError, parseConfig } from './config.ts'
 import { errorBody } from './errors.ts'
-import { demoTools } from './tools/demo/index.ts'
+import { createWorkerApp } from './worker-app.ts'
 
 type Handler = (request: Request, env: Record<string, unknown>, ctx: ExecutionContext) => Response | Promise<Response>
 
@@ -10,7 +9,7 @@ let built: { env: unknown; fetch: Handler } | undefined
 
 function build(env: Record<string, unknown>): Handler {
   try {
-    const app = createApp({ config: parseConfig(env), tools: demoTools })
+    const app = createWorkerApp(parseConfig(env))
     return (request, env, ctx) => app.fetch(request, env, ctx)
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error

@@ -182,7 +182,7 @@ describe('assistants: configuration', () => {
   const build =
     (env: Record<string, string>, assistants = []) =>
     () =>
-      createApp({ config: parseConfig({ ...base, ...env }), assistants })
+      createApp({ config: parseConfig({ ...base, ...env }), assistants, fetch: createSimulator().fetch })
 
   it('ALLOW_ANONYMOUS=true refuses to start without a public assistant, a budget per visitor and a global budget, naming each', () => {
     expect(build({})).toThrowError(ConfigError)

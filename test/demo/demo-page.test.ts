@@ -2,7 +2,9 @@ import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
 import { CLAUDE_CHAT_JS, CLAUDE_CHAT_JS_ETAG } from '../../src/demo/assets.ts'
 import { demoPage, widgetScript } from '../../src/demo/index.ts'
-import { makeApp } from '../support/app.ts'
+import { parseConfig } from '../../src/config.ts'
+import { createWorkerApp } from '../../src/worker-app.ts'
+import { testEnv } from '../support/app.ts'
 
 describe('demoPage', () => {
   it('serves the page with the widget, the endpoint and a strict CSP', async () => {
@@ -37,12 +39,12 @@ describe('demoPage', () => {
   })
 })
 
-describe('the app mounts the demo only with DEMO_PAGE', () => {
+describe('the Worker mounts the demo only with DEMO_PAGE (the library never bundles it)', () => {
   it('serves / and /claude-chat.js with DEMO_PAGE=true, and 404 JSON without it', async () => {
-    const on = makeApp({ DEMO_PAGE: 'true' }).app
+    const on = createWorkerApp(parseConfig(testEnv({ DEMO_PAGE: 'true' })))
     expect((await on.request('/')).headers.get('content-type')).toBe('text/html; charset=utf-8')
     expect((await on.request('/claude-chat.js')).status).toBe(200)
-    const off = makeApp().app
+    const off = createWorkerApp(parseConfig(testEnv()))
     for (const path of ['/', '/claude-chat.js']) {
       const res = await off.request(path)
       expect(res.status).toBe(404)

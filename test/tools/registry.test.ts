@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { createApp } from '../../src/app.ts'
+import { createSimulator } from '../../src/simulator/index.ts'
 import { parseConfig } from '../../src/config.ts'
 import { defineTool, type Tool } from '../../src/tools/define-tool.ts'
 import { ToolDefinitionError, ToolRegistry } from '../../src/tools/registry.ts'
@@ -10,7 +11,7 @@ const ok = (name: string, input: z.ZodType = z.object({ q: z.string() })) =>
 
 function startupError(tools: unknown[]): string {
   try {
-    createApp({ config: parseConfig({ UPSTREAM: 'simulator' }), tools: tools as Tool[] })
+    createApp({ config: parseConfig({ UPSTREAM: 'simulator' }), tools: tools as Tool[], fetch: createSimulator().fetch })
   } catch (err) {
     expect(err).toBeInstanceOf(ToolDefinitionError)
     return (err as Error).message

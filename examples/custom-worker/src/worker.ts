@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import { createApp, demoTools, parseConfig } from 'claude-edge'
+import { createSimulator } from 'claude-edge/testing'
 import { orderStatus, type ShopEnv } from './tools.ts'
 
 type Env = ShopEnv & Record<string, unknown>
@@ -8,7 +9,13 @@ let gateway: { env: Env; app: Hono<{ Bindings: Env }> } | undefined
 
 /** Built once per isolate: config parsing and tool checks (a bad tool fails here, loudly). */
 function build(env: Env): Hono<{ Bindings: Env }> {
-  const claude = createApp({ config: parseConfig(env), tools: [orderStatus, ...demoTools] })
+  const config = parseConfig(env)
+  // Local runs (UPSTREAM=simulator in wrangler.toml) answer from the simulator, passed in explicitly.
+  const claude = createApp({
+    config,
+    tools: [orderStatus, ...demoTools],
+    ...(config.upstream === 'simulator' && { fetch: createSimulator().fetch }),
+  })
   const app = new Hono<{ Bindings: Env }>()
   app.get('/hello', (c) => c.text(`Hello from ${c.env.SHOP_NAME ?? 'your Worker'}`))
   app.route('/', claude)
