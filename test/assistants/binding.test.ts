@@ -4,30 +4,14 @@ import { createApp } from '../../src/app.ts'
 import { mintSessionToken } from '../../src/auth/mint-session-token.ts'
 import { ConfigError, parseConfig } from '../../src/config.ts'
 import { createSimulator } from '../../src/simulator/index.ts'
-import { demoTools } from '../../src/tools/demo/index.ts'
-import { KEY_A, KEY_B, clientKeys, errorOf, post } from '../auth/support.ts'
-import { SITE_ASSISTANT, SUPPORT_ASSISTANT, anonymousEnv } from '../support/assistants.ts'
+import { KEY_A, KEY_B, errorOf, post } from '../auth/support.ts'
+import { SITE_ASSISTANT, shopApp } from '../support/assistants.ts'
 import { TEST_SESSION_SECRET } from '../support/credentials.ts'
 
 const SITE = 'https://shop.example.com'
 const visitor = { origin: SITE, 'cf-connecting-ip': '203.0.113.9' }
-const SUPPORT = SUPPORT_ASSISTANT
-
 /** A shop whose visitors run as `publicOnes`, and a backend key bound to `support`. */
-async function app(env: Record<string, string> = {}, publicOnes: object[] = [SITE_ASSISTANT]) {
-  const simulator = createSimulator()
-  const config = parseConfig({
-    UPSTREAM: 'simulator',
-    SESSION_SECRET: TEST_SESSION_SECRET,
-    CLIENT_KEYS: await clientKeys([
-      { key: KEY_A, id: 'bound', assistants: ['support'] },
-      { key: KEY_B, id: 'server' },
-    ]),
-    ...anonymousEnv(SITE, [...publicOnes, SUPPORT]),
-    ...env,
-  })
-  return { app: createApp({ config, fetch: simulator.fetch, tools: demoTools }), simulator }
-}
+const app = (env: Record<string, string> = {}, publicOnes: object[] = [SITE_ASSISTANT]) => shopApp(SITE, env, publicOnes)
 
 const hello = { messages: [{ role: 'user', content: 'Hello [sim tokens=3]' }] }
 const sent = (simulator: ReturnType<typeof createSimulator>) => simulator.requests.at(-1)!.body as Record<string, any>

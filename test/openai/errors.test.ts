@@ -1,13 +1,9 @@
 import OpenAI, { type APIError } from 'openai'
 import { describe, expect, it } from 'vitest'
-import { createApp } from '../../src/app.ts'
-import { parseConfig } from '../../src/config.ts'
 import { createSimulator } from '../../src/simulator/index.ts'
-import { demoTools } from '../../src/tools/demo/index.ts'
 import { KEY_A, KEY_B, clientKeys } from '../auth/support.ts'
 import { instantRetries, makeApp, postJson } from '../support/app.ts'
-import { SITE_ASSISTANT, SUPPORT_ASSISTANT, anonymousEnv } from '../support/assistants.ts'
-import { TEST_SESSION_SECRET } from '../support/credentials.ts'
+import { shopApp } from '../support/assistants.ts'
 import { openai, user, WEATHER_TOOL } from './support.ts'
 
 /** The error the SDK threw, with OpenAI's error object as the SDK parsed it. */
@@ -140,22 +136,8 @@ describe('POST /v1/chat/completions: errors in OpenAI’s shape, as the SDK’s 
 
 describe('POST /v1/chat/completions: assistants', () => {
   const SITE = 'https://shop.example.com'
-  const SUPPORT = SUPPORT_ASSISTANT
-
   /** A key bound to `support` (KEY_A) and an unbound server key (KEY_B), as in test/assistants. */
-  async function app() {
-    const simulator = createSimulator()
-    const config = parseConfig({
-      UPSTREAM: 'simulator',
-      SESSION_SECRET: TEST_SESSION_SECRET,
-      CLIENT_KEYS: await clientKeys([
-        { key: KEY_A, id: 'bound', assistants: ['support'] },
-        { key: KEY_B, id: 'server' },
-      ]),
-      ...anonymousEnv(SITE, [SITE_ASSISTANT, SUPPORT]),
-    })
-    return { app: createApp({ config, fetch: simulator.fetch, tools: demoTools }), simulator }
-  }
+  const app = () => shopApp(SITE)
 
   it('a bound key runs as its assistant: its system prompt, model and max_tokens', async () => {
     const { app: a, simulator } = await app()
