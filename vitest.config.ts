@@ -7,6 +7,10 @@ import { TEST_CLIENT_KEYS, TEST_SESSION_SECRET } from './test/support/credential
 const FROM_SOURCE = {
   'claude-edge': './src/index.ts',
   'claude-edge/testing': './src/simulator/index.ts',
+  'claude-edge/limits': './src/limits/index.ts',
+  'claude-edge/stream': './src/stream/index.ts',
+  'claude-edge/models': './src/models/index.ts',
+  'claude-edge/admission': './src/admission/index.ts',
   'claude-edge/client': './client/index.ts',
   'claude-edge/client/claude-chat': './client/claude-chat.ts',
 }

@@ -12,7 +12,7 @@ import { parseConfig } from '../src/config.ts'
 import { estimateInputTokens } from '../src/context/estimate-tokens.ts'
 import { Limiter } from '../src/limits/limiter.ts'
 import { RedisStore } from '../src/limits/redis-store.ts'
-import { costOf } from '../src/upstream/cost.ts'
+import { costOf } from '../src/models/cost.ts'
 import type { MessageParams } from '../src/upstream/params.ts'
 import { pngHeader } from '../test/support/images.ts'
 

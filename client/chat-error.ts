@@ -1,4 +1,4 @@
-import type { ErrorType } from '../src/error-type.ts'
+import type { ErrorType } from '../src/wire/error.ts'
 import { hasMarker } from '../src/marker.ts'
 
 const marker = Symbol.for('claude-edge.ChatError')

@@ -3,11 +3,11 @@ import { ChatReply } from './chat-reply.ts'
 import { decodeUIMessageStream } from './decode-ui-message-stream.ts'
 import { errorFromResponse } from './http-error.ts'
 import { ReplyAccumulator } from './reply-accumulator.ts'
-import { abortableSleep } from '../src/upstream/sleep.ts'
+import { abortableSleep } from '../src/abort/abort.ts'
 import { backoffDelay, type RetryOptions } from './retry.ts'
 import type { ChatEvent, ChatMessage, ChatResult, ToolCall } from './types.ts'
 
-/** Request fields besides `messages` (SPEC §1.3). Unknown fields are rejected by the server. */
+/** Request fields besides `messages` (docs/http.md#chat-request). Unknown fields are rejected by the server. */
 export interface ChatRequestFields {
   system?: string
   /** An alias (`fast`, `balanced`, `smart`) or an allowed model id. */

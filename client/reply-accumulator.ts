@@ -132,7 +132,7 @@ export class ReplyAccumulator {
       finishReason: this.finishReason,
       messageId: this.messageId,
       metadata: m,
-      model: m.model,
+      model: m.model ?? undefined,
       usage: m.usage,
       costUsd: m.cost_usd,
       requestId: m.request_id,

@@ -1,4 +1,6 @@
-/** A message as the server's `messages` array takes it (SPEC §1.3). */
+import type { ChatStreamMetadata, UIFinishReason, Usage } from '../src/wire/index.ts'
+
+/** A message as the server's `messages` array takes it (docs/http.md, "Chat request"). */
 export interface ChatMessage {
   role: 'user' | 'assistant'
   /** A string, or Anthropic content blocks (text, image, document, tool_use, tool_result). */
@@ -6,27 +8,18 @@ export interface ChatMessage {
 }
 
 /** Token counts of the whole request, as the server reports them on the finish part. */
-export interface ChatUsage {
-  input_tokens: number
-  output_tokens: number
-  cache_creation_input_tokens: number
-  cache_read_input_tokens: number
-}
+export type ChatUsage = Usage
 
-/** What the server puts in `messageMetadata` (finish part, `message-metadata` parts). */
-export interface ChatMetadata {
-  model?: string
-  stop_reason?: string | null
-  usage?: ChatUsage
-  cost_usd?: number
-  request_id?: string
-  /** Set when the answer came from a fallback model: every model tried, in order. */
-  models_tried?: string[]
+/**
+ * The message's metadata: what the server puts in `messageMetadata` (finish part, `message-metadata`
+ * parts), merged. Every field is optional until the finish part arrives; other servers may add fields.
+ */
+export interface ChatMetadata extends Partial<ChatStreamMetadata> {
   [key: string]: unknown
 }
 
 /** Finish reasons of the pinned `ai` UI message stream protocol. */
-export type FinishReason = 'stop' | 'length' | 'content-filter' | 'tool-calls' | 'error' | 'interrupted' | 'other'
+export type FinishReason = UIFinishReason
 
 export type ToolCallState = 'input-streaming' | 'input-available' | 'output-available' | 'output-error'
 

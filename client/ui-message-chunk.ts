@@ -1,4 +1,4 @@
-import type { UIMessageChunk as GatewayChunk } from '../src/stream/ui-message-chunk.ts'
+import type { UIMessageChunk as GatewayChunk } from '../src/wire/ui-message-chunk.ts'
 
 /**
  * The parts of the AI SDK UI message stream (protocol v1) the client acts on: those the gateway

@@ -5,7 +5,7 @@
  *      TypeScript source is in the tarball, or a file that package.json "exports" names is not.
  *   2. A fresh Worker project in a temp folder, outside this repository: the tarball + hono, zod and
  *      @cloudflare/workers-types (this repo's versions) from the npm registry, an ordinary strict
- *      tsconfig (no special flags, skipLibCheck off), and a Worker that mounts createApp with a
+ *      tsconfig (no special flags, skipLibCheck off), and a Worker that mounts createApp (and the same parts composed: gateway, authenticate, limits, handlers) with a
  *      tool of its own inside its own Hono app; a second file uses claude-edge/client and
  *      claude-edge/testing, a third (browser tsconfig: DOM, no Workers types) the widget's types.
  *   3. `tsc` there (must be clean); the three runtime entries imported in Node; `wrangler deploy
@@ -90,7 +90,22 @@ function pack(into: string): string {
 
 // The fresh project: what a user writes, using only what 'claude-edge' exports.
 const WORKER = `import { Hono } from 'hono'
-import { createApp, defineTool, parseConfig, ToolError } from 'claude-edge'
+import {
+  authenticate,
+  chatHandler,
+  chatStreamHandler,
+  createApp,
+  defineTool,
+  gateway,
+  gatewayErrorHandler,
+  limits,
+  parseConfig,
+  requestBodyLimit,
+  ToolError,
+  usageHandler,
+  type GatewayEnv,
+} from 'claude-edge'
+import { costOf, ZERO_USAGE } from 'claude-edge/models'
 import * as z from 'zod/mini'
 
 type Env = { SHOP_NAME?: string; [name: string]: unknown }
@@ -117,8 +132,19 @@ function build(env: Env): Hono<{ Bindings: Env }> {
   return app
 }
 
+/** The same gateway composed from its exported parts, in an app typed with its variables. */
+export const composed = new Hono<{ Bindings: Env } & GatewayEnv>()
+composed.use('/own/*', gateway({ tools: [orderStatus] }))
+composed.use('/own/v1/*', authenticate(), limits())
+composed.post('/own/v1/chat', requestBodyLimit(), chatHandler)
+composed.post('/own/v1/chat/stream', requestBodyLimit(), chatStreamHandler)
+composed.get('/own/v1/usage', usageHandler)
+composed.get('/own/cost', (c) => c.json({ usd: costOf(c.get('config').catalogue.get('fast')!, { ...ZERO_USAGE, output_tokens: 1000 }) }))
+composed.onError(gatewayErrorHandler)
+
 export default {
   fetch(request, env, ctx) {
+    if (new URL(request.url).pathname.startsWith('/own/')) return composed.fetch(request, env, ctx)
     site ??= build(env)
     return site.fetch(request, env, ctx)
   },

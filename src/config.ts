@@ -1,15 +1,10 @@
 import * as z from 'zod/mini'
 import './validation/zod.ts'
 import { assistantSchema, type Assistant } from './assistants/define-assistant.ts'
-import { Catalogue, type PriceOverrides } from './upstream/catalogue.ts'
+import { Catalogue, type PriceOverrides } from './models/catalogue.ts'
+import { parseRate, type Rate } from './validation/rate.ts'
 
-/** A count per time window, e.g. `60/1m`. */
-export interface Rate {
-  limit: number
-  windowMs: number
-  /** The window in `@upstash/ratelimit`'s Duration syntax, e.g. `1 m`. */
-  window: `${number} ${'ms' | 's' | 'm' | 'h' | 'd'}`
-}
+export { parseRate, type Rate }
 
 export interface ClientKey {
   id: string
@@ -67,18 +62,6 @@ export interface Config {
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError'
-}
-
-const UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const
-
-export function parseRate(value: string): Rate | null {
-  const match = /^\s*(\d+)\s*\/\s*(\d*)\s*(ms|s|m|h|d)\s*$/.exec(value)
-  if (!match) return null
-  const count = Number(match[2] || '1')
-  const unit = match[3] as keyof typeof UNITS
-  const limit = Number(match[1])
-  if (limit < 1 || count < 1) return null
-  return { limit, windowMs: count * UNITS[unit], window: `${count} ${unit}` }
 }
 
 const optionalString = z.optional(z.string())

@@ -1,9 +1,10 @@
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 
-export type { ErrorType } from './error-type.ts'
-import type { ErrorType } from './error-type.ts'
 import { hasMarker } from './marker.ts'
+import type { ErrorBody, ErrorType } from './wire/error.ts'
+
+export type { ErrorBody, ErrorType } from './wire/error.ts'
 
 const STATUS_OF: Record<ErrorType, ContentfulStatusCode> = {
   invalid_request_error: 400,
@@ -32,7 +33,7 @@ export interface GatewayErrorOptions {
 
 /**
  * The one error class of the gateway: handlers throw it, `app.onError` turns it into the JSON
- * error of SPEC §1.1. `message` is shown to the client, so it must say what to fix and never
+ * error of the HTTP contract (docs/http.md#errors). `message` is shown to the client, so it must say what to fix and never
  * carry a secret or an upstream detail we do not control.
  */
 export class GatewayError extends Error {
@@ -52,13 +53,24 @@ export class GatewayError extends Error {
   static isInstance(value: unknown): value is GatewayError {
     return hasMarker(value, MARKER)
   }
+
+  /**
+   * The JSON error response (status, headers, body of the HTTP contract), as Hono's default error
+   * handler asks of an error: outside `createApp`, a thrown GatewayError still answers with the
+   * right status and body. The `gateway()` middleware fills in the request id afterwards.
+   */
+  getResponse(): Response {
+    ANSWERED_BY_DEFAULT_HANDLER.add(this)
+    return Response.json(errorBody(this.type, this.message, 'unknown'), { status: this.status, headers: this.headers })
+  }
+
+  /** True when Hono's default error handler answered with `getResponse()` (the gateway then rewrites it). */
+  static answeredByDefaultHandler(error: GatewayError): boolean {
+    return ANSWERED_BY_DEFAULT_HANDLER.has(error)
+  }
 }
 
-export interface ErrorBody {
-  type: 'error'
-  error: { type: ErrorType; message: string }
-  request_id: string
-}
+const ANSWERED_BY_DEFAULT_HANDLER = new WeakSet<GatewayError>()
 
 export function errorBody(type: ErrorType, message: string, requestId: string): ErrorBody {
   return { type: 'error', error: { type, message }, request_id: requestId }

@@ -1,13 +1,31 @@
+/**
+ * `claude-edge`: what an app composes. `createApp` is the whole gateway; `gateway`, `authenticate`,
+ * `limits` and the route handlers are the parts it is made of, for your own Hono app. Building
+ * blocks live under subpaths: `claude-edge/limits`, `claude-edge/stream`, `claude-edge/models`,
+ * `claude-edge/admission`; the simulator under `claude-edge/testing`; the browser client under
+ * `claude-edge/client`.
+ */
 export { createApp, type AppOptions } from './app.ts'
-export { parseConfig, parseRate, ConfigError, type Config, type ClientKey, type Rate } from './config.ts'
-export { GatewayError, errorBody, type ErrorType, type ErrorBody } from './errors.ts'
-export type { Identity, IdentityLimits } from './auth/identity.ts'
+export {
+  gateway,
+  gatewayErrorHandler,
+  gatewayNotFound,
+  requestBodyLimit,
+  type GatewayEnv,
+  type GatewayOptions,
+  type GatewayVariables,
+} from './gateway/index.ts'
+export { parseConfig, ConfigError, type Config, type ClientKey, type Rate } from './config.ts'
+export { GatewayError, type GatewayErrorOptions, type ErrorType, type ErrorBody } from './errors.ts'
+export { consoleLogger, type Logger, type LogLine } from './logger/logger.ts'
+export type { Usage } from './wire/usage.ts'
+
+// Middleware
 export {
   authenticate,
   corsPolicy,
   securityHeaders,
   mintSessionToken,
-  capMaxTokens,
   cloudflareClientIp,
   SCOPES,
   type AuthenticateOptions,
@@ -17,24 +35,22 @@ export {
   type SessionLimits,
   type Scope,
   type ClientIpSource,
+  type Identity,
+  type IdentityLimits,
 } from './auth/index.ts'
-export { defineAssistant, type Assistant, type AssistantConfig } from './assistants/define-assistant.ts'
-export { Catalogue, PRICES_CHECKED_AT, type ModelInfo, type Pricing, type PriceTier, type Alias } from './upstream/catalogue.ts'
-export { costOf, type Usage } from './upstream/cost.ts'
-export {
-  streamUIMessages,
-  streamAnthropicEvents,
-  pipeModelStream,
-  relayModelStream,
-  UIStreamWriter,
-  StreamAbortedError,
-  type UIStreamRun,
-  type UIStreamOutcome,
-  type ChatStreamMetadata,
-  type AnthropicStreamRun,
-  type ModelStreamOptions,
-  type ModelStreamResult,
-} from './stream/index.ts'
+export { limits, readLimit, type LimitsOptions } from './limits/index.ts'
+export { requestLog, type RequestLogOptions, type RequestLogLine } from './observability/request-log.ts'
+
+// Routes
+export { chatHandler } from './chat/handler.ts'
+export { chatStreamHandler } from './chat/stream-handler.ts'
+export { messagesHandler, countTokensHandler } from './messages/index.ts'
+export { chatCompletionsHandler, openAIErrors } from './openai/index.ts'
+export { modelsHandler, modelHandler } from './models/routes.ts'
+export { usageHandler } from './limits/usage-handler.ts'
+export { healthHandler } from './health/handler.ts'
+
+// Tools and assistants
 export {
   defineTool,
   ToolError,
@@ -49,16 +65,4 @@ export {
   type LoopStep,
   type LoopStopReason,
 } from './tools/index.ts'
-export { limits, usageHandler, readLimit, Limiter, createLimiter, RedisStore, MemoryStore, policyFor } from './limits/index.ts'
-export { boundCall, checkPassthrough, localInputBound, type UpstreamCall, type Reservation, type CallBound } from './admission/index.ts'
-export type {
-  LimitsOptions,
-  LimiterOptions,
-  CreateLimiterOptions,
-  Decision,
-  RateLimitState,
-  LimitStore,
-  ScriptRedis,
-  Policy,
-} from './limits/index.ts'
-export { demoPage, widgetScript, type DemoPageOptions, type WidgetScriptOptions } from './demo/index.ts'
+export { defineAssistant, type Assistant, type AssistantConfig } from './assistants/define-assistant.ts'

@@ -1,4 +1,5 @@
 import type { Hono } from 'hono'
+import type { GatewayEnv } from './gateway/variables.ts'
 import { createApp } from './app.ts'
 import type { Config } from './config.ts'
 import { demoPage } from './demo/index.ts'
@@ -10,7 +11,7 @@ import { demoTools } from './tools/demo/index.ts'
  * Worker needs and the library leaves out of its users' bundles: the built-in simulator when
  * `UPSTREAM=simulator` (npm start, demos) and the demo page when `DEMO_PAGE=true`.
  */
-export function createWorkerApp(config: Config): Hono {
+export function createWorkerApp(config: Config): Hono<GatewayEnv> {
   if (config.upstream === 'simulator') {
     console.warn('claude-edge: UPSTREAM=simulator, replies come from the built-in Anthropic API simulator, not from Claude')
   }

@@ -27,7 +27,7 @@ function build(env: Record<string, unknown>): Handler {
   }
 }
 
-/** The deployable Worker: the library configured from environment variables (SPEC §7). */
+/** The deployable Worker: the library configured from environment variables (docs/configuration.md). */
 export default {
   fetch(request, env, ctx) {
     if (built?.env !== env) built = { env, fetch: build(env) }

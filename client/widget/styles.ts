@@ -1,6 +1,6 @@
 /**
  * Shadow-DOM styles. Every colour and size reads a public `--claude-chat-*` custom property
- * (documented in the README) with a light and a dark default; nothing leaks to the page.
+ * (documented in docs/browser-client.md) with a light and a dark default; nothing leaks to the page.
  */
 export const styles = /* css */ `
 :host {

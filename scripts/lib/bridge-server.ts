@@ -38,7 +38,7 @@ type Reply = { status: number; body: unknown }
 /**
  * Starts an HTTP server that speaks the Upstash Redis REST API in front of a real Redis:
  * `POST /` (one command), `/pipeline`, `/multi-exec`, path-style `GET /get/key`, bearer auth,
- * `Upstash-Encoding: base64`. See README "Development" for the fault-injection hooks.
+ * `Upstash-Encoding: base64`. See docs/development.md#local-upstash for the fault-injection hooks.
  */
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const { redisUrl, token, port = 0, host = '127.0.0.1' } = options

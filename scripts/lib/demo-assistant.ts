@@ -1,6 +1,6 @@
 // The local demo's assistant and budgets, passed explicitly by `npm start` and the examples'
 // runners (never defaults hidden in the gateway): anonymous access needs a public assistant, a
-// budget per visitor and a global budget (SPEC §13).
+// budget per visitor and a global budget (docs/assistants.md).
 
 /** What anonymous visitors of the local demo pages run as. */
 export const DEMO_ASSISTANT = {

@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
 import { estimateInputTokens } from '../context/estimate-tokens.ts'
 import { GatewayError } from '../errors.ts'
-import type { ModelInfo } from '../upstream/catalogue.ts'
+import type { ModelInfo } from '../models/catalogue.ts'
 import type { Reservation, UpstreamCall } from './admission.ts'
 
 /**

@@ -1,7 +1,7 @@
 import type { Identity } from '../auth/identity.ts'
 import type { Config } from '../config.ts'
 import { fallbackChain } from '../upstream/fallback.ts'
-import { allowedModels } from '../upstream/models.ts'
+import { allowedModels } from '../models/resolve-model.ts'
 import type { UpstreamCall } from './admission.ts'
 import { boundInputTokens, type CountTokens } from './count-bound.ts'
 import { checkPassthrough } from './passthrough.ts'
@@ -24,7 +24,7 @@ export interface BoundCallOptions {
 }
 
 /**
- * The admission contract's price of one upstream call (SPEC §12): passthrough fields checked
+ * The admission contract's price of one upstream call (docs/limits-and-budgets.md#the-guarantee): passthrough fields checked
  * (refused unless the credential allows them), then, for the requested model and every fallback
  * the caller may reach, the input bound priced at its dearest input rate, `max_tokens` of output
  * and any server-tool fees. The dearest model wins.

@@ -1,5 +1,5 @@
 import { GatewayError } from '../errors.ts'
-import type { ModelInfo } from '../upstream/catalogue.ts'
+import type { ModelInfo } from '../models/catalogue.ts'
 import { localInputBound, type BoundableParams, type LocalBound } from './input-bound.ts'
 
 /**

@@ -1,4 +1,4 @@
-import type { ModelInfo } from '../upstream/catalogue.ts'
+import type { ModelInfo } from '../models/catalogue.ts'
 import { base64ImageSize } from './image-bound.ts'
 
 /**

@@ -1,5 +1,5 @@
-import type { ModelInfo } from '../upstream/catalogue.ts'
-import { tierFor } from '../upstream/cost.ts'
+import type { ModelInfo } from '../models/catalogue.ts'
+import { tierFor } from '../models/cost.ts'
 import type { InputBound } from './count-bound.ts'
 
 /**

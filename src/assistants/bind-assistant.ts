@@ -46,7 +46,7 @@ export function resolveAssistant(requested: unknown, identity: Identity, registr
 
 /**
  * Applies the request's assistant (if any) to a raw JSON body, before it is parsed, so every
- * route enforces the same rules (SPEC §13). What the assistant fixes cannot be changed by the
+ * route enforces the same rules (docs/assistants.md). What the assistant fixes cannot be changed by the
  * caller: its own `system` (the field, a UI `system` message or a `role: "system"` message),
  * another `model` or `temperature`, a tool the assistant does not list, `output_schema` or `cache`
  * are each a 403 `permission_error` naming the field. `max_tokens` above the assistant's is

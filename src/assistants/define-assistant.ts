@@ -1,11 +1,10 @@
 import * as z from 'zod/mini'
 import '../validation/zod.ts'
-import { clientTool } from '../chat/schema.ts'
-
-const rate = z.string().check(z.regex(/^(off|\d+\/\d+(ms|s|m|h|d))$/, 'expected "<count>/<window>" like "10/1m", or "off"'))
+import { clientTool } from '../tools/client-tool.ts'
+import { rateOrOff } from '../validation/rate.ts'
 
 /**
- * What a public page may ask for (SPEC §13): the server's system prompt, model and caps, the
+ * What a public page may ask for (docs/assistants.md): the server's system prompt, model and caps, the
  * tools it may use, and its own limits. Callers bound to an assistant cannot change any of it.
  */
 export const assistantSchema = z.strictObject({
@@ -23,12 +22,12 @@ export const assistantSchema = z.strictObject({
   /** Client tools (run by the page) requests may declare, with the definitions the model sees. Default: none. */
   client_tools: z._default(z.array(clientTool), []),
   temperature: z.optional(z.number().check(z.gte(0), z.lte(1))),
-  /** A JSON Schema the answer should follow (structured output, SPEC §18). */
+  /** A JSON Schema the answer should follow (structured output, docs/roadmap.md#answers-you-can-check-and-reuse). */
   output_schema: z.optional(z.record(z.string(), z.unknown())),
   /** Anonymous callers (ALLOW_ANONYMOUS) may use it. Default: false. */
   public: z._default(z.boolean(), false),
-  /** Request limit of each caller using it, e.g. "10/1m" (a key's or session's own wins). */
-  rate_limit: z.optional(rate),
+  /** Request limit of each caller using it, e.g. "10/1m" or "off" (a key's or session's own wins); parsed here, once. */
+  rate_limit: z.optional(rateOrOff),
   /** Daily budget of each caller using it, in USD (a key's or session's own wins). */
   daily_budget_usd: z.optional(z.number().check(z.nonnegative())),
 })

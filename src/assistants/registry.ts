@@ -41,7 +41,7 @@ export class AssistantRegistry {
 }
 
 /**
- * Anonymous access is safe by construction (SPEC §13): `ALLOW_ANONYMOUS=true` needs a public
+ * Anonymous access is safe by construction (docs/assistants.md): `ALLOW_ANONYMOUS=true` needs a public
  * assistant (so a page never reaches a general-purpose Claude), a budget per visitor and a global
  * one. Throws a ConfigError naming what is missing.
  */

@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono'
-import { ConfigError, type ClientKey, type Config, type Rate } from '../config.ts'
+import { ConfigError, type ClientKey, type Config } from '../config.ts'
 import { GatewayError } from '../errors.ts'
+import { allowedModels } from '../models/resolve-model.ts'
 import { addressIdentity, cloudflareClientIp, type ClientIpSource } from './client-ip.ts'
 import { readCredential } from './credential.ts'
 import type { Identity, IdentityLimits } from './identity.ts'
@@ -11,28 +12,24 @@ import { createSessionVerifier } from './verify-session-token.ts'
 export interface AuthenticateOptions {
   /**
    * Validated configuration: `clientKeys`, `sessionSecret`, `allowAnonymous`, `allowedOrigins`,
-   * `anonymousRateLimit` and the model catalogue are read from it.
+   * `anonymousRateLimit` and the model catalogue are read from it. Default: the gateway's
+   * (`c.get('config')`, set by `gateway()`).
    */
-  config: Config
+  config?: Config
   /** Tolerated clock difference with the backend that mints session tokens, in seconds. Default 30. */
   clockSkewSeconds?: number
   /**
    * Where an anonymous caller's address comes from (its identity, counted per IPv4 address or IPv6
-   * /64). Default: `CF-Connecting-IP`, set by Cloudflare. Not behind Cloudflare, pass a source that
+   * /64). Default: the gateway's `clientIp` option, else `CF-Connecting-IP`, set by Cloudflare. Not behind Cloudflare, pass a source that
    * reads what your own proxy sets; it is trusted as is.
    */
   clientIp?: ClientIpSource
 }
 
-/** `60/1m` style text of a parsed rate, `off` for none. */
-export function formatRate(rate: Rate | null): string {
-  return rate ? `${rate.limit}/${rate.window.replace(' ', '')}` : 'off'
-}
-
 function keyIdentity(key: ClientKey): Identity {
   const limits: IdentityLimits = {
-    ...(key.rateLimit && { rateLimit: formatRate(key.rateLimit) }),
-    ...(key.tokenLimit && { tokenLimit: formatRate(key.tokenLimit) }),
+    ...(key.rateLimit && { rateLimit: key.rateLimit }),
+    ...(key.tokenLimit && { tokenLimit: key.tokenLimit }),
     ...(key.dailyBudgetUsd !== undefined && { dailyBudgetUsd: key.dailyBudgetUsd }),
   }
   return {
@@ -50,9 +47,10 @@ function keyIdentity(key: ClientKey): Identity {
 const unauthenticated = (message: string) => new GatewayError('authentication_error', message)
 
 /**
- * Establishes who the caller is (SPEC §1.2) and sets `c.get('identity')`, or refuses with 401
+ * Establishes who the caller is (docs/credentials.md) and sets `c.get('identity')`, or refuses with 401
  * (no, malformed, unknown or expired credential) or 403 (valid credential, route outside its
- * scopes). Mount it on the routes that need a caller, e.g. `app.use('/v1/*', authenticate({ config }))`.
+ * scopes), and narrows the request's upstream fallbacks to the models the caller may use. Mount it
+ * after `gateway()` on the routes that need a caller, e.g. `app.use('/v1/*', authenticate())`.
  *
  * - `Authorization: Bearer <token>` or `x-api-key: <token>`: a secret client key (`CLIENT_KEYS`),
  *   or a session token (HS256 JWT signed with `SESSION_SECRET`).
@@ -61,37 +59,24 @@ const unauthenticated = (message: string) => new GatewayError('authentication_er
  *
  * @example
  * ```ts
- * app.use('/v1/*', authenticate({ config }))
+ * app.use('/v1/*', authenticate())
  * ```
  */
-export function authenticate(options: AuthenticateOptions): MiddlewareHandler {
-  const { config, clockSkewSeconds = 30, clientIp: clientIpSource = cloudflareClientIp } = options
-  for (const key of config.clientKeys) {
-    const unknown = (key.scopes ?? []).filter((s) => !isScope(s))
-    if (unknown.length) {
-      throw new ConfigError(
-        `Invalid configuration:\n- CLIENT_KEYS: key "${key.id}" has unknown scopes ${unknown.join(', ')}; known: ${SCOPES.join(', ')}`,
-      )
-    }
+export function authenticate(options: AuthenticateOptions = {}): MiddlewareHandler {
+  const { clockSkewSeconds = 30 } = options
+  const given = options.config && credentialsFor(options.config, clockSkewSeconds)
+  const built = new WeakMap<Config, Credentials>()
+  const credentialsOf = (config: Config): Credentials => {
+    if (given) return given
+    let credentials = built.get(config)
+    if (!credentials) built.set(config, (credentials = credentialsFor(config, clockSkewSeconds)))
+    return credentials
   }
-  const keys = new SecretKeys(config.clientKeys)
-  const verifySession = config.sessionSecret
-    ? createSessionVerifier({
-        secret: config.sessionSecret,
-        ...(config.sessionSecretPrevious && { previousSecret: config.sessionSecretPrevious }),
-        config,
-        clockSkewSeconds,
-      })
-    : undefined
-  const allowedOrigins = new Set(config.allowedOrigins)
-  const anonymousLimits: IdentityLimits = { rateLimit: formatRate(config.anonymousRateLimit) }
-  // A key's identity depends only on its configuration: built once, shared (read-only) by requests.
-  const keyIdentities = new Map(config.clientKeys.map((key) => [key, Object.freeze(keyIdentity(key))] as const))
-  const accepted =
-    [keys.size ? 'a claude-edge key' : '', verifySession ? 'a session token' : ''].filter(Boolean).join(' or ') || 'a credential'
-  const missing = `Missing credential: send \`Authorization: Bearer <token>\` or \`x-api-key: <token>\` with ${accepted}.`
 
   return async function authenticate(c, next) {
+    const config = options.config ?? c.get('config')
+    const { keys, verifySession, allowedOrigins, anonymousLimits, keyIdentities, missing } = credentialsOf(config)
+    const clientIpSource = options.clientIp ?? c.get('clientIp') ?? cloudflareClientIp
     const credential = readCredential(c.req.raw.headers)
     let identity: Identity
     if (credential?.kind === 'key') {
@@ -130,6 +115,48 @@ export function authenticate(options: AuthenticateOptions): MiddlewareHandler {
       throw new GatewayError('permission_error', `${who} may not use this route; allowed scopes: ${identity.scopes.join(', ') || 'none'}.`)
     }
     c.set('identity', identity)
+    // Fallbacks stay within the models this caller may use.
+    const upstream = c.get('upstream')
+    if (upstream) c.set('upstream', upstream.forCaller({ allowedModels: allowedModels(config, identity) }))
     await next()
   }
+}
+
+/** What authenticate checks credentials against, built once per configuration. */
+interface Credentials {
+  keys: SecretKeys
+  verifySession: ReturnType<typeof createSessionVerifier> | undefined
+  allowedOrigins: Set<string>
+  anonymousLimits: IdentityLimits
+  keyIdentities: Map<ClientKey, Identity>
+  missing: string
+}
+
+function credentialsFor(config: Config, clockSkewSeconds: number): Credentials {
+  for (const key of config.clientKeys) {
+    const unknown = (key.scopes ?? []).filter((s) => !isScope(s))
+    if (unknown.length) {
+      throw new ConfigError(
+        `Invalid configuration:\n- CLIENT_KEYS: key "${key.id}" has unknown scopes ${unknown.join(', ')}; known: ${SCOPES.join(', ')}`,
+      )
+    }
+  }
+  const keys = new SecretKeys(config.clientKeys)
+  const verifySession = config.sessionSecret
+    ? createSessionVerifier({
+        secret: config.sessionSecret,
+        ...(config.sessionSecretPrevious && { previousSecret: config.sessionSecretPrevious }),
+        config,
+        clockSkewSeconds,
+      })
+    : undefined
+  const allowedOrigins = new Set(config.allowedOrigins)
+  const anonymousLimits: IdentityLimits = { rateLimit: config.anonymousRateLimit }
+  // A key's identity depends only on its configuration: built once, shared (read-only) by requests.
+  const keyIdentities = new Map(config.clientKeys.map((key) => [key, Object.freeze(keyIdentity(key))] as const))
+  const accepted =
+    [keys.size ? 'a claude-edge key' : '', verifySession ? 'a session token' : ''].filter(Boolean).join(' or ') || 'a credential'
+  const missing = `Missing credential: send \`Authorization: Bearer <token>\` or \`x-api-key: <token>\` with ${accepted}.`
+
+  return { keys, verifySession, allowedOrigins, anonymousLimits, keyIdentities, missing }
 }

@@ -1,3 +1,5 @@
+import type { Rate } from '../config.ts'
+
 /** Who a request counts against: limits, budgets and logs are keyed by `id`. */
 export interface Identity {
   kind: 'key' | 'session' | 'anonymous'
@@ -12,21 +14,21 @@ export interface Identity {
   /** Highest `max_tokens` this credential may ask for; larger requests are clamped to it. */
   maxTokens?: number
   /**
-   * What may spend outside the budget reservation for this credential (SPEC §12): server tools
+   * What may spend outside the budget reservation for this credential (docs/limits-and-budgets.md#the-guarantee): server tools
    * by kind (`web_search`, `web_fetch`, `code_execution`, …), `mcp_servers`, `container`, and
    * `anthropic-beta` values beyond the free ones. Default: none.
    */
   allow?: string[]
-  /** Own limits overriding the app's defaults (same syntax as the config values). */
+  /** Own limits overriding the app's defaults, parsed when the credential was read. */
   limits?: IdentityLimits
   /** The end user's plan from a session token's `plan` claim, for logs and the site's own use. */
   plan?: string
 }
 
 export interface IdentityLimits {
-  /** `<count>/<window>` like `60/1m`, or `off`. */
-  rateLimit?: string
-  /** `<count>/<window>` like `100000/1m`, or `off`. */
-  tokenLimit?: string
+  /** Requests per window (`60/1m` in the config or token, parsed), or null for `off`. */
+  rateLimit?: Rate | null
+  /** Input tokens per window (`100000/1m`, parsed), or null for `off`. */
+  tokenLimit?: Rate | null
   dailyBudgetUsd?: number
 }

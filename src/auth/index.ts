@@ -1,5 +1,4 @@
-export { authenticate, formatRate, type AuthenticateOptions } from './authenticate.ts'
-export { capMaxTokens, type CappedMaxTokens } from './cap-max-tokens.ts'
+export { authenticate, type AuthenticateOptions } from './authenticate.ts'
 export { addressIdentity, clientIp, cloudflareClientIp, type ClientIpSource } from './client-ip.ts'
 export { corsPolicy, CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS, type CorsPolicyOptions } from './cors-policy.ts'
 export { readCredential, type PresentedCredential } from './credential.ts'

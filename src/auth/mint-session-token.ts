@@ -19,7 +19,7 @@ export interface SessionLimits {
   scopes?: Scope[]
   /** Assistants this user may use (and must). Default: the app's rules (any for a session). */
   assistants?: string[]
-  /** What may spend outside the budget reservation (server tools, `mcp_servers`, betas; see README). Default: nothing. */
+  /** What may spend outside the budget reservation (server tools, `mcp_servers`, betas; see docs/credentials.md#allow). Default: nothing. */
   allow?: string[]
 }
 
@@ -56,7 +56,7 @@ export async function mintSessionToken(options: SessionTokenOptions, secret: str
     throw new TypeError(`mintSessionToken: ttlSeconds must be a whole number from 1 to ${MAX_SESSION_TTL_SECONDS}`)
   }
   const now = Math.floor(Date.now() / 1000)
-  const parsed = z.safeParse(sessionClaimsSchema, {
+  const claims = {
     sub,
     iat: now,
     exp: now + ttlSeconds,
@@ -70,7 +70,9 @@ export async function mintSessionToken(options: SessionTokenOptions, secret: str
     ...(limits.rateLimit !== undefined && { rate_limit: limits.rateLimit }),
     ...(limits.tokenLimit !== undefined && { token_limit: limits.tokenLimit }),
     ...(limits.dailyBudgetUsd !== undefined && { daily_budget_usd: limits.dailyBudgetUsd }),
-  })
+  }
+  const parsed = z.safeParse(sessionClaimsSchema, claims)
   if (!parsed.success) throw new TypeError(`mintSessionToken: ${describeClaimIssues(parsed.error)}`)
-  return sign(parsed.data, await hmacKey(secret, 'sign'), 'HS256')
+  // The claims as checked: the schema's output carries the rates parsed, the token their text.
+  return sign(claims, await hmacKey(secret, 'sign'), 'HS256')
 }

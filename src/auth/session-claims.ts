@@ -1,6 +1,6 @@
 import * as z from 'zod/mini'
 import '../validation/zod.ts'
-import { parseRate } from '../config.ts'
+import { rateOrOff } from '../validation/rate.ts'
 import { SCOPES } from './scopes.ts'
 
 /** Longest lifetime a session token may have: they are meant to be short-lived. */
@@ -9,7 +9,6 @@ export const MAX_SESSION_TTL_SECONDS = 86_400
 /** Printable ASCII without spaces: safe in Redis keys, log lines and identity ids. */
 const PRINTABLE = /^[\x21-\x7e]+$/
 
-const rate = z.string().check(z.refine((v) => v === 'off' || parseRate(v) !== null, 'expected "<count>/<window>" like "20/1m", or "off"'))
 const printable = (max: number, what: string) =>
   z
     .string()
@@ -32,8 +31,9 @@ export const sessionClaimsSchema = z.object({
   max_tokens: z.optional(z.int().check(z.positive())),
   assistants: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(64))).check(z.maxLength(32))),
   allow: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(64))).check(z.maxLength(32))),
-  rate_limit: z.optional(rate),
-  token_limit: z.optional(rate),
+  /** Parsed when the token is read: a Rate, or null for `off`. */
+  rate_limit: z.optional(rateOrOff),
+  token_limit: z.optional(rateOrOff),
   daily_budget_usd: z.optional(z.number().check(z.nonnegative())),
   /** Origins (e.g. `https://shop.example.com`) the token may be used from; its `Origin` header must be one. */
   aud: z.optional(z.union([z.string(), z.array(z.string()).check(z.minLength(1), z.maxLength(16))])),

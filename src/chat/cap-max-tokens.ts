@@ -1,4 +1,4 @@
-import type { Identity } from './identity.ts'
+import type { Identity } from '../auth/identity.ts'
 
 export interface CappedMaxTokens {
   maxTokens: number

@@ -1,21 +1,9 @@
 import type Anthropic from '@anthropic-ai/sdk'
-import type { ChatRequest } from '../chat/request.ts'
+import type { ChatRequest } from './request.ts'
+import { autoChoice } from '../tools/active-tools.ts'
 import { GatewayError } from '../errors.ts'
-import type { Tool } from './define-tool.ts'
-import type { ToolRegistry } from './registry.ts'
-import { repairHistory } from './repair-history.ts'
-
-/** The tools one request may use, resolved from the app's tools and the request's `tools` / `client_tools`. */
-export interface ActiveTools {
-  /** Server tools the gateway runs. */
-  server: Tool[]
-  /** Names of the caller's client tools: handed over, never run here. */
-  client: string[]
-  /** `tools` of the Messages API: server definitions, then client ones. */
-  definitions: Anthropic.Tool[]
-  /** `tool_choice` for the first model call (later calls use `auto`, so a forced choice cannot loop). */
-  toolChoice?: Anthropic.ToolChoice
-}
+import type { ToolRegistry } from '../tools/registry.ts'
+import { repairHistory } from '../tools/repair-history.ts'
 
 function invalid(message: string): GatewayError {
   return new GatewayError('invalid_request_error', `Invalid request: ${message}`)
@@ -84,10 +72,4 @@ function toolChoiceFor(req: ChatRequest, definitions: Anthropic.Tool[]): Anthrop
     return autoChoice(choice)
   }
   return choice
-}
-
-/** `auto`, keeping the caller's `disable_parallel_tool_use`. */
-export function autoChoice(choice: Anthropic.ToolChoice): Anthropic.ToolChoice {
-  const parallel = 'disable_parallel_tool_use' in choice ? choice.disable_parallel_tool_use : undefined
-  return { type: 'auto', ...(parallel !== undefined && { disable_parallel_tool_use: parallel }) }
 }

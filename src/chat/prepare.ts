@@ -2,10 +2,11 @@ import type { Context } from 'hono'
 import { fitContext } from '../context/fit-context.ts'
 import { estimateInputTokens, toolTokens } from '../context/estimate-tokens.ts'
 import { stepParams } from '../tools/tool-loop.ts'
+import { loopRequest } from './params.ts'
 import { parseChatRequest, type ChatRequest } from './request.ts'
 import { readJsonBody } from './read-body.ts'
 import { bindAssistant } from '../assistants/bind-assistant.ts'
-import { prepareTools } from '../tools/prepare-tools.ts'
+import { prepareTools } from './prepare-tools.ts'
 
 /**
  * The steps every chat route shares before calling Claude: apply the assistant, parse, validate,
@@ -19,7 +20,7 @@ export async function prepareChat(c: Context): Promise<ChatRequest> {
   if (bound) req.warnings.push(...bound.warnings)
   prepareTools(req, c.get('tools'))
   applyContextLimit(c, req)
-  const params = stepParams(req, req.messages, 1)
+  const params = stepParams(loopRequest(req), req.messages, 1)
   req.reservation = await c.get('admission')(c, { call: { params, betas: [] }, estimatedTokens: estimateInputTokens(params, req.model) })
   return req
 }

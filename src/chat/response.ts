@@ -1,6 +1,6 @@
 import type { ChatResult } from './run.ts'
 
-/** The JSON body of `POST /v1/chat` (SPEC §1.3). */
+/** The JSON body of `POST /v1/chat` (docs/http.md#chat-response). */
 export function chatResponseBody(result: ChatResult, requestId: string, warnings: string[]) {
   const { message } = result
   const text = message.content

@@ -1,10 +1,12 @@
 import type { Context } from 'hono'
 import { pipeModelStream } from '../stream/pipe-model-stream.ts'
 import type { UIStreamWriter } from '../stream/ui-stream-writer.ts'
-import { toUsage } from '../upstream/cost.ts'
+import { toUsage } from '../models/cost.ts'
 import type { ToolContext } from '../tools/define-tool.ts'
+import { loopRequest } from './params.ts'
 import { runToolLoop, type StepRunner, type ToolLoopOptions, type ToolLoopResult } from '../tools/tool-loop.ts'
 import type { ChatRequest } from './request.ts'
+import { loggerOf } from '../logger/logger.ts'
 
 export type { ModelStep } from '../tools/tool-loop.ts'
 export type ChatResult = ToolLoopResult
@@ -58,7 +60,13 @@ export function streamToolHooks(writer: UIStreamWriter): Pick<ToolLoopOptions, '
 
 /** What a tool's `execute` gets about this request; `signal` aborts when the client leaves. */
 export function toolContext(c: Context, signal: AbortSignal = c.req.raw.signal): ToolContext {
-  return { requestId: c.get('requestId'), identity: c.get('identity'), signal, env: (c.env ?? {}) as Record<string, unknown> }
+  return {
+    requestId: c.get('requestId'),
+    identity: c.get('identity'),
+    signal,
+    env: (c.env ?? {}) as Record<string, unknown>,
+    logger: loggerOf(c),
+  }
 }
 
 export interface RunChatOptions extends Pick<ToolLoopOptions, 'onToolResult' | 'onStepEnd'> {
@@ -73,7 +81,7 @@ export function runChat(c: Context, req: ChatRequest, options: RunChatOptions = 
   const { signal = c.req.raw.signal, runStep = jsonStep(c, signal), ...hooks } = options
   const config = c.get('config')
   return runToolLoop({
-    req,
+    request: loopRequest(req),
     runStep,
     context: toolContext(c, signal),
     maxSteps: config.maxSteps,

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini'
 import '../validation/zod.ts'
-import { TOOL_NAME } from '../tools/registry.ts'
+import { clientTool } from '../tools/client-tool.ts'
 
 /** Anthropic content blocks a caller may send; unknown block fields are passed through. */
 const cacheControl = z.optional(z.object({ type: z.literal('ephemeral'), ttl: z.optional(z.enum(['5m', '1h'])) }))
@@ -48,12 +48,6 @@ export const uiMessage = z.looseObject({
   id: z.optional(z.string()),
   role: z.enum(['system', 'user', 'assistant']),
   parts: z.array(z.looseObject({ type: z.string() })),
-})
-
-export const clientTool = z.strictObject({
-  name: z.string().check(z.regex(TOOL_NAME, 'tool names are 1-64 letters, digits, _ or -')),
-  description: z.optional(z.string().check(z.maxLength(10_000))),
-  input_schema: z.looseObject({ type: z.literal('object') }),
 })
 
 export const chatRequestSchema = z.strictObject({

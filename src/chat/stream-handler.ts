@@ -4,7 +4,7 @@ import { prepareChat } from './prepare.ts'
 import { runChat, streamStep, streamToolHooks } from './run.ts'
 
 /**
- * `POST /v1/chat/stream`: the reply as an AI SDK UI message stream (SPEC §1.4). Bad input and
+ * `POST /v1/chat/stream`: the reply as an AI SDK UI message stream (docs/http.md#chat-stream). Bad input and
  * refused admission answer JSON errors before the stream starts; later failures become an
  * `error` part followed by `finish`. With tools, each model call is a step (`start-step` …
  * `finish-step`) holding its streamed tool input and the server tools' outputs.

@@ -1,4 +1,4 @@
-import type { ModelInfo } from '../upstream/catalogue.ts'
+import type { ModelInfo } from '../models/catalogue.ts'
 
 /**
  * Input-token estimates, without Anthropic's tokenizer (not published, and too big for a Worker).

@@ -1,6 +1,6 @@
 import type Anthropic from '@anthropic-ai/sdk'
 import { GatewayError } from '../errors.ts'
-import type { ModelInfo } from '../upstream/catalogue.ts'
+import type { ModelInfo } from '../models/catalogue.ts'
 import { messageTokens, systemTokens, TOKEN_OVERHEAD } from './estimate-tokens.ts'
 
 export interface FitContextOptions {

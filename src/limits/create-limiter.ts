@@ -1,5 +1,6 @@
 import { Redis } from '@upstash/redis/cloudflare'
 import type { Config } from '../config.ts'
+import { consoleLogger } from '../logger/logger.ts'
 import { Limiter, type LimiterOptions } from './limiter.ts'
 import { RedisStore, type ScriptRedis } from './redis-store.ts'
 
@@ -31,7 +32,7 @@ export function createLimiter(config: Config, options: CreateLimiterOptions = {}
         enableTelemetry: false,
       }))
   if (!redis) {
-    ;(options.log ?? ((line) => console.warn(JSON.stringify(line))))({
+    ;(options.log ?? consoleLogger)({
       level: 'warn',
       msg: 'limits: Upstash is not configured (UPSTASH_REDIS_REST_URL/TOKEN); rate limits and budgets are counted in memory, per isolate',
     })

@@ -1,6 +1,6 @@
 import type { RateLimitState } from './limiter.ts'
 
-/** SPEC §1.7 headers for the limit a response is subject to. */
+/** The rate-limit headers (docs/http.md#rate-limit-headers) for the limit a response is subject to. */
 export function rateLimitHeaders(state: RateLimitState | undefined, retryAfterSeconds?: number): Record<string, string> {
   const headers: Record<string, string> = {}
   if (state) {

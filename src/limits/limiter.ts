@@ -1,7 +1,9 @@
+import { withTimeout } from '../abort/abort.ts'
 import type { Rate } from '../config.ts'
+import { consoleLogger, type Logger } from '../logger/logger.ts'
 import { BoundedMap } from './bounded-map.ts'
 import { MemoryStore } from './memory-store.ts'
-import { fromNanos, toNanos, utcDay, type Policy } from './policy.ts'
+import { toNanos, utcDay, type Policy } from './policy.ts'
 import { msUntilFits, usedIn, windowAt } from './sliding-window.ts'
 import type { AdmitInput, AssistantStatsDelta, Counters, LimitStore, RefusedBy } from './store.ts'
 
@@ -20,8 +22,8 @@ export interface LimiterOptions {
   memoryMaxEntries?: number
   /** Most blocked identities remembered in the ephemeral cache. Default: 10 000. */
   blockedCacheMaxEntries?: number
-  /** Where warnings go (one JSON object per line). Default: `console.warn`. */
-  log?: (line: Record<string, unknown>) => void
+  /** Where warnings go (store failures; a limiter outlives requests, so not a request's logger). Default: `consoleLogger`. */
+  log?: Logger
 }
 
 /** What one admission asks for. */
@@ -109,7 +111,7 @@ export class Limiter {
   readonly #retryStoreAfterMs: number
   readonly #now: () => number
   readonly #blocked: BoundedMap<{ reason: Refusal; until: number }>
-  readonly #log: (line: Record<string, unknown>) => void
+  readonly #log: Logger
   #storeDownUntil = 0
 
   constructor(options: LimiterOptions = {}) {
@@ -128,7 +130,7 @@ export class Limiter {
     this.#onStoreError = onStoreError
     this.#retryStoreAfterMs = retryStoreAfterMs
     this.#blocked = new BoundedMap(blockedCacheMaxEntries)
-    this.#log = options.log ?? ((line) => console.warn(JSON.stringify(line)))
+    this.#log = options.log ?? consoleLogger
   }
 
   now(): number {
@@ -329,11 +331,7 @@ export class Limiter {
   }
 
   #bounded<T>(promise: Promise<T>): Promise<T> {
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${this.#timeoutMs} ms (REDIS_TIMEOUT_MS)`)), this.#timeoutMs)
-    })
-    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+    return withTimeout(promise, this.#timeoutMs, () => new Error(`no answer within ${this.#timeoutMs} ms (REDIS_TIMEOUT_MS)`))
   }
 }
 
@@ -359,5 +357,3 @@ export function seconds(ms: number): number {
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error)
 }
-
-export { fromNanos }

@@ -1,24 +1,26 @@
 import type { Context, MiddlewareHandler } from 'hono'
-import './context.ts'
 import type { AdmissionRequest, Reservation, UpstreamCall } from '../admission/admission.ts'
 import { boundCall } from '../admission/bound-call.ts'
 import type { CountTokens } from '../admission/count-bound.ts'
 import { checkPassthrough } from '../admission/passthrough.ts'
-import type { Usage } from '../upstream/cost.ts'
+import type { Usage } from '../models/cost.ts'
 import { createLimiter, type CreateLimiterOptions } from './create-limiter.ts'
 import { rateLimitHeaders } from './headers.ts'
 import { hasBudget, type Decision, type Limiter } from './limiter.ts'
 import { policyFor, type Policy } from './policy.ts'
 import { refusalError } from './refusal.ts'
-import { waitUntil } from './wait-until.ts'
+import { waitUntil } from '../background/wait-until.ts'
 
 export interface LimitsOptions extends CreateLimiterOptions {
-  /** The limiter to count with, shared with anything else that reads it. Default: one built from `c.get('config')` on first use. */
+  /**
+   * The limiter to count with. Default: the gateway's (`c.get('limiter')`), else one built from
+   * `c.get('config')` and these options on first use.
+   */
   limiter?: Limiter
 }
 
 /**
- * Request limit, token limit and daily budgets (SPEC §4, §12). Installs the admission hook every
+ * Request limit, token limit and daily budgets (docs/limits-and-budgets.md). Installs the admission hook every
  * spending route calls with its whole first upstream call: passthrough fields are checked, and,
  * when a budget applies, the call's upper bound (see src/admission) is reserved, in ONE store round
  * trip with the request and token limits. Each later model call of a tool loop re-reserves with
@@ -27,15 +29,15 @@ export interface LimitsOptions extends CreateLimiterOptions {
  *
  * @example
  * const app = new Hono()
- * app.use(context) // sets config, identity, meter, admission
- * app.use('/v1/*', limits())
+ * app.use(gateway()) // sets config, identity, meter, admission, limiter
+ * app.use('/v1/*', authenticate(), limits())
  * app.get('/v1/usage', usageHandler)
  */
 export function limits(options: LimitsOptions = {}): MiddlewareHandler {
   const { limiter: given, ...create } = options
   let built = given
   return async function limits(c, next) {
-    const limiter = (built ??= createLimiter(c.get('config'), create))
+    const limiter = built ?? c.get('limiter') ?? (built = createLimiter(c.get('config'), create))
     c.set('limiter', limiter)
     let decision: Decision | undefined
     const previous = c.get('admission')

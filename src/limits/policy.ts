@@ -1,6 +1,6 @@
 import type { Assistant } from '../assistants/define-assistant.ts'
 import type { Identity } from '../auth/identity.ts'
-import { parseRate, type Config, type Rate } from '../config.ts'
+import type { Config, Rate } from '../config.ts'
 
 /** The limits that apply to one identity: the app's defaults, overridden by the credential's own. */
 export interface Policy {
@@ -16,18 +16,15 @@ export interface Policy {
  */
 export function policyFor(config: Config, identity: Identity, assistant?: Pick<Assistant, 'rate_limit' | 'daily_budget_usd'>): Policy {
   // Anonymous callers carry the app's anonymous defaults as their "own" limits; an assistant's win over those.
-  const own = identity.kind === 'anonymous' ? undefined : identity.limits
-  const rate = (value: string | undefined, fallback: Rate | null) =>
-    value === undefined ? fallback : value === 'off' ? null : (parseRate(value) ?? fallback)
-  const defaultRequests = identity.kind === 'anonymous' ? rate(identity.limits?.rateLimit, config.anonymousRateLimit) : config.rateLimit
+  const anonymous = identity.kind === 'anonymous'
+  const own = anonymous ? undefined : identity.limits
+  const defaults = anonymous ? identity.limits : undefined
+  // Rates were parsed when the config, the assistant or the credential was read: undefined is unset, null is `off`.
+  const first = (...rates: (Rate | null | undefined)[]): Rate | null => rates.find((rate) => rate !== undefined) ?? null
   return {
-    requests: rate(own?.rateLimit ?? assistant?.rate_limit, defaultRequests),
-    tokens: rate(own?.tokenLimit, identity.kind === 'anonymous' ? rate(identity.limits?.tokenLimit, config.tokenLimit) : config.tokenLimit),
-    dailyBudgetUsd:
-      own?.dailyBudgetUsd ??
-      assistant?.daily_budget_usd ??
-      (identity.kind === 'anonymous' ? identity.limits?.dailyBudgetUsd : undefined) ??
-      config.dailyBudgetUsd,
+    requests: first(own?.rateLimit, assistant?.rate_limit, defaults?.rateLimit, anonymous ? config.anonymousRateLimit : config.rateLimit),
+    tokens: first(own?.tokenLimit, defaults?.tokenLimit, config.tokenLimit),
+    dailyBudgetUsd: own?.dailyBudgetUsd ?? assistant?.daily_budget_usd ?? defaults?.dailyBudgetUsd ?? config.dailyBudgetUsd,
     globalDailyBudgetUsd: config.globalDailyBudgetUsd,
   }
 }

@@ -1,5 +1,4 @@
 import type { Context, MiddlewareHandler } from 'hono'
-import './context.ts'
 import { rateLimitHeaders } from './headers.ts'
 import type { Decision } from './limiter.ts'
 import { policyFor } from './policy.ts'
@@ -7,7 +6,7 @@ import { refusalError } from './refusal.ts'
 
 /**
  * Takes one request from the caller's request limit for a route that reads rather than spends
- * (`/v1/usage`, `count_tokens`: each costs a Redis script or an upstream call, SPEC §12). Throws
+ * (`/v1/usage`, `count_tokens`: each costs a Redis script or an upstream call, docs/limits-and-budgets.md#the-guarantee). Throws
  * the refusal; returns the decision, with every counter as the store has it.
  */
 export async function admitRead(c: Context): Promise<Decision> {

@@ -1,6 +1,6 @@
 import type { Redis } from '@upstash/redis/cloudflare'
 import { ASSISTANT_STATS_TTL_MS, assistantStatsKey, dayTtlMs, limitKeys, windowTtlMs } from './keys.ts'
-import { LIMITS_SCRIPT, LIMITS_SCRIPT_SHA1 } from './script.ts'
+import { LIMITS_SCRIPT, LIMITS_SCRIPT_SHA1, scriptArgv } from './script.ts'
 import { windowAt } from './sliding-window.ts'
 import {
   statsOf,
@@ -34,22 +34,21 @@ export class RedisStore implements LimitStore {
   async admit(input: AdmitInput): Promise<AdmitOutcome> {
     const { keys, windows } = this.#read(input)
     const { requests: r, tokens: t } = input
-    const args = [
-      'admit',
-      r?.limit ?? 0,
-      windows.requests?.weight ?? 1,
-      r?.take ?? 0,
-      windowTtlMs(r?.windowMs ?? 0),
-      t?.limit ?? 0,
-      windows.tokens?.weight ?? 1,
-      t?.take ?? 0,
-      windowTtlMs(t?.windowMs ?? 0),
-      input.budget?.limitNanos ?? -1,
-      input.globalBudget?.limitNanos ?? -1,
-      input.reserveNanos,
-      dayTtlMs(input.dayEndsAt, input.now),
-      input.countDay === false ? 0 : 1,
-    ].map(String)
+    const args = scriptArgv('admit', {
+      req_limit: r?.limit ?? 0,
+      req_weight: windows.requests?.weight ?? 1,
+      req_take: r?.take ?? 0,
+      req_ttl_ms: windowTtlMs(r?.windowMs ?? 0),
+      tok_limit: t?.limit ?? 0,
+      tok_weight: windows.tokens?.weight ?? 1,
+      tok_take: t?.take ?? 0,
+      tok_ttl_ms: windowTtlMs(t?.windowMs ?? 0),
+      budget_nanos: input.budget?.limitNanos ?? -1,
+      global_budget_nanos: input.globalBudget?.limitNanos ?? -1,
+      reserve_nanos: input.reserveNanos,
+      day_ttl_ms: dayTtlMs(input.dayEndsAt, input.now),
+      day_requests: input.countDay === false ? 0 : 1,
+    })
     const reply = await this.#run(keys, args)
     const refusedBy = REFUSED[reply[0] ?? 0]
     return { allowed: !refusedBy, ...(refusedBy && { refusedBy }), ...counters(reply, input) }
@@ -59,40 +58,42 @@ export class RedisStore implements LimitStore {
     const k = limitKeys(this.#prefix, input.who)
     const t = input.tokens
     const keys = [t ? k.tokens(t.windowMs, t.index) : k.tokens(0, 0), k.day(input.day), k.global(input.day)]
-    const args: (string | number)[] = [
-      'settle',
-      t?.delta ?? 0,
-      input.dayTokensDelta,
-      input.reservedNanos,
-      input.actualNanos,
-      dayTtlMs(input.dayEndsAt, input.now),
-      input.globalHeld ? 1 : 0,
-    ]
     const s = input.stats
-    if (s) {
-      keys.push(assistantStatsKey(this.#prefix, s.assistant, s.version, input.day))
-      args.push(s.errors, Math.round(s.latencyMs), s.inputTokens, s.outputTokens, ASSISTANT_STATS_TTL_MS)
-    }
-    await this.#run(keys, args.map(String))
+    if (s) keys.push(assistantStatsKey(this.#prefix, s.assistant, s.version, input.day))
+    const args = scriptArgv('settle', {
+      tok_delta: t?.delta ?? 0,
+      day_tokens: input.dayTokensDelta,
+      reserved_nanos: input.reservedNanos,
+      actual_nanos: input.actualNanos,
+      day_ttl_ms: dayTtlMs(input.dayEndsAt, input.now),
+      global_held: input.globalHeld ? 1 : 0,
+      ...(s && {
+        errors: s.errors,
+        latency_ms: Math.round(s.latencyMs),
+        input_tokens: s.inputTokens,
+        output_tokens: s.outputTokens,
+        stats_ttl_ms: ASSISTANT_STATS_TTL_MS,
+      }),
+    })
+    await this.#run(keys, args)
   }
 
   async assistantStats(assistant: string, version: string, day: string): Promise<AssistantStats> {
-    const reply = await this.#run([assistantStatsKey(this.#prefix, assistant, version, day)], ['stats'])
+    const reply = await this.#run([assistantStatsKey(this.#prefix, assistant, version, day)], scriptArgv('stats', {}))
     const at = { r: 0, e: 1, c: 2, l: 3, i: 4, o: 5 } as const
     return statsOf((field) => Number(reply[at[field]] ?? 0))
   }
 
   async hold(input: HoldInput): Promise<HoldOutcome> {
     const k = limitKeys(this.#prefix, input.who)
-    const args = [
-      'hold',
-      input.deltaNanos,
-      input.budget?.limitNanos ?? -1,
-      input.globalBudget?.limitNanos ?? -1,
-      dayTtlMs(input.dayEndsAt, input.now),
-      input.globalHeld ? 1 : 0,
-    ]
-    const reply = await this.#run([k.day(input.day), k.global(input.day)], args.map(String))
+    const args = scriptArgv('hold', {
+      delta_nanos: input.deltaNanos,
+      budget_nanos: input.budget?.limitNanos ?? -1,
+      global_budget_nanos: input.globalBudget?.limitNanos ?? -1,
+      day_ttl_ms: dayTtlMs(input.dayEndsAt, input.now),
+      global_held: input.globalHeld ? 1 : 0,
+    })
+    const reply = await this.#run([k.day(input.day), k.global(input.day)], args)
     const n = (i: number) => Number(reply[i] ?? 0)
     const refusedBy = n(0) === 1 ? 'budget' : n(0) === 2 ? 'global_budget' : undefined
     return {

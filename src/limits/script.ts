@@ -8,21 +8,16 @@
  * request or token allowance. The window arithmetic is `@upstash/ratelimit`'s sliding window
  * (see sliding-window.ts), so the numbers match what users of that package expect.
  *
- * Modes (ARGV[1]):
+ * Modes (ARGV[1]); the arguments after the mode are named in SCRIPT_ARGS, the script reads them
+ * by those names (`args.req_limit`) and `scriptArgv` writes them in that order:
  * - admit  KEYS req cur, req prev, tok cur, tok prev, day hash, global hash
- *          ARGV req limit (0 = off), req weight, req take, req ttl ms,
- *               tok limit (0 = off), tok weight, tok take, tok ttl ms,
- *               budget nano-USD (-1 = off), global budget nano-USD (-1 = off), reserve nano-USD, day ttl ms,
- *               day request take (1 for a model request, 0 for a read such as /v1/usage)
+ *          (a limit of 0 is off, a budget of -1 is off; day_requests is 0 for a read such as /v1/usage)
  *          → {refused (0 none, 1 budget, 2 global, 3 requests, 4 tokens), req cur, req prev,
  *             tok cur, tok prev, day requests, day tokens, day spent, day held, global spent, global held}
  * - settle KEYS tok key, day hash, global hash[, assistant stats hash]
- *          ARGV tok delta, day tokens delta, reserved nano-USD, actual nano-USD, day ttl ms, global on (1/0)
- *               [, errors (0/1), latency ms, input tokens, output tokens, stats ttl ms]
- *          With a 4th key, the request is added to its assistant version's daily figures.
+ *          With a 4th key (and its five arguments), the request is added to its assistant version's daily figures.
  * - stats  KEYS assistant stats hash → {requests, errors, cost nano-USD, latency ms, input, output}
  * - hold   KEYS day hash, global hash
- *          ARGV delta nano-USD, budget (-1 = off), global budget (-1 = off), day ttl ms, global on (1/0)
  *          → {refused (0, 1 budget, 2 global), day spent, day held, global spent, global held}
  *          A positive delta is checked against both budgets first; a negative one always applies.
  *
@@ -32,7 +27,70 @@
  * LIMITS_SCRIPT_SHA1 is the SHA-1 of the source, precomputed so the hot path sends EVALSHA;
  * test/limits/script.test.ts fails if the two drift apart.
  */
+/** Each mode's arguments after the mode, in ARGV order (nano-USD amounts, ms durations, 1/0 flags). */
+const SCRIPT_ARGS = {
+  admit: [
+    'req_limit',
+    'req_weight',
+    'req_take',
+    'req_ttl_ms',
+    'tok_limit',
+    'tok_weight',
+    'tok_take',
+    'tok_ttl_ms',
+    'budget_nanos',
+    'global_budget_nanos',
+    'reserve_nanos',
+    'day_ttl_ms',
+    'day_requests',
+  ],
+  settle: [
+    'tok_delta',
+    'day_tokens',
+    'reserved_nanos',
+    'actual_nanos',
+    'day_ttl_ms',
+    'global_held',
+    // With the assistant stats key only:
+    'errors',
+    'latency_ms',
+    'input_tokens',
+    'output_tokens',
+    'stats_ttl_ms',
+  ],
+  stats: [],
+  hold: ['delta_nanos', 'budget_nanos', 'global_budget_nanos', 'day_ttl_ms', 'global_held'],
+} as const
+
+export type ScriptMode = keyof typeof SCRIPT_ARGS
+/** settle's assistant figures: sent only with the stats key. */
+type StatsArg = 'errors' | 'latency_ms' | 'input_tokens' | 'output_tokens' | 'stats_ttl_ms'
+type ArgName<M extends ScriptMode> = (typeof SCRIPT_ARGS)[M][number]
+/** The named arguments of one mode. */
+export type ScriptArgs<M extends ScriptMode> = { [N in Exclude<ArgName<M>, StatsArg>]: number } & {
+  [N in Extract<ArgName<M>, StatsArg>]?: number
+}
+
+/** ARGV of one script call: the mode, then its arguments in SCRIPT_ARGS order; the first one left out ends the list. */
+export function scriptArgv<M extends ScriptMode>(mode: M, args: ScriptArgs<M>): string[] {
+  const argv: string[] = [mode]
+  for (const name of SCRIPT_ARGS[mode]) {
+    const value = (args as Partial<Record<string, number>>)[name]
+    if (value === undefined) break
+    argv.push(String(value))
+  }
+  return argv
+}
+
+const luaNames = Object.entries(SCRIPT_ARGS)
+  .map(([mode, names]) => `  ${mode} = {${names.map((name) => `'${name}'`).join(', ')}},`)
+  .join('\n')
+
 export const LIMITS_SCRIPT = `local mode = ARGV[1]
+local args = {}
+for i, name in ipairs(({
+${luaNames}
+})[mode] or {}) do args[name] = ARGV[i + 1] end
 local function num(v) return tonumber(v) or 0 end
 local function move(key, by)
   local h = redis.call('HINCRBY', key, 'h', by)
@@ -40,25 +98,25 @@ local function move(key, by)
   return h
 end
 if mode == 'settle' then
-  local delta = tonumber(ARGV[2])
+  local delta = tonumber(args.tok_delta)
   if delta ~= 0 and redis.call('EXISTS', KEYS[1]) == 1 then redis.call('INCRBY', KEYS[1], delta) end
-  redis.call('HINCRBY', KEYS[2], 't', ARGV[3])
-  move(KEYS[2], 0 - tonumber(ARGV[4]))
-  redis.call('HINCRBY', KEYS[2], 's', ARGV[5])
-  redis.call('PEXPIRE', KEYS[2], ARGV[6])
-  if ARGV[7] == '1' then
-    move(KEYS[3], 0 - tonumber(ARGV[4]))
-    redis.call('HINCRBY', KEYS[3], 's', ARGV[5])
-    redis.call('PEXPIRE', KEYS[3], ARGV[6])
+  redis.call('HINCRBY', KEYS[2], 't', args.day_tokens)
+  move(KEYS[2], 0 - tonumber(args.reserved_nanos))
+  redis.call('HINCRBY', KEYS[2], 's', args.actual_nanos)
+  redis.call('PEXPIRE', KEYS[2], args.day_ttl_ms)
+  if args.global_held == '1' then
+    move(KEYS[3], 0 - tonumber(args.reserved_nanos))
+    redis.call('HINCRBY', KEYS[3], 's', args.actual_nanos)
+    redis.call('PEXPIRE', KEYS[3], args.day_ttl_ms)
   end
   if KEYS[4] then
     redis.call('HINCRBY', KEYS[4], 'r', 1)
-    redis.call('HINCRBY', KEYS[4], 'e', ARGV[8])
-    redis.call('HINCRBY', KEYS[4], 'c', ARGV[5])
-    redis.call('HINCRBY', KEYS[4], 'l', ARGV[9])
-    redis.call('HINCRBY', KEYS[4], 'i', ARGV[10])
-    redis.call('HINCRBY', KEYS[4], 'o', ARGV[11])
-    redis.call('PEXPIRE', KEYS[4], ARGV[12])
+    redis.call('HINCRBY', KEYS[4], 'e', args.errors)
+    redis.call('HINCRBY', KEYS[4], 'c', args.actual_nanos)
+    redis.call('HINCRBY', KEYS[4], 'l', args.latency_ms)
+    redis.call('HINCRBY', KEYS[4], 'i', args.input_tokens)
+    redis.call('HINCRBY', KEYS[4], 'o', args.output_tokens)
+    redis.call('PEXPIRE', KEYS[4], args.stats_ttl_ms)
   end
   return 1
 end
@@ -67,17 +125,17 @@ if mode == 'stats' then
   return {num(s[1]), num(s[2]), num(s[3]), num(s[4]), num(s[5]), num(s[6])}
 end
 if mode == 'hold' then
-  local delta, budget, global = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+  local delta, budget, global = tonumber(args.delta_nanos), tonumber(args.budget_nanos), tonumber(args.global_budget_nanos)
   local d = redis.call('HMGET', KEYS[1], 's', 'h')
   local g = redis.call('HMGET', KEYS[2], 's', 'h')
   local ds, dh, gs, gh = num(d[1]), num(d[2]), num(g[1]), num(g[2])
   if delta > 0 and budget >= 0 and ds + dh + delta > budget then return {1, ds, dh, gs, gh} end
   if delta > 0 and global >= 0 and gs + gh + delta > global then return {2, ds, dh, gs, gh} end
   dh = move(KEYS[1], delta)
-  redis.call('PEXPIRE', KEYS[1], ARGV[5])
-  if ARGV[6] == '1' then
+  redis.call('PEXPIRE', KEYS[1], args.day_ttl_ms)
+  if args.global_held == '1' then
     gh = move(KEYS[2], delta)
-    redis.call('PEXPIRE', KEYS[2], ARGV[5])
+    redis.call('PEXPIRE', KEYS[2], args.day_ttl_ms)
   end
   return {0, ds, dh, gs, gh}
 end
@@ -86,34 +144,34 @@ local tc, tp = num(redis.call('GET', KEYS[3])), num(redis.call('GET', KEYS[4]))
 local d = redis.call('HMGET', KEYS[5], 'r', 't', 's', 'h')
 local g = redis.call('HMGET', KEYS[6], 's', 'h')
 local dr, dt, ds, dh, gs, gh = num(d[1]), num(d[2]), num(d[3]), num(d[4]), num(g[1]), num(g[2])
-local rlimit, rtake = tonumber(ARGV[2]), tonumber(ARGV[4])
-local tlimit, ttake = tonumber(ARGV[6]), tonumber(ARGV[8])
-local budget, global, reserve = tonumber(ARGV[10]), tonumber(ARGV[11]), tonumber(ARGV[12])
+local rlimit, rtake = tonumber(args.req_limit), tonumber(args.req_take)
+local tlimit, ttake = tonumber(args.tok_limit), tonumber(args.tok_take)
+local budget, global, reserve = tonumber(args.budget_nanos), tonumber(args.global_budget_nanos), tonumber(args.reserve_nanos)
 local refused = 0
 if budget >= 0 and ds + dh + reserve > budget then refused = 1
 elseif global >= 0 and gs + gh + reserve > global then refused = 2
-elseif rlimit > 0 and math.floor(rp * tonumber(ARGV[3])) + rc + rtake > rlimit then refused = 3
-elseif tlimit > 0 and math.floor(tp * tonumber(ARGV[7])) + tc + ttake > tlimit then refused = 4
+elseif rlimit > 0 and math.floor(rp * tonumber(args.req_weight)) + rc + rtake > rlimit then refused = 3
+elseif tlimit > 0 and math.floor(tp * tonumber(args.tok_weight)) + tc + ttake > tlimit then refused = 4
 end
 if refused == 0 then
   if rlimit > 0 then
     rc = redis.call('INCRBY', KEYS[1], rtake)
-    redis.call('PEXPIRE', KEYS[1], ARGV[5])
+    redis.call('PEXPIRE', KEYS[1], args.req_ttl_ms)
   end
   if tlimit > 0 then
     tc = redis.call('INCRBY', KEYS[3], ttake)
-    redis.call('PEXPIRE', KEYS[3], ARGV[9])
+    redis.call('PEXPIRE', KEYS[3], args.tok_ttl_ms)
   end
-  dr = redis.call('HINCRBY', KEYS[5], 'r', ARGV[14])
+  dr = redis.call('HINCRBY', KEYS[5], 'r', args.day_requests)
   dt = redis.call('HINCRBY', KEYS[5], 't', ttake)
   dh = redis.call('HINCRBY', KEYS[5], 'h', reserve)
-  redis.call('PEXPIRE', KEYS[5], ARGV[13])
+  redis.call('PEXPIRE', KEYS[5], args.day_ttl_ms)
   if global >= 0 then
     gh = redis.call('HINCRBY', KEYS[6], 'h', reserve)
-    redis.call('PEXPIRE', KEYS[6], ARGV[13])
+    redis.call('PEXPIRE', KEYS[6], args.day_ttl_ms)
   end
 end
 return {refused, rc, rp, tc, tp, dr, dt, ds, dh, gs, gh}
 `
 
-export const LIMITS_SCRIPT_SHA1 = '8b044bf89c8a19aab3ff0845458e83a3fdb577b4'
+export const LIMITS_SCRIPT_SHA1 = 'fabb713b21af64e4207d22923058b3c3fc09080f'

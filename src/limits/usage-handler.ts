@@ -1,5 +1,4 @@
 import type { Context } from 'hono'
-import './context.ts'
 import { rateLimitHeaders } from './headers.ts'
 import { fromNanos, policyFor, toNanos, utcDay } from './policy.ts'
 import { admitRead } from './read-limit.ts'
@@ -9,7 +8,7 @@ import { usedIn, windowAt } from './sliding-window.ts'
 /**
  * `GET /v1/usage`: the caller's usage today (requests, tokens, cost) and what remains of each
  * limit and budget. Reading costs a Redis round trip, so it counts against the request limit
- * (SPEC §12): one admission that takes a request and returns every counter.
+ * (docs/limits-and-budgets.md#the-guarantee): one admission that takes a request and returns every counter.
  */
 export async function usageHandler(c: Context): Promise<Response> {
   const config = c.get('config')

@@ -1,5 +1,5 @@
-import { autoChoice } from '../tools/prepare-tools.ts'
-import type { ModelInfo } from '../upstream/catalogue.ts'
+import { autoChoice } from '../tools/active-tools.ts'
+import type { ModelInfo } from '../models/catalogue.ts'
 import type { MessageParams } from '../upstream/params.ts'
 
 const SAMPLING = ['temperature', 'top_p', 'top_k'] as const

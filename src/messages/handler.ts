@@ -2,13 +2,13 @@ import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { GatewayError } from '../errors.ts'
 import { relayModelStream, streamAnthropicEvents } from '../stream/index.ts'
-import { toUsage } from '../upstream/cost.ts'
+import { toUsage } from '../models/cost.ts'
 import { classifyFailure, failureToGatewayError } from '../upstream/errors.ts'
 import { prepareCountTokens, prepareMessages } from './prepare.ts'
 
 /**
  * `POST /v1/messages`: Anthropic's Messages API, passed through after validation and admission
- * (SPEC §1.5). With `stream: true` the events are relayed as they arrive, with `ping`
+ * (docs/http.md#messages-passthrough). With `stream: true` the events are relayed as they arrive, with `ping`
  * heartbeats and an `event: error` when the upstream fails mid-stream.
  */
 export async function messagesHandler(c: Context): Promise<Response> {

@@ -1,14 +1,7 @@
+import type { Usage } from '../wire/usage.ts'
 import type { ModelInfo, PriceTier } from './catalogue.ts'
 
-/** Token counts as Anthropic reports them (`usage` of a message). */
-export interface Usage {
-  input_tokens: number
-  output_tokens: number
-  cache_creation_input_tokens: number
-  cache_read_input_tokens: number
-  /** Split of cache writes by lifetime, when the API reports it. */
-  cache_creation?: { ephemeral_5m_input_tokens?: number; ephemeral_1h_input_tokens?: number } | null
-}
+export type { Usage } from '../wire/usage.ts'
 
 export const ZERO_USAGE: Usage = Object.freeze({
   input_tokens: 0,

@@ -3,8 +3,8 @@ import { PRICES_CHECKED_AT } from './catalogue.ts'
 import type { Identity } from '../auth/identity.ts'
 import type { Config } from '../config.ts'
 import { GatewayError } from '../errors.ts'
-import { classifyFailure, failureToGatewayError } from './errors.ts'
-import { allowedModels, resolveModel } from './models.ts'
+import { classifyFailure, failureToGatewayError } from '../upstream/errors.ts'
+import { allowedModels, resolveModel } from './resolve-model.ts'
 
 /** `GET /v1/models`: the models this caller may use, with limits and prices. */
 export function modelsHandler(c: Context): Response {

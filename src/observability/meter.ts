@@ -1,6 +1,6 @@
 import type { ContextReport } from '../context/fit-context.ts'
-import type { ModelInfo } from '../upstream/catalogue.ts'
-import { addUsage, costOf, roundUsd, ZERO_USAGE, type Usage } from '../upstream/cost.ts'
+import type { ModelInfo } from '../models/catalogue.ts'
+import { addUsage, costOf, roundUsd, ZERO_USAGE, type Usage } from '../models/cost.ts'
 
 export interface MeteredCall {
   model: string

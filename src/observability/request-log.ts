@@ -1,16 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono'
+import { waitUntil } from '../background/wait-until.ts'
+import { loggerOf, type LogLine, type Logger } from '../logger/logger.ts'
 import { RequestMeter } from './meter.ts'
-import { waitUntil } from './wait-until.ts'
-
-declare module 'hono' {
-  interface ContextVariableMap {
-    /**
-     * The request body as a route read it (`readJsonBody` sets it). The log line shows it when
-     * `logBodies` is on; a request refused before its route read the body has none.
-     */
-    requestBody: string | undefined
-  }
-}
 
 export interface RequestLogOptions {
   /**
@@ -21,18 +12,17 @@ export interface RequestLogOptions {
   logBodies?: boolean
   /** Longest body logged, in characters. Default: 8192. */
   maxBodyChars?: number
-  /** Where each line goes. Default: `console.log`. */
-  write?: (line: string) => void
+  /** Where each line goes. Default: the request's logger (`c.get('logger')`). */
+  logger?: Logger
 }
 
-/** The fields of one log line (SPEC §5); no secret, no header, no body unless asked. */
-export interface RequestLogLine {
-  level: 'info' | 'warn' | 'error'
+/** The fields of one log line (docs/resilience.md#request-log); no secret, no header, no body unless asked. */
+export interface RequestLogLine extends LogLine {
   msg: 'request'
   request_id: string
   identity: string | undefined
   identity_kind: string | undefined
-  /** The assistant the request ran as, and its version (SPEC §13): usage and cost per prompt version. */
+  /** The assistant the request ran as, and its version (docs/assistants.md): usage and cost per prompt version. */
   assistant?: string
   assistant_version?: string
   method: string
@@ -61,7 +51,7 @@ export interface RequestLogLine {
  * @example app.use(requestLog({ logBodies: config.logBodies }))
  */
 export function requestLog(options: RequestLogOptions = {}): MiddlewareHandler {
-  const { logBodies = false, maxBodyChars = 8192, write = (line: string) => console.log(line) } = options
+  const { logBodies = false, maxBodyChars = 8192 } = options
   return async function requestLog(c, next) {
     await next()
     // A request refused before the gateway's context was set up (e.g. a disallowed Origin) has no
@@ -72,8 +62,9 @@ export function requestLog(options: RequestLogOptions = {}): MiddlewareHandler {
     if (!stream) meter.markFirstByte()
     const status = c.res.status
     const body = logBodies ? truncate(c.get('requestBody'), maxBodyChars) : undefined
+    const logger = options.logger ?? loggerOf(c)
     const task = meter.done.then(async (done) => {
-      write(JSON.stringify(lineOf(c, done, status, body)))
+      logger(lineOf(c, done, status, body))
       await Promise.allSettled(done.pending)
     })
     waitUntil(c, task)

@@ -1,5 +1,5 @@
 import type Anthropic from '@anthropic-ai/sdk'
-import type { Usage } from '../upstream/cost.ts'
+import type { Usage } from '../models/cost.ts'
 import { completionId, completionUsage, finishReason } from './from-anthropic.ts'
 import type { ChatCompletionChunk, ChunkDelta } from './types.ts'
 

@@ -1,5 +1,5 @@
 import type Anthropic from '@anthropic-ai/sdk'
-import type { Usage } from '../upstream/cost.ts'
+import type { Usage } from '../models/cost.ts'
 import type { ChatCompletion, CompletionUsage, FinishReason, ToolCall } from './types.ts'
 
 const FINISH_REASONS: Record<string, FinishReason> = {

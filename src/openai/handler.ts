@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import { toUsage } from '../upstream/cost.ts'
+import { toUsage } from '../models/cost.ts'
 import { toChatCompletion } from './from-anthropic.ts'
 import { prepareCompletion } from './prepare.ts'
 import { streamCompletion } from './stream-completion.ts'

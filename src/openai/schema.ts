@@ -41,7 +41,7 @@ const toolChoice = z.union([
 /**
  * The fields of an OpenAI Chat Completions body the gateway reads. Other fields (`user`, `seed`,
  * `logprobs`, `store`, …) are ignored: OpenAI clients send many. `assistant` is ours: which
- * assistant to run as, for a credential that may use several (SPEC §13).
+ * assistant to run as, for a credential that may use several (docs/assistants.md).
  */
 export const chatCompletionRequestSchema = z.looseObject({
   model: nonEmpty,

@@ -14,7 +14,7 @@ import { chunkFrame, DONE_FRAME, errorFrame } from './frames.ts'
 import type { PreparedCompletion } from './prepare.ts'
 
 /**
- * Answers with OpenAI's chunk stream, proxy-proof like the other streams (SPEC §2): a comment at
+ * Answers with OpenAI's chunk stream, proxy-proof like the other streams (docs/streaming.md): a comment at
  * once and comments as heartbeats (OpenAI's SDKs skip them; a JSON heartbeat would be a chunk),
  * retries and fallbacks before the first chunk, the upstream call cancelled when the client
  * leaves. A complete reply ends with `finish_reason`, the usage chunk if asked for, and `[DONE]`;
@@ -40,7 +40,7 @@ export function streamCompletion(c: Context, prepared: PreparedCompletion): Resp
       return 'ok'
     } catch (err) {
       if (signal.aborted || StreamAbortedError.isInstance(err)) return 'aborted'
-      const failure = streamFailure(err, requestId)
+      const failure = streamFailure(err, c)
       stream.channel.write(errorFrame(openAIErrorBody(failure.type, failure.message, requestId)))
       return failure.type
     }

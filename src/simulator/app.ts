@@ -7,7 +7,7 @@ import { base62 } from './hash.ts'
 import { DEFAULT_MODELS, modelSpec, type SimModel } from './models.ts'
 import { planReply } from './reply.ts'
 import { resolveScript } from './script.ts'
-import { abortableSleep } from '../upstream/sleep.ts'
+import { abortableSleep } from '../abort/abort.ts'
 import { messageJson, replyEvents, type MessageMeta } from './sse.ts'
 import { streamReply } from './stream.ts'
 import { countTokens, promptSegments, sumTokens } from './tokens.ts'
@@ -22,7 +22,7 @@ type Obj = Record<string, unknown>
 /**
  * An in-process Anthropic Messages API for tests and local development: `POST /v1/messages`
  * (JSON and SSE), `POST /v1/messages/count_tokens`, `GET /v1/models[/:id]`, scripted by
- * `[sim …]` directives in the last human message (see README `## Simulator`).
+ * `[sim …]` directives in the last human message (see docs/simulator.md#directives).
  *
  * @example
  * const sim = createSimulator()

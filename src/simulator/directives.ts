@@ -5,7 +5,7 @@
  *   [sim status=429 retry_after=2 times=1]
  *   [sim step=1 tool=get_weather {"city":"Paris"}]
  *
- * One group is one clause; every key in it applies together. See README `## Simulator`.
+ * One group is one clause; every key in it applies together. See docs/simulator.md#directives.
  */
 
 export type StopReasonDirective = 'end_turn' | 'max_tokens' | 'refusal' | 'stop_sequence' | 'pause_turn'

@@ -204,7 +204,7 @@ function checkCacheControlCount(body: Obj) {
   if (found > 4) bad(`A maximum of 4 blocks with cache_control may be provided. Found ${found}.`)
 }
 
-/** The rules that depend on the model and the API version (SPEC §11). */
+/** The rules that depend on the model and the API version (docs/simulator.md#model-and-version-rules). */
 export function checkModelRules(body: Obj, model: SimModel, version: string) {
   if (typeof body.max_tokens === 'number' && body.max_tokens > model.maxOutput) {
     bad(`max_tokens: ${body.max_tokens} > ${model.maxOutput}, which is the maximum allowed number of output tokens for ${model.id}`)

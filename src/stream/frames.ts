@@ -1,4 +1,4 @@
-import type { UIMessageChunk } from './ui-message-chunk.ts'
+import type { UIMessageChunk } from '../wire/ui-message-chunk.ts'
 
 /** The first bytes of every stream: an SSE comment, written before the upstream answers. */
 export const OPEN_COMMENT = ': stream-open\n\n'

@@ -1,5 +1,5 @@
 /**
- * Response headers of every SSE stream (SPEC §2): no caching or transformation on the way, and
+ * Response headers of every SSE stream (docs/streaming.md): no caching or transformation on the way, and
  * `x-accel-buffering: no` so nginx (and proxies that honour it) pass each write through at once.
  */
 export const SSE_HEADERS: Readonly<Record<string, string>> = Object.freeze({

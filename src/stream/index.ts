@@ -26,7 +26,6 @@ export {
   streamUIMessages,
   type UIStreamRun,
   type UIStreamOutcome,
-  type ChatStreamMetadata,
   type StreamUIMessagesOptions,
 } from './stream-ui-messages.ts'
 export { UIStreamWriter, type ToolPartOptions } from './ui-stream-writer.ts'
@@ -40,4 +39,4 @@ export { openStream, type OpenStream, type OpenStreamOptions } from './open-stre
 export { streamFailure, type StreamFailure } from './stream-failure.ts'
 export { SSE_HEADERS, UI_MESSAGE_STREAM_HEADERS } from './headers.ts'
 export { anthropicFrame, uiFrame, OPEN_COMMENT, KEEP_ALIVE_COMMENT, PING_EVENT, UI_DONE } from './frames.ts'
-export type { UIMessageChunk, UIFinishReason } from './ui-message-chunk.ts'
+export type { ChatStreamMetadata, UIMessageChunk, UIFinishReason } from '../wire/index.ts'

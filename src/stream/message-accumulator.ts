@@ -1,5 +1,5 @@
 import type Anthropic from '@anthropic-ai/sdk'
-import { toUsage, type Usage } from '../upstream/cost.ts'
+import { toUsage, type Usage } from '../models/cost.ts'
 
 type Event = Anthropic.RawMessageStreamEvent
 type Block = Anthropic.ContentBlock

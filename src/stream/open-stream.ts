@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
+import { waitUntil } from '../background/wait-until.ts'
+import { loggerOf } from '../logger/logger.ts'
 import { createSseChannel, type SseChannel } from './sse-channel.ts'
-import { waitUntil } from './wait-until.ts'
 
 export interface OpenStreamOptions {
   /** First frame, written at once. */
@@ -46,13 +47,12 @@ export function openStream(c: Context, options: OpenStreamOptions): OpenStream {
         .then(
           (outcome) => outcome,
           (err) => {
-            console.error(
-              JSON.stringify({
-                level: 'error',
-                request_id: c.get('requestId'),
-                error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
-              }),
-            )
+            loggerOf(c)({
+              level: 'error',
+              msg: 'stream writer failed',
+              request_id: c.get('requestId'),
+              error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+            })
             return 'api_error'
           },
         )

@@ -1,3 +1,4 @@
+import { raceAbort, timeoutSignal } from '../abort/abort.ts'
 import { GatewayError } from '../errors.ts'
 import { hasMarker } from '../marker.ts'
 
@@ -32,42 +33,33 @@ export async function readEvents<T>(
 ): Promise<void> {
   const { idleTimeoutMs, signal } = options
   const iterator = stream[Symbol.asyncIterator]()
-  let timer: ReturnType<typeof setTimeout> | undefined
-  let stop!: (err: Error) => void
-  const stopped = new Promise<never>((_, reject) => (stop = reject))
-  stopped.catch(() => {})
-  const onAbort = () => stop(new StreamAbortedError('The client closed the stream.'))
-  const arm = () => {
-    clearTimeout(timer)
-    timer = setTimeout(
-      () =>
-        stop(
-          new GatewayError(
-            'timeout_error',
-            `Claude sent nothing for ${idleTimeoutMs} ms (UPSTREAM_IDLE_TIMEOUT_MS); the reply was cut off. Retry.`,
-          ),
-        ),
-      idleTimeoutMs,
-    )
-  }
-  if (signal.aborted) onAbort()
-  signal.addEventListener('abort', onAbort, { once: true })
+  const idle = timeoutSignal(
+    idleTimeoutMs,
+    () =>
+      new GatewayError(
+        'timeout_error',
+        `Claude sent nothing for ${idleTimeoutMs} ms (UPSTREAM_IDLE_TIMEOUT_MS); the reply was cut off. Retry.`,
+      ),
+  )
+  const stop = AbortSignal.any([signal, idle.signal])
   let finished = false
   try {
-    arm()
     for (;;) {
       // Raced, because an upstream body that stalls may never settle a pending read.
-      const next = await Promise.race([iterator.next(), stopped])
+      const next = await raceAbort(iterator.next(), stop)
       if (next.done) break
-      arm()
+      idle.restart()
       onEvent(next.value)
     }
     finished = true
     // An abort can end the SDK's iterator quietly: tell it apart from a real end.
     if (signal.aborted) throw new StreamAbortedError('The client closed the stream.')
+  } catch (err) {
+    // The client left (whatever reason its signal carries): the read ends as StreamAbortedError.
+    if (signal.aborted && err === signal.reason) throw new StreamAbortedError('The client closed the stream.')
+    throw err
   } finally {
-    clearTimeout(timer)
-    signal.removeEventListener('abort', onAbort)
+    idle.clear()
     if (!finished) {
       stream.controller?.abort()
       void iterator.return?.().catch(() => {})

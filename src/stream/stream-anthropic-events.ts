@@ -14,7 +14,7 @@ export type SendEvent = (event: { type: string }) => void
 export type AnthropicStreamRun = (send: SendEvent, signal: AbortSignal) => Promise<void>
 
 /**
- * Answers with an Anthropic Messages API event stream written by `run`, proxy-proof (SPEC §2):
+ * Answers with an Anthropic Messages API event stream written by `run`, proxy-proof (docs/streaming.md):
  * a comment at once, then `ping` events as heartbeats once the message started (comments
  * before, since no client expects an event before `message_start`). When `run` fails the stream
  * ends with `event: error` carrying Anthropic's error shape, as the real API does mid-stream.
@@ -33,7 +33,7 @@ export function streamAnthropicEvents(c: Context, run: AnthropicStreamRun): Resp
       return signal.aborted ? 'aborted' : 'ok'
     } catch (err) {
       if (signal.aborted || StreamAbortedError.isInstance(err)) return 'aborted'
-      const failure = streamFailure(err, requestId)
+      const failure = streamFailure(err, c)
       send(errorBody(failure.type, failure.message, requestId))
       return failure.type
     }

@@ -1,12 +1,11 @@
 import type { Context } from 'hono'
-import type { Usage } from '../upstream/cost.ts'
 import { KEEP_ALIVE_COMMENT, OPEN_COMMENT, UI_DONE, uiFrame } from './frames.ts'
 import { UI_MESSAGE_STREAM_HEADERS } from './headers.ts'
 import { openStream } from './open-stream.ts'
 import { StreamAbortedError } from './read-events.ts'
 import { streamFailure, type StreamFailure } from './stream-failure.ts'
-import type { UIFinishReason } from './ui-message-chunk.ts'
 import { UIStreamWriter } from './ui-stream-writer.ts'
+import type { ChatStreamMetadata, UIFinishReason } from '../wire/index.ts'
 
 /** What a finished run reports; the rest of the finish metadata comes from the request's meter. */
 export interface UIStreamOutcome {
@@ -18,19 +17,6 @@ export interface UIStreamOutcome {
 
 /** Writes the message; resolves when it is complete, throws (GatewayError) when it failed. */
 export type UIStreamRun = (writer: UIStreamWriter, signal: AbortSignal) => Promise<UIStreamOutcome>
-
-/** `messageMetadata` of the `finish` part (SPEC §1.4). */
-export interface ChatStreamMetadata {
-  model: string | null
-  stop_reason: string | null
-  usage: Usage
-  cost_usd: number
-  request_id: string
-  models_tried: string[]
-  warnings?: string[]
-  /** Why the stream ended early (also sent as the `error` part just before). */
-  error?: StreamFailure
-}
 
 export interface StreamUIMessagesOptions {
   /** Reported in the finish metadata as `warnings`. Default: none. */
@@ -48,7 +34,7 @@ const FINISH_REASONS: Record<string, UIFinishReason> = {
 }
 
 /**
- * Answers with an AI SDK UI message stream (protocol v1) written by `run`, proxy-proof (SPEC §2):
+ * Answers with an AI SDK UI message stream (protocol v1) written by `run`, proxy-proof (docs/streaming.md):
  * the response starts at once with a comment, heartbeats keep idle connections open, a client
  * that leaves aborts `signal`. Whatever happens, the stream ends with `finish` (usage, cost,
  * model, stop_reason, request_id, models_tried) and `[DONE]`, after an `error` part naming the
@@ -77,7 +63,7 @@ export function streamUIMessages(c: Context, run: UIStreamRun, options: StreamUI
       outcome = await run(writer, signal)
     } catch (err) {
       if (signal.aborted || StreamAbortedError.isInstance(err)) return 'aborted'
-      failure = streamFailure(err, requestId)
+      failure = streamFailure(err, c)
       writer.error(failure.type, failure.message)
     }
     if (signal.aborted) return 'aborted'

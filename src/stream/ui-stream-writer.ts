@@ -1,4 +1,4 @@
-import type { UIFinishReason, UIMessageChunk } from './ui-message-chunk.ts'
+import type { UIFinishReason, UIMessageChunk } from '../wire/ui-message-chunk.ts'
 
 export interface ToolPartOptions {
   /** The tool ran on Anthropic's side (server tools such as web search). */

@@ -1,5 +1,6 @@
 import type * as z from 'zod/mini'
 import type { Identity } from '../auth/identity.ts'
+import type { Logger } from '../logger/logger.ts'
 import { hasMarker } from '../marker.ts'
 
 /** What a tool's `execute` gets besides its validated input. */
@@ -12,6 +13,8 @@ export interface ToolContext<Env = Record<string, unknown>> {
   signal: AbortSignal
   /** The Worker's bindings (`env` of the fetch handler). */
   env: Env
+  /** The gateway's logger, for the tool's own lines: `ctx.logger({ level: 'info', msg: 'cache miss', request_id: ctx.requestId })`. */
+  logger: Logger
 }
 
 export interface ToolOptions<Input extends z.core.$ZodType, Output, Env> {

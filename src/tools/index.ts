@@ -12,5 +12,5 @@ export {
   type LoopStopReason,
 } from './tool-loop.ts'
 export type { ToolStep, ToolCallOutcome } from './run-tool-call.ts'
-export type { ActiveTools } from './prepare-tools.ts'
+export type { ActiveTools } from './active-tools.ts'
 export { calculator, currentTime, demoTools } from './demo/index.ts'

@@ -1,6 +1,7 @@
 import type Anthropic from '@anthropic-ai/sdk'
 import * as z from 'zod/mini'
 import '../validation/zod.ts'
+import { raceAbort, timeoutSignal } from '../abort/abort.ts'
 import { ToolError, type Tool, type ToolContext } from './define-tool.ts'
 import { describeInputIssues } from './describe-input-issues.ts'
 
@@ -64,17 +65,14 @@ export async function runToolCall(
   const parsed = z.safeParse(tool.input, call.input)
   if (!parsed.success) return finish(describeInputIssues(tool.name, parsed.error, call.input), true)
 
-  const timeout = new AbortController()
+  const timeout = timeoutSignal(tool.timeoutMs, () => new ToolTimeout())
   const signal = AbortSignal.any([ctx.signal, timeout.signal])
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const stopped = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => timeout.abort(new ToolTimeout()), tool.timeoutMs)
-    const onAbort = () => reject(signal.reason)
-    if (signal.aborted) onAbort()
-    else signal.addEventListener('abort', onAbort, { once: true })
-  })
   try {
-    const output = await Promise.race([Promise.resolve().then(() => tool.execute(parsed.data, { ...ctx, signal })), stopped])
+    // Raced: a tool that ignores its signal is abandoned all the same.
+    const output = await raceAbort(
+      Promise.resolve().then(() => tool.execute(parsed.data, { ...ctx, signal })),
+      signal,
+    )
     return finish(serialise(output), false, output)
   } catch (err) {
     if (timeout.signal.aborted && !ctx.signal.aborted) {
@@ -91,9 +89,7 @@ export async function runToolCall(
     log(ctx, tool.name, call.id, err instanceof Error ? `${err.name}: ${err.message}` : String(err))
     return finish(`Tool "${tool.name}" failed with an internal error. Try again, or answer without it.`, true)
   } finally {
-    clearTimeout(timer)
-    // `stopped` may reject after the race settled; nothing awaits it then.
-    stopped.catch(() => {})
+    timeout.clear()
   }
 }
 
@@ -108,7 +104,12 @@ function serialise(output: unknown): string {
 }
 
 function log(ctx: ToolContext, tool: string, id: string, detail: string) {
-  console.error(
-    JSON.stringify({ level: 'error', request_id: ctx.requestId, tool, tool_use_id: id, error: detail.slice(0, MAX_LOGGED_CHARS) }),
-  )
+  ctx.logger({
+    level: 'error',
+    msg: 'tool failed',
+    request_id: ctx.requestId,
+    tool,
+    tool_use_id: id,
+    error: detail.slice(0, MAX_LOGGED_CHARS),
+  })
 }

@@ -1,11 +1,11 @@
 import type Anthropic from '@anthropic-ai/sdk'
-import type { ChatRequest } from '../chat/request.ts'
-import type { ModelInfo } from '../upstream/catalogue.ts'
-import { addUsage, roundUsd, ZERO_USAGE, type Usage } from '../upstream/cost.ts'
+import type { Reservation } from '../admission/admission.ts'
+import type { ModelInfo } from '../models/catalogue.ts'
+import { addUsage, roundUsd, ZERO_USAGE, type Usage } from '../models/cost.ts'
 import { failureToGatewayError, requestDeadlineError } from '../upstream/errors.ts'
-import { messageParams, type MessageParams } from '../upstream/params.ts'
+import type { MessageParams } from '../upstream/params.ts'
 import type { ToolContext } from './define-tool.ts'
-import { autoChoice, type ActiveTools } from './prepare-tools.ts'
+import { autoChoice, type ActiveTools } from './active-tools.ts'
 import { runToolCall, type ToolCallOutcome, type ToolStep } from './run-tool-call.ts'
 
 /** What one model call produced. The runner has already recorded its usage on the request meter. */
@@ -42,8 +42,20 @@ export type LoopStep = ModelStep | ToolStep
  */
 export type LoopStopReason = Anthropic.StopReason | 'max_steps' | 'budget_exhausted'
 
+/** What the loop needs of a request. */
+export interface LoopRequest {
+  /** The first model call's Messages parameters without tools: the loop adds them and grows `messages`. */
+  params: MessageParams
+  /** The tools it may use. Default: none (a single model call). */
+  tools?: ActiveTools
+  /** The admission of its first model call; extended before each later call. Default: none (no budget). */
+  reservation?: Reservation
+  /** Where the loop reports what it changed (a budget that stopped it). */
+  warnings: string[]
+}
+
 export interface ToolLoopOptions {
-  req: ChatRequest
+  request: LoopRequest
   runStep: StepRunner
   /** Request id, identity, env, and the client's abort signal. */
   context: ToolContext
@@ -85,7 +97,7 @@ const NO_TOOLS: ActiveTools = { server: [], client: [], definitions: [] }
  * results back; repeat until a final answer, a client tool call, `maxSteps` or the deadline.
  */
 export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopResult> {
-  const { req, runStep, maxSteps, deadlineMs, now = Date.now } = options
+  const { request: req, runStep, maxSteps, deadlineMs, now = Date.now } = options
   const tools = req.tools ?? NO_TOOLS
   const deadlineAt = now() + deadlineMs
   // Model calls end at `deadlineAt` (the runner passes it to the upstream, which owns that timer); tools need a signal.
@@ -94,7 +106,8 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopRes
   const byName = new Map(tools.server.map((tool) => [tool.name, tool]))
   const available = [...byName.keys(), ...tools.client]
 
-  let messages = req.messages
+  const first = req.params.messages
+  let messages = first
   const steps: LoopStep[] = []
   const modelsTried: string[] = []
   let usage = ZERO_USAGE
@@ -110,7 +123,7 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopRes
       const refused = await req.reservation.extend({ params, betas: [] }, costUsd)
       if (refused) {
         req.warnings.push(refused.message)
-        return { ...last!, stopReason: refused.reason, turns: messages.slice(req.messages.length) }
+        return { ...last!, stopReason: refused.reason, turns: messages.slice(first.length) }
       }
     }
     const result = await runStep(params, step, deadlineAt)
@@ -132,7 +145,7 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopRes
       modelsTried,
       pendingToolCalls,
       toolResults,
-      turns: messages.slice(req.messages.length),
+      turns: messages.slice(first.length),
     })
 
     const calls =
@@ -171,10 +184,10 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopRes
   }
 }
 
-/** The Messages API params of model call `step` (from 1) of a chat request, with its tools. */
-export function stepParams(req: ChatRequest, messages: Anthropic.MessageParam[], step: number): MessageParams {
+/** The Messages API params of model call `step` (from 1) of a request, with its tools. */
+export function stepParams(req: LoopRequest, messages: Anthropic.MessageParam[], step: number): MessageParams {
   const tools = req.tools ?? NO_TOOLS
-  const params = messageParams(req, messages)
+  const params = { ...req.params, messages }
   if (!tools.definitions.length) return params
   const choice =
     step === 1 ? tools.toolChoice : tools.toolChoice && tools.toolChoice.type !== 'none' ? autoChoice(tools.toolChoice) : tools.toolChoice

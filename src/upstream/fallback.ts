@@ -1,6 +1,6 @@
 import type { Config } from '../config.ts'
 import { estimateInputTokens } from '../context/estimate-tokens.ts'
-import type { ModelInfo } from './catalogue.ts'
+import type { ModelInfo } from '../models/catalogue.ts'
 import type { MessageParams } from './params.ts'
 import { applyPromptCaching } from './prompt-caching.ts'
 

@@ -1,5 +1,4 @@
 import type Anthropic from '@anthropic-ai/sdk'
-import type { ChatRequest } from '../chat/request.ts'
 
 /** The API version that still accepts sampling parameters; the SDK's default rejects them. */
 export const SAMPLING_API_VERSION = '2023-06-01'
@@ -14,17 +13,4 @@ export type MessageParams = Anthropic.MessageCreateParamsNonStreaming & { temper
 export function headersFor(params: { temperature?: number | null; top_p?: number | null; top_k?: number | null }): Record<string, string> {
   const sampling = params.temperature != null || params.top_p != null || params.top_k != null
   return sampling ? { 'anthropic-version': SAMPLING_API_VERSION } : {}
-}
-
-/** The Messages API parameters for a chat request (without tools; the tool loop adds them). */
-export function messageParams(req: ChatRequest, messages: Anthropic.MessageParam[] = req.messages): MessageParams {
-  return {
-    model: req.model.id,
-    max_tokens: req.maxTokens,
-    messages,
-    ...(req.system !== undefined && { system: req.system }),
-    ...(req.temperature !== undefined && { temperature: req.temperature }),
-    ...(req.thinking && { thinking: req.thinking }),
-    ...(req.toolChoice && { tool_choice: req.toolChoice }),
-  }
 }

@@ -1,6 +1,6 @@
 import type Anthropic from '@anthropic-ai/sdk'
 import { messageTokens, systemTokens, TOKEN_OVERHEAD, toolTokens } from '../context/estimate-tokens.ts'
-import type { ModelInfo } from './catalogue.ts'
+import type { ModelInfo } from '../models/catalogue.ts'
 
 /** The API accepts at most four `cache_control` breakpoints per request. */
 export const MAX_CACHE_BREAKPOINTS = 4

@@ -1,16 +1,16 @@
 import type Anthropic from '@anthropic-ai/sdk'
 import type { Stream } from '@anthropic-ai/sdk/core/streaming'
+import { abortableSleep, timeoutSignal } from '../abort/abort.ts'
 import type { Config } from '../config.ts'
 import { GatewayError } from '../errors.ts'
 import type { UpstreamClient } from './client.ts'
 import type { RequestMeter } from '../observability/meter.ts'
-import type { ModelInfo } from './catalogue.ts'
+import type { ModelInfo } from '../models/catalogue.ts'
 import { CircuitBreaker } from './circuit-breaker.ts'
 import { classifyFailure, failureToGatewayError, requestDeadlineError, type UpstreamFailure } from './errors.ts'
 import { fallbackChain, paramsForModel } from './fallback.ts'
 import { headersFor, type MessageParams } from './params.ts'
 import { RetryPolicy, type RetryPolicyOptions } from './retry-policy.ts'
-import { abortableSleep } from './sleep.ts'
 
 export interface CallOptions {
   /** Aborted when the client leaves; cancels the upstream request (and any wait between retries). */
@@ -203,23 +203,15 @@ export class Upstream {
   async #attempt<T>(params: MessageParams, attempt: Attempt<T>, signal: AbortSignal, deadline: number): Promise<Outcome<T>> {
     const remaining = deadline - this.now()
     if (remaining <= 0) return { ok: false, failure: { kind: 'timeout' }, deadline: true, error: undefined }
-    const controller = new AbortController()
-    const onAbort = () => controller.abort(signal.reason)
-    if (signal.aborted) onAbort()
-    else signal.addEventListener('abort', onAbort, { once: true })
-    let timedOut = false
-    const timer = setTimeout(() => {
-      timedOut = true
-      controller.abort(new Error('upstream deadline'))
-    }, remaining)
+    const timeout = timeoutSignal(remaining, () => new Error('upstream deadline'))
     try {
-      return { ok: true, value: await attempt(params, controller.signal) }
+      // The client leaving still cancels a stream once it runs; the deadline's timer is cleared below.
+      return { ok: true, value: await attempt(params, AbortSignal.any([signal, timeout.signal])) }
     } catch (error) {
-      signal.removeEventListener('abort', onAbort)
-      if (timedOut && !signal.aborted) return { ok: false, failure: { kind: 'timeout' }, deadline: true, error }
+      if (timeout.signal.aborted && !signal.aborted) return { ok: false, failure: { kind: 'timeout' }, deadline: true, error }
       return { ok: false, failure: classifyFailure(error), deadline: false, error }
     } finally {
-      clearTimeout(timer)
+      timeout.clear()
     }
   }
 }

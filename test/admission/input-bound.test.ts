@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { BOUND_OVERHEAD, imageCapTokens, localInputBound } from '../../src/admission/input-bound.ts'
 import { boundInputTokens, COUNT_TOKENS_ABOVE, COUNT_TOKENS_MARGIN } from '../../src/admission/count-bound.ts'
 import { countTokens } from '../../src/simulator/index.ts'
-import { Catalogue } from '../../src/upstream/catalogue.ts'
+import { Catalogue } from '../../src/models/catalogue.ts'
 import { pngHeader } from '../support/images.ts'
 
 const catalogue = new Catalogue()

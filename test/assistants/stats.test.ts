@@ -13,7 +13,9 @@ afterEach(() => vi.restoreAllMocks())
 describe('usage, cost, errors and latency per assistant version', () => {
   it("are added to the assistant version's day by the settle (Upstash), and written in each log line", async () => {
     const logged: string[] = []
-    vi.spyOn(console, 'log').mockImplementation((line: unknown) => void logged.push(String(line)))
+    // The default logger writes by level: an error's line goes to console.error.
+    for (const level of ['log', 'warn', 'error'] as const)
+      vi.spyOn(console, level).mockImplementation((line: unknown) => void logged.push(String(line)))
     const prefix = uniquePrefix('assistant-stats')
     const h = limitedApp({
       prefix,

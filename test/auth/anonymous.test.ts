@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { parseRate } from '../../src/config.ts'
 import { anonymousEnv } from '../support/assistants.ts'
 import { KEY_A, authApp, clientKeys, errorOf, get, hello, post } from './support.ts'
 
@@ -20,7 +21,7 @@ describe('anonymous access', () => {
       kind: 'anonymous',
       id: 'ip:203.0.113.7',
       scopes: ['chat', 'models', 'usage'],
-      limits: { rateLimit: '5/1m' },
+      limits: { rateLimit: parseRate('5/1m') },
     })
     const chat = await post(app, '/v1/chat', hello, { origin: SITE, 'cf-connecting-ip': '2001:db8::1' })
     expect(chat.status).toBe(200)

@@ -1,26 +1,19 @@
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
-import '../../src/context.ts'
+import { authenticate } from '../../src/auth/authenticate.ts'
 import { parseConfig } from '../../src/config.ts'
+import { gateway } from '../../src/gateway/gateway.ts'
 import { createSimulator } from '../../src/simulator/index.ts'
-import { callerUpstream } from '../../src/upstream/caller-upstream.ts'
-import { createUpstreamClient } from '../../src/upstream/client.ts'
-import { Upstream } from '../../src/upstream/upstream.ts'
 import { instantRetries } from '../support/app.ts'
+import { TEST_CLIENT_KEY, TEST_CLIENT_KEY_SHA256 } from '../support/credentials.ts'
 
-describe('callerUpstream', () => {
-  it('narrows the fallback chain to the models of the identity (every route, the passthrough included)', async () => {
+describe('authenticate narrows the upstream to the caller', () => {
+  it('keeps the fallback chain within the models of the identity (every route, the passthrough included)', async () => {
     const simulator = createSimulator()
-    const config = parseConfig({ UPSTREAM: 'simulator', FALLBACK_MODELS: 'smart,balanced,fast' })
-    const upstream = new Upstream(createUpstreamClient(config, { fetch: simulator.fetch }), config, instantRetries)
+    const keys = [{ id: 'narrow', sha256: TEST_CLIENT_KEY_SHA256, models: ['claude-opus-5-5', 'claude-haiku-5-5'] }]
+    const config = parseConfig({ UPSTREAM: 'simulator', FALLBACK_MODELS: 'smart,balanced,fast', CLIENT_KEYS: JSON.stringify(keys) })
     const app = new Hono()
-    app.use(async (c, next) => {
-      c.set('config', config)
-      c.set('upstream', upstream)
-      c.set('identity', { kind: 'key', id: 'key:narrow', models: ['claude-opus-5-5', 'claude-haiku-5-5'] })
-      await next()
-    })
-    app.use(callerUpstream())
+    app.use(gateway({ config, fetch: simulator.fetch, upstream: instantRetries }), authenticate())
     app.get('/', async (c) => {
       const result = await c.get('upstream').message({
         model: 'claude-opus-5-5',
@@ -29,7 +22,8 @@ describe('callerUpstream', () => {
       })
       return c.json(result.modelsTried)
     })
-    expect(await (await app.request('/')).json()).toEqual(['claude-opus-5-5', 'claude-haiku-5-5'])
+    const res = await app.request('/', { headers: { authorization: `Bearer ${TEST_CLIENT_KEY}` } })
+    expect(await res.json()).toEqual(['claude-opus-5-5', 'claude-haiku-5-5'])
     expect(new Set(simulator.requests.map((r) => r.model))).toEqual(new Set(['claude-opus-5-5', 'claude-haiku-5-5']))
   })
 })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { newClientKey } from '../../src/auth/new-client-key.ts'
+import { parseRate } from '../../src/config.ts'
 import { TEST_CLIENT_KEY, TEST_CLIENT_KEY_SHA256 } from '../support/credentials.ts'
 import { KEY_A, KEY_B, authApp, clientKeys, errorOf, get, post, hello, sha256Hex } from './support.ts'
 
@@ -98,7 +99,7 @@ describe('secret client keys', () => {
       id: 'key:limited',
       models: ['claude-haiku-5-5', 'claude-sonnet-5-5'],
       maxTokens: 300,
-      limits: { rateLimit: '5/10s', tokenLimit: '1000/1m', dailyBudgetUsd: 0.5 },
+      limits: { rateLimit: parseRate('5/10s'), tokenLimit: parseRate('1000/1m'), dailyBudgetUsd: 0.5 },
     })
   })
 

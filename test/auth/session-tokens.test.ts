@@ -1,6 +1,7 @@
 import { sign } from 'hono/jwt'
 import { describe, expect, it } from 'vitest'
 import { mintSessionToken } from '../../src/index.ts'
+import { parseRate } from '../../src/config.ts'
 import { authApp, errorOf, get, hello, post } from './support.ts'
 
 const SECRET = 'session-secret-for-tests-0123456789abcdef'
@@ -40,7 +41,7 @@ describe('session tokens', () => {
       scopes: ['chat', 'models'],
       models: ['claude-haiku-5-5', 'claude-sonnet-5-5'],
       maxTokens: 512,
-      limits: { rateLimit: '20/1m', tokenLimit: '50000/1m', dailyBudgetUsd: 2 },
+      limits: { rateLimit: parseRate('20/1m'), tokenLimit: parseRate('50000/1m'), dailyBudgetUsd: 2 },
       plan: 'pro',
     }
     expect(await (await get(app, '/v1/models/whoami/me', bearer(token))).json()).toEqual(expected)

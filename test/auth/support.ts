@@ -2,6 +2,9 @@ import type { Hono } from 'hono'
 import { expect } from 'vitest'
 import { makeApp } from '../support/app.ts'
 
+// Any Hono app: createApp's is typed with the gateway's variables (Hono<GatewayEnv>).
+type AnyHono = Hono<any, any, any>
+
 export const hello = { messages: [{ role: 'user', content: 'Hello there' }] }
 
 /** Two keys as `npm run keys:new` makes them (fixed here so tests are deterministic). */
@@ -27,11 +30,11 @@ export function authApp(env: Record<string, string>) {
   return made
 }
 
-export function get(app: Hono, path: string, headers: Record<string, string> = {}) {
+export function get(app: AnyHono, path: string, headers: Record<string, string> = {}) {
   return app.request(path, { headers })
 }
 
-export function post(app: Hono, path: string, body: unknown, headers: Record<string, string> = {}) {
+export function post(app: AnyHono, path: string, body: unknown, headers: Record<string, string> = {}) {
   return app.request(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
 }
 

@@ -16,7 +16,7 @@ import { describe, expect, it } from 'vitest'
 import { estimateInputTokens, textTokens } from '../../src/context/estimate-tokens.ts'
 import { countTokens } from '../../src/simulator/index.ts'
 import { TOKEN_COSTS } from '../../src/simulator/tokens.ts'
-import { Catalogue } from '../../src/upstream/catalogue.ts'
+import { Catalogue } from '../../src/models/catalogue.ts'
 
 const catalogue = new Catalogue()
 type Body = { system?: unknown; messages: { role: string; content: unknown }[]; tools?: unknown[] }

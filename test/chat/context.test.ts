@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { estimateInputTokens } from '../../src/context/estimate-tokens.ts'
 import { fitContext } from '../../src/context/fit-context.ts'
 import { countTokens } from '../../src/simulator/index.ts'
-import { Catalogue } from '../../src/upstream/catalogue.ts'
+import { Catalogue } from '../../src/models/catalogue.ts'
 import { makeApp, postJson } from '../support/app.ts'
 
 const SONNET = 'claude-sonnet-5-5'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { calculator } from '../../src/tools/index.ts'
-import { costOf } from '../../src/upstream/cost.ts'
+import { costOf } from '../../src/models/cost.ts'
 import { TEST_CLIENT_KEY, TEST_CLIENT_KEYS } from '../support/credentials.ts'
 import { NOON, errorOf, isoDay, type limitedApp, rateHeaders, say, type HarnessOptions } from './harness.ts'
 
@@ -297,7 +297,7 @@ export function limitsBehaviour(backend: 'memory' | 'upstash', make: Make) {
       h.clock.now += 1000
       const res = await h.request('/v1/usage')
       expect(res.status).toBe(200)
-      // The read itself takes a request from the limit (SPEC §12): 2 of 10 used.
+      // The read itself takes a request from the limit (docs/limits-and-budgets.md#the-guarantee): 2 of 10 used.
       expect(rateHeaders(res)).toEqual({ limit: '10', remaining: '8', reset: '59', retryAfter: null })
       const body = (await res.json()) as any
       expect(body).toMatchObject({

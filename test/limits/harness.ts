@@ -105,7 +105,7 @@ export interface UsageBody {
 
 export const say = (text: string, extra: Record<string, unknown> = {}) => ({ messages: [{ role: 'user', content: text }], ...extra })
 
-/** The SPEC §1.1 error body, checked for shape. */
+/** The error body of the HTTP contract (docs/http.md#errors), checked for shape. */
 export async function errorOf(res: Response) {
   expect(res.headers.get('content-type')).toMatch(/application\/json/)
   const body = (await res.json()) as { type: string; error: { type: string; message: string }; request_id: string }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseConfig } from '../../src/config.ts'
+import { parseConfig, parseRate } from '../../src/config.ts'
 import { policyFor, utcDay } from '../../src/limits/policy.ts'
 
 const config = parseConfig({
@@ -23,7 +23,11 @@ describe('policyFor', () => {
   })
 
   it("lets a credential's own limits override the defaults (but never the global budget)", () => {
-    const policy = policyFor(config, { kind: 'key', id: 'key:big', limits: { rateLimit: '600/1m', tokenLimit: 'off', dailyBudgetUsd: 50 } })
+    const policy = policyFor(config, {
+      kind: 'key',
+      id: 'key:big',
+      limits: { rateLimit: parseRate('600/1m'), tokenLimit: null, dailyBudgetUsd: 50 },
+    })
     expect(policy).toMatchObject({ requests: { limit: 600 }, tokens: null, dailyBudgetUsd: 50, globalDailyBudgetUsd: 100 })
   })
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { Catalogue } from '../../src/upstream/catalogue.ts'
-import { addUsage, costOf, toUsage } from '../../src/upstream/cost.ts'
+import { Catalogue } from '../../src/models/catalogue.ts'
+import { addUsage, costOf, toUsage } from '../../src/models/cost.ts'
 
 const catalogue = new Catalogue()
 const model = (name: string) => catalogue.get(name)!

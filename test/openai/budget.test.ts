@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { Catalogue } from '../../src/upstream/catalogue.ts'
-import { costOf } from '../../src/upstream/cost.ts'
+import { Catalogue } from '../../src/models/catalogue.ts'
+import { costOf } from '../../src/models/cost.ts'
 import { clientKeys } from '../auth/support.ts'
 import { limitedApp, type HarnessOptions } from '../limits/harness.ts'
 import { uniquePrefix, upstashEnv } from '../support/upstash.ts'

@@ -3,11 +3,13 @@ import { makeApp } from '../support/app.ts'
 import { executionContext } from '../support/execution-context.ts'
 import { openai, user } from './support.ts'
 
-/** Everything written with console.log during a test. */
+/** Everything written to the console during a test (the default logger writes by level: log, warn, error). */
 let output: string[] = []
 beforeEach(() => {
   output = []
-  vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void output.push(args.map(String).join(' ')))
+  for (const level of ['log', 'warn', 'error'] as const) {
+    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void output.push(args.map(String).join(' ')))
+  }
 })
 afterEach(() => vi.restoreAllMocks())
 

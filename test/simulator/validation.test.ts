@@ -132,7 +132,7 @@ describe('body validation', () => {
   })
 })
 
-describe('SPEC §11 model and version rules', () => {
+describe('model and version rules (docs/simulator.md)', () => {
   it.each(['temperature', 'top_p', 'top_k'])('anthropic-version 2026-10-21 rejects %s, even at its default', async (key) => {
     const { sim } = setup()
     const err = await errorOf(await post(sim, ask('x', { [key]: 1 }), v2026))

@@ -69,7 +69,7 @@ describe('POST /v1/chat/stream', () => {
   })
 })
 
-describe('POST /v1/chat/stream on the wire (SPEC §2)', () => {
+describe('POST /v1/chat/stream on the wire (docs/streaming.md)', () => {
   it('sends the SSE headers and a comment before the upstream answers', async () => {
     const gate = gatedSleep()
     const { app, simulator } = makeApp({}, createSimulator({ sleep: gate.sleep }))

@@ -1,6 +1,6 @@
 import { readUIMessageStream, uiMessageChunkSchema, type UIMessage } from 'ai'
 import { describe, expect, it } from 'vitest'
-import type { UIMessageChunk } from '../../src/stream/ui-message-chunk.ts'
+import type { UIMessageChunk } from '../../src/wire/ui-message-chunk.ts'
 import { UIStreamWriter } from '../../src/stream/ui-stream-writer.ts'
 
 function record() {

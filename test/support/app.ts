@@ -5,6 +5,9 @@ import { createSimulator, type Simulator } from '../../src/simulator/index.ts'
 import type { UpstreamOptions } from '../../src/upstream/upstream.ts'
 import { TEST_CLIENT_KEY, TEST_CLIENT_KEYS } from './credentials.ts'
 
+// Any Hono app: createApp's is typed with the gateway's variables (Hono<GatewayEnv>).
+type AnyHono = Hono<any, any, any>
+
 /** Upstream options for tests: retries wait for nothing (the schedule is tested in test/upstream). */
 export const instantRetries: UpstreamOptions = { sleep: async () => {} }
 
@@ -56,7 +59,7 @@ export function testEnv(env: Record<string, string> = {}): Record<string, string
 }
 
 /** Makes `app.request()` send the test client key when a request carries no credential of its own. */
-export function withTestKey<T extends Hono>(app: T): T {
+export function withTestKey<T extends AnyHono>(app: T): T {
   const request = app.request.bind(app)
   app.request = (input, init, ...rest) => {
     const req = input instanceof Request ? new Request(input, init) : new Request(new URL(String(input), 'http://localhost'), init)

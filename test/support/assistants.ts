@@ -27,7 +27,7 @@ export const SUPPORT_ASSISTANT = {
 }
 
 /**
- * Anonymous access as it must be configured (SPEC §13): a public assistant, a budget per visitor
+ * Anonymous access as it must be configured (docs/assistants.md): a public assistant, a budget per visitor
  * and a global budget, for pages on `origins`.
  */
 export function anonymousEnv(origins: string, assistants: readonly object[] = [SITE_ASSISTANT]): Record<string, string> {

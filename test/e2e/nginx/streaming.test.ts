@@ -1,4 +1,4 @@
-// SPEC §2 behind a real nginx: the Worker under `wrangler dev` (simulated upstream) behind nginx
+// Streaming (docs/streaming.md) behind a real nginx: the Worker under `wrangler dev` (simulated upstream) behind nginx
 // with default buffering and a proxy_read_timeout (2 s) shorter than the upstream stall (3.5 s).
 // Heartbeats keep the connection open and every part arrives when it is written; the control
 // Worker, whose heartbeats are effectively off, is cut by nginx in the middle of the stall. The
