@@ -1,5 +1,5 @@
-import { Redis } from '@upstash/redis/cloudflare'
 import type { Config } from '../config.ts'
+import { upstashRedis } from '../upstash/redis.ts'
 import { consoleLogger } from '../logger/logger.ts'
 import { Limiter, type LimiterOptions } from './limiter.ts'
 import { RedisStore, type ScriptRedis } from './redis-store.ts'
@@ -19,18 +19,7 @@ export interface CreateLimiterOptions extends Omit<LimiterOptions, 'store' | 'ti
 export function createLimiter(config: Config, options: CreateLimiterOptions = {}): Limiter {
   const { redis: given, prefix, ...rest } = options
   const timeoutMs = config.redisTimeoutMs
-  const redis =
-    given ??
-    (config.upstash &&
-      new Redis({
-        url: config.upstash.url,
-        token: config.upstash.token,
-        // No retries: a slow or failing Redis is handled once, by the limiter's timeout and fallback.
-        retry: false,
-        // A function, so each request gets a fresh deadline and a timed-out fetch throws.
-        signal: () => AbortSignal.timeout(timeoutMs),
-        enableTelemetry: false,
-      }))
+  const redis = given ?? upstashRedis(config)
   if (!redis) {
     ;(options.log ?? consoleLogger)({
       level: 'warn',
