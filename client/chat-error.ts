@@ -10,9 +10,19 @@ const marker = Symbol.for('claude-edge.ChatError')
  * - `incomplete`: the stream ended without a finish part (a cut answer);
  * - `aborted`: `abort()` was called, the caller's signal fired, or the server aborted;
  * - `protocol_error`: the response is not a UI message stream;
- * - `stream_error`: an `error` part whose text names no type.
+ * - `stream_error`: an `error` part whose text names no type;
+ * - `interrupted`: the server restarted while a conversation's reply was being written (what was
+ *   written is kept in the conversation).
  */
-export type ChatErrorType = ErrorType | 'network_error' | 'incomplete' | 'aborted' | 'protocol_error' | 'stream_error' | (string & {})
+export type ChatErrorType =
+  | ErrorType
+  | 'network_error'
+  | 'incomplete'
+  | 'aborted'
+  | 'protocol_error'
+  | 'stream_error'
+  | 'interrupted'
+  | (string & {})
 
 export interface ChatErrorInit {
   type: ChatErrorType

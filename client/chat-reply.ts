@@ -8,6 +8,11 @@ import type { ChatEvent, ChatResult } from './types.ts'
 export class ChatReply implements AsyncIterable<ChatEvent> {
   /** The completed reply; rejects with a `ChatError` (`type: 'aborted'` after `abort()`). */
   readonly result: Promise<ChatResult>
+  /**
+   * The SSE `id` of the last part received, when the server numbers them (a conversation's
+   * resumable stream does): `resume(conversationId, { lastEventId })` continues after it.
+   */
+  lastEventId: string | undefined
   private readonly events: ChatEvent[] = []
   private error: ChatError | undefined
   private closed = false
@@ -15,13 +20,13 @@ export class ChatReply implements AsyncIterable<ChatEvent> {
   private changed = this.nextChange()
   private readonly controller: AbortController
 
-  /** @internal Created by `ChatClient.send`. */
-  constructor(controller: AbortController, run: (emit: (event: ChatEvent) => void) => Promise<ChatResult>) {
+  /** @internal Created by `ChatClient.send` and `ChatClient.resume`. */
+  constructor(controller: AbortController, run: (emit: (event: ChatEvent) => void, reply: ChatReply) => Promise<ChatResult>) {
     this.controller = controller
     this.result = run((event) => {
       this.events.push(event)
       this.wake()
-    }).then(
+    }, this).then(
       (result) => {
         this.close()
         return result
@@ -36,7 +41,11 @@ export class ChatReply implements AsyncIterable<ChatEvent> {
     this.result.catch(() => {})
   }
 
-  /** Stops the reply: cancels the request, so the server stops generating. Idempotent. */
+  /**
+   * Stops reading the reply: cancels the request, so the server stops generating. In a
+   * conversation the generation outlives the connection: stop it with `ChatClient.stop(id)`.
+   * Idempotent.
+   */
   abort(reason?: string): void {
     this.controller.abort(reason)
   }

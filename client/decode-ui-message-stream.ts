@@ -6,9 +6,15 @@ import { DONE, type Done, type UIMessageChunk } from './ui-message-chunk.ts'
 const MAX_EVENT_CHARS = 4 * 1024 * 1024
 
 /**
+ * The SSE `id` each decoded part came with (a resumable stream numbers its parts from 0), for
+ * `Last-Event-ID` when a dropped reply is resumed. Parts without an id are not in it.
+ */
+export const eventIds: WeakMap<object, string> = new WeakMap()
+
+/**
  * Bytes of a UI message stream → its parts, in order. SSE comments (heartbeats) and events
  * without data are dropped; `data: [DONE]` becomes `DONE`. A frame that is not a JSON object
- * with a string `type` errors the stream with a `protocol_error`.
+ * with a string `type` errors the stream with a `protocol_error`. A part's SSE `id` is in `eventIds`.
  */
 export function decodeUIMessageStream(body: ReadableStream<Uint8Array>): ReadableStream<UIMessageChunk | Done> {
   return (
@@ -17,10 +23,12 @@ export function decodeUIMessageStream(body: ReadableStream<Uint8Array>): Readabl
       .pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>)
       .pipeThrough(new EventSourceParserStream({ maxBufferSize: MAX_EVENT_CHARS }))
       .pipeThrough(
-        new TransformStream<{ data: string }, UIMessageChunk | Done>({
+        new TransformStream<{ data: string; id?: string | undefined }, UIMessageChunk | Done>({
           transform(event, controller) {
             const chunk = parseFrame(event.data)
-            if (chunk) controller.enqueue(chunk)
+            if (!chunk) return
+            if (event.id && chunk !== DONE) eventIds.set(chunk, event.id)
+            controller.enqueue(chunk)
           },
         }),
       )

@@ -184,8 +184,8 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 
 /**
  * The protocol's `error` part only has `errorText`. The server writes it as
- * `"<error type>: <message>"` (e.g. `overloaded_error: …`) or as the JSON error body; plain
- * text is kept as the message of a `stream_error`.
+ * `"<error type>: <message>"` (e.g. `overloaded_error: …`, or `interrupted: …` for a generation a
+ * restart cut short) or as the JSON error body; plain text is kept as the message of a `stream_error`.
  */
 export function parseErrorText(errorText: string): { type: string; message: string; requestId?: string } {
   const text = errorText.trim()
@@ -203,7 +203,7 @@ export function parseErrorText(errorText: string): { type: string; message: stri
       // not JSON after all: fall through and keep the text
     }
   }
-  const match = /^([a-z][a-z_]*_error|incomplete)\s*:\s*([\s\S]*)$/.exec(text)
+  const match = /^([a-z][a-z_]*_error|incomplete|interrupted)\s*:\s*([\s\S]*)$/.exec(text)
   if (match) return { type: match[1]!, message: match[2]! || match[1]! }
   return { type: 'stream_error', message: text || 'The reply failed.' }
 }

@@ -79,3 +79,44 @@ export type ChatEvent =
   | { type: 'metadata'; metadata: ChatMetadata }
   | { type: 'retry'; attempt: number; delayMs: number; reason: string }
   | { type: 'finish'; result: ChatResult }
+
+/**
+ * A part of an AI SDK `UIMessage` as `GET /v1/conversations/:id` returns it: `text`,
+ * `reasoning`, `file`, `step-start`, `tool-<name>` or `dynamic-tool` (with `toolCallId`, `state`,
+ * `input`, `output` or `errorText`).
+ */
+export interface UIMessagePart {
+  type: string
+  text?: string
+  toolCallId?: string
+  toolName?: string
+  state?: string
+  input?: unknown
+  output?: unknown
+  errorText?: string
+  providerExecuted?: boolean
+  mediaType?: string
+  url?: string
+  [field: string]: unknown
+}
+
+/** An AI SDK `UIMessage` (what `useChat` holds), as stored conversations return them. */
+export interface UIMessage {
+  id: string
+  role: 'user' | 'assistant' | 'system'
+  parts: UIMessagePart[]
+}
+
+/** A stored conversation (`GET /v1/conversations/:id`). */
+export interface Conversation {
+  id: string
+  /** The first user text, up to 80 characters. */
+  title: string
+  /** ISO 8601 times. */
+  createdAt: string
+  updatedAt: string
+  /** The turns as AI SDK UI messages (one assistant message per answer, tool calls folded in). */
+  uiMessages: UIMessage[]
+  /** The same turns as Anthropic messages. */
+  messages: ChatMessage[]
+}

@@ -1,4 +1,4 @@
-import type { ChatEvent, ChatResult, ToolCall } from '../types.ts'
+import type { ChatEvent, ChatResult, ToolCall, UIMessagePart } from '../types.ts'
 import { renderMarkdown } from './render-markdown.ts'
 
 const TOOL_STATUS: Record<ToolCall['state'], string> = {
@@ -57,6 +57,20 @@ export class AssistantMessage {
         this.renderTool(event.toolCall)
         break
     }
+  }
+
+  /** Shows a stored answer (AI SDK UI message parts) as complete; returns its text. */
+  restore(parts: readonly UIMessagePart[]): string {
+    const texts: string[] = []
+    parts.forEach((part, i) => {
+      const { type, text = '' } = part
+      if (type === 'text' || type === 'reasoning') {
+        this.apply({ type, id: `${i}`, delta: '', text })
+        if (type === 'text') texts.push(text)
+      } else if (part.toolCallId) this.renderTool({ toolName: part.toolName ?? type.slice(5), inputText: '', ...part } as ToolCall)
+    })
+    this.end()
+    return texts.join('\n\n')
   }
 
   /** Marks the reply complete; `note` is shown under it (e.g. "Stopped"). */

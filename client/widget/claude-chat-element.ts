@@ -1,6 +1,6 @@
 import type { ChatError } from '../chat-error.ts'
 import type { ChatReply } from '../chat-reply.ts'
-import { createChatClient, type ChatRequestFields } from '../create-chat-client.ts'
+import { createChatClient, type ChatClient, type ChatRequestFields } from '../create-chat-client.ts'
 import type { ChatMessage, ChatResult } from '../types.ts'
 import { AssistantMessage } from './assistant-message.ts'
 import { describeError } from './describe-error.ts'
@@ -35,15 +35,29 @@ const TEMPLATE = `
   </form>
 </section>`
 
+/** What the widget keeps in `localStorage`: the conversation, and the message still being answered. */
+interface Saved {
+  id?: string
+  pending?: string
+}
+
 /**
  * `<claude-chat endpoint="/v1/chat/stream" token="…">`: a streaming chat with Claude.
  *
  * Attributes: `endpoint` (default `/v1/chat/stream`), `token`, `model`, `system`, `max-tokens`,
- * `heading` (default "Chat with Claude"), `placeholder`, `greeting`, `show-usage`.
- * Properties: `getToken` (a function returning a fresh token), `headers`, `messages` (read-only).
+ * `heading` (default "Chat with Claude"), `placeholder`, `greeting`, `show-usage`,
+ * `conversation-id` (a stored conversation to continue), `persist` (`none`: keep nothing in
+ * `localStorage`).
+ * Properties: `getToken` (a function returning a fresh token), `headers`, `messages` (read-only),
+ * `conversationId` (read-only).
  * Methods: `send(text)`, `stop()`, `clear()`, `focus()`.
  * Events (bubbling, composed): `claude-chat-finish` (detail: the `ChatResult`),
- * `claude-chat-error` (detail: the `ChatError`).
+ * `claude-chat-error` (detail: the `ChatError`), `claude-chat-conversation` (detail: `{ id }`, a
+ * new conversation was created).
+ *
+ * The conversation is stored on the server (`POST /v1/conversations`) and its id kept in
+ * `localStorage` under `claude-chat:<endpoint URL>`: a reload shows it again and picks up an
+ * answer still being written. Servers without conversations get the whole history each time.
  */
 export class ClaudeChatElement extends HTMLElement {
   static readonly observedAttributes = ['heading', 'placeholder', 'greeting']
@@ -57,6 +71,10 @@ export class ClaudeChatElement extends HTMLElement {
   private readonly history: ChatMessage[] = []
   private reply: ChatReply | undefined
   private retryTimer: ReturnType<typeof setTimeout> | undefined
+  /** The stored conversation: undefined until the first message creates one; null when the server keeps none. */
+  private conversation: string | null | undefined
+  /** Settles once a stored conversation is shown (sending waits for it). */
+  private restored: Promise<void> | undefined
 
   constructor() {
     super()
@@ -90,11 +108,21 @@ export class ClaudeChatElement extends HTMLElement {
     return this.history
   }
 
+  /** The id of the stored conversation, once there is one. */
+  get conversationId(): string | undefined {
+    return this.conversation ?? undefined
+  }
+
   attributeChangedCallback(): void {
     this.renderLabels()
   }
 
+  connectedCallback(): void {
+    this.restored ??= this.restore()
+  }
+
   disconnectedCallback(): void {
+    // Only stops reading: in a conversation the answer is still written and stored.
     this.reply?.abort()
     clearTimeout(this.retryTimer)
   }
@@ -106,35 +134,119 @@ export class ClaudeChatElement extends HTMLElement {
   /** Sends `text` as the next user message. Ignored while a reply is streaming or if blank. */
   async send(text: string): Promise<void> {
     const content = text.trim()
-    if (!content || this.reply) return
+    await this.restored
+    if (!content || this.hasAttribute('busy')) return
     this.hideNotice()
     this.history.push({ role: 'user', content })
-    this.$('.empty').hidden = true
     const user = this.addUserMessage(content)
-    const assistant = new AssistantMessage(this.ownerDocument)
-    this.log.append(assistant.element)
     this.input.value = ''
     this.autosize()
+    await this.follow(content, user, async (client) => {
+      if (this.conversation === undefined) {
+        try {
+          this.conversation = (await client.createConversation()).id
+          this.emit('claude-chat-conversation', { id: this.conversation })
+        } catch (error) {
+          // A server without conversations: send the whole history every time, as before.
+          if (![400, 404, 405].includes((error as ChatError).status!)) throw error
+          this.conversation = null
+        }
+      }
+      const id = this.conversation ?? undefined
+      this.save(id && { id, pending: content })
+      return client.send(id ? content : this.history, { body: this.requestFields(), ...(id && { conversationId: id }) })
+    })
+  }
+
+  /** Stops the reply that is streaming, if any: the request is cancelled, and a stored conversation's answer is stopped on the server. */
+  stop(): void {
+    if (!this.reply) return
+    this.reply.abort()
+    const id = this.conversation
+    if (id) {
+      this.save({ id })
+      this.client()
+        .stop(id)
+        .catch(() => {})
+    }
+  }
+
+  /** Stops any reply and starts a new, empty conversation (the next message creates it on the server). */
+  clear(): void {
+    this.stop()
+    this.history.length = 0
+    this.log.querySelectorAll('.msg').forEach((node) => node.remove())
+    this.$('.empty').hidden = false
+    this.hideNotice()
+    this.announce('New chat.')
+    if (this.conversation) {
+      this.conversation = undefined
+      this.save()
+    }
+  }
+
+  /** Shows the stored conversation and picks up the answer this page was waiting for, if it is still being written. */
+  private async restore(): Promise<void> {
+    const saved = this.saved()
+    const id = this.getAttribute('conversation-id') || saved.id
+    if (!id) return
+    this.conversation = id
+    const pending = saved.id === id ? saved.pending : undefined
+    const client = this.client()
+    try {
+      const [conversation, reply] = await Promise.all([client.loadConversation(id), pending ? client.resume(id).catch(() => null) : null])
+      let lastUser: string | undefined
+      for (const message of conversation.uiMessages) {
+        if (message.role === 'user') {
+          lastUser = message.parts.map((part) => (part.type === 'text' ? part.text : '')).join('')
+          this.history.push({ role: 'user', content: lastUser })
+          this.addUserMessage(lastUser)
+        } else if (message.role === 'assistant') {
+          const assistant = new AssistantMessage(this.ownerDocument)
+          this.log.append(assistant.element)
+          this.history.push({ role: 'assistant', content: assistant.restore(message.parts) })
+        }
+      }
+      this.$('.empty').hidden = this.history.length > 0
+      this.scrollToEnd(true)
+      if (pending === undefined) return
+      // Already stored: the reply ended while the page was away (a replay would show it twice).
+      if (pending === lastUser || !reply) {
+        reply?.abort()
+        if (pending !== lastUser) this.input.value = pending // never answered: give the message back
+        this.save({ id })
+        return
+      }
+      this.history.push({ role: 'user', content: pending })
+      void this.follow(pending, this.addUserMessage(pending), async () => reply)
+    } catch (cause) {
+      const error = cause as ChatError
+      if (error.status === 404) {
+        // Expired, deleted, or another visitor's: start afresh.
+        this.conversation = undefined
+        this.save()
+      } else this.showNotice(error, false)
+    }
+  }
+
+  /** Streams a reply to the user message `content` (shown as `user`) into the log. */
+  private async follow(content: string, user: HTMLElement, start: (client: ChatClient) => Promise<ChatReply>): Promise<void> {
+    this.$('.empty').hidden = true
+    const assistant = new AssistantMessage(this.ownerDocument)
+    this.log.append(assistant.element)
     this.setStreaming(true)
     this.announce('Claude is replying…')
     this.scrollToEnd(true)
-
-    const reply = createChatClient({
-      endpoint: this.getAttribute('endpoint') || '/v1/chat/stream',
-      ...(this.getAttribute('token') ? { token: this.getAttribute('token')! } : {}),
-      ...(this.getToken ? { getToken: this.getToken } : {}),
-      ...(this.headers ? { headers: this.headers } : {}),
-    }).send(this.history, {
-      body: this.requestFields(),
-      onEvent: (event) => {
+    let keep = false
+    try {
+      const reply = await start(this.client())
+      this.reply = reply
+      // Events that arrived before this point are replayed by the iteration.
+      for await (const event of reply) {
         const stick = this.isNearEnd()
         assistant.apply(event)
         if (stick) this.scrollToEnd(true)
-      },
-    })
-    this.reply = reply
-
-    try {
+      }
       const result = await reply.result
       if (result.text) this.history.push({ role: 'assistant', content: result.text })
       assistant.end({ result, showUsage: this.hasAttribute('show-usage') })
@@ -142,6 +254,9 @@ export class ClaudeChatElement extends HTMLElement {
       this.emit('claude-chat-finish', result)
     } catch (cause) {
       const error = cause as ChatError
+      // A dropped connection may still be answered on the server: a reload picks it up.
+      keep = ['network_error', 'incomplete', 'aborted'].includes(error.type)
+      if (error.status === 404 && this.conversation) this.conversation = undefined // expired: the next message starts a new one
       const partial = error.partialText
       if (assistant.isEmpty) {
         // Nothing arrived: take the message back, so sending again is one key press.
@@ -162,6 +277,7 @@ export class ClaudeChatElement extends HTMLElement {
         this.emit('claude-chat-error', error)
       }
     } finally {
+      if (this.conversation && !keep) this.save({ id: this.conversation })
       this.reply = undefined
       this.setStreaming(false)
       this.scrollToEnd()
@@ -169,19 +285,39 @@ export class ClaudeChatElement extends HTMLElement {
     }
   }
 
-  /** Stops the reply that is streaming, if any (the request is cancelled server-side too). */
-  stop(): void {
-    this.reply?.abort()
+  private client(): ChatClient {
+    return createChatClient({
+      endpoint: this.endpoint,
+      ...(this.getAttribute('token') ? { token: this.getAttribute('token')! } : {}),
+      ...(this.getToken ? { getToken: this.getToken } : {}),
+      ...(this.headers ? { headers: this.headers } : {}),
+    })
   }
 
-  /** Stops any reply and starts a new, empty conversation. */
-  clear(): void {
-    this.stop()
-    this.history.length = 0
-    this.log.querySelectorAll('.msg').forEach((node) => node.remove())
-    this.$('.empty').hidden = false
-    this.hideNotice()
-    this.announce('New chat.')
+  private get endpoint(): string {
+    return this.getAttribute('endpoint') || '/v1/chat/stream'
+  }
+
+  /** `localStorage` key, or undefined with `persist="none"`. */
+  private get storageKey(): string | undefined {
+    return this.getAttribute('persist') === 'none' ? undefined : `claude-chat:${new URL(this.endpoint, this.ownerDocument.baseURI).href}`
+  }
+
+  private saved(): Saved {
+    const key = this.storageKey
+    try {
+      return (key && (JSON.parse(localStorage.getItem(key)!) as Saved | null)) || {}
+    } catch {
+      return {} // storage disabled, or not ours
+    }
+  }
+
+  /** Keeps `state` in `localStorage` (removes it when undefined). Storage may be unavailable: then nothing is kept. */
+  private save(state?: Saved | '' | undefined): void {
+    const key = this.storageKey
+    try {
+      if (key) state ? localStorage.setItem(key, JSON.stringify(state)) : localStorage.removeItem(key)
+    } catch {}
   }
 
   private requestFields(): ChatRequestFields {
@@ -250,7 +386,7 @@ export class ClaudeChatElement extends HTMLElement {
     this.$('#status').textContent = text
   }
 
-  private emit(type: string, detail: ChatResult | ChatError): void {
+  private emit(type: string, detail: ChatResult | ChatError | { id: string }): void {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }))
   }
 

@@ -50,6 +50,7 @@ export function describeError(error: ChatError, now: Date = new Date()): ErrorDe
           ? 'The connection was lost before the reply finished. Please try again.'
           : "Couldn't reach the chat service. Check your connection and try again.",
       )
+    case 'interrupted': // a restart cut the reply (what was written is kept in the conversation)
     case 'incomplete':
       return describe('The reply was cut off before it finished. Please try again.')
     case 'aborted':

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { ChatError } from '../../client/chat-error.ts'
+import type { ChatError } from '../../client/chat-error.ts'
 import { createChatClient } from '../../client/create-chat-client.ts'
+import { rejection, until } from './async.ts'
 import type { ChatEvent } from '../../client/types.ts'
 import { controlledBody, DONE_FRAME, helloFrames, metadata, sse, streamResponse } from './frames.ts'
 
@@ -20,22 +21,6 @@ function fakeFetch(...answers: (Response | Error | (() => Response))[]) {
 }
 
 const noDelay = { attempts: 2, initialDelayMs: 0, maxDelayMs: 0 }
-
-async function rejection(promise: Promise<unknown>): Promise<ChatError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected a rejection')
-    },
-    (e: unknown) => e,
-  )
-  if (!ChatError.isInstance(error)) throw error
-  return error
-}
-
-const until = async (condition: () => boolean) => {
-  for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 1))
-  expect(condition()).toBe(true)
-}
 
 describe('createChatClient', () => {
   it('posts the conversation with the token and streams text step by step', async () => {

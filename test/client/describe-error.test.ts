@@ -27,6 +27,9 @@ describe('describeError', () => {
       /lost before the reply finished/,
     )
     expect(describeError(new ChatError({ type: 'network_error', message: 'x' }), now).message).toMatch(/Couldn't reach/)
+    expect(describeError(new ChatError({ type: 'interrupted', message: 'the service restarted', partialText: 'Hal' }), now).message).toBe(
+      'The reply was cut off before it finished. Please try again.',
+    )
     expect(describeError(new ChatError({ type: 'weird_error', message: 'stack trace here' }), now).message).toBe(
       'Something went wrong on our side. Please try again.',
     )

@@ -1,7 +1,8 @@
 import { useChat } from '@ai-sdk/react'
 import { DefaultChatTransport, lastAssistantMessageIsCompleteWithToolCalls, type UIMessage } from 'ai'
-import { useState, type FormEvent } from 'react'
+import { useEffect, useState, type FormEvent } from 'react'
 import { CLIENT_TOOLS, isClientTool, runClientTool } from './client-tools.ts'
+import { openConversation, remember, stopConversation, type Session } from './conversation.ts'
 
 /** The Worker's stream endpoint, set at build time (build.ts: CHAT_API). */
 declare const CHAT_API: string
@@ -11,11 +12,42 @@ const transport = new DefaultChatTransport({
   // Merged into every request body next to useChat's own fields (id, messages, trigger).
   body: { model: 'fast', client_tools: CLIENT_TOOLS },
   // With signed-in users: headers: () => ({ authorization: `Bearer ${sessionToken}` }),
+  // The Worker keeps the conversation (useChat's `id` is its id): send only what is new.
+  prepareSendMessagesRequest: ({ id, messages, body, trigger, messageId }) => {
+    const last = messages.at(-1)
+    if (last?.role === 'user') {
+      remember({ id, pending: last }) // until its answer ends: a reload then resumes it
+      return { body: { ...body, conversation_id: id, messages: [last] } }
+    }
+    // Client tool outputs ride on the assistant message: send the chat with useChat's own fields;
+    // the Worker takes only its last turn (the tool results) from it, the rest it has stored.
+    return { body: { ...body, id, messages, trigger, messageId } }
+  },
+  // useChat({ resume: true }) sends GET <api>/<id>/stream: the answer still being written, or 204.
 })
 
 export function App() {
+  const [session, setSession] = useState<Session | Error>()
+  const open = (fresh: boolean) => openConversation(CHAT_API, fresh).then(setSession, setSession)
+  useEffect(() => void open(false), [])
+  if (!session) return <p className="status">Loading…</p>
+  if (session instanceof Error) {
+    return (
+      <p role="alert" className="error">
+        {session.message}
+      </p>
+    )
+  }
+  // A new key remounts the chat with its own useChat state.
+  return <Chat key={session.id} session={session} onNewChat={() => void open(true)} />
+}
+
+function Chat({ session, onNewChat }: { session: Session; onNewChat: () => void }) {
   const [input, setInput] = useState('')
   const { messages, sendMessage, addToolOutput, status, stop, error } = useChat({
+    id: session.id, // the conversation id from POST /v1/conversations
+    messages: session.messages, // the stored turns, from GET /v1/conversations/:id
+    resume: session.resume,
     transport,
     // Once every tool call of the last reply has its output, send the next request by itself.
     sendAutomaticallyWhen: lastAssistantMessageIsCompleteWithToolCalls,
@@ -24,6 +56,8 @@ export function App() {
       if (!isClientTool(toolCall.toolName)) return
       void addToolOutput({ tool: toolCall.toolName, toolCallId: toolCall.toolCallId, output: runClientTool(toolCall.toolName) })
     },
+    // A disconnect (a reload, a network drop) leaves the answer running on the Worker: keep `pending`.
+    onFinish: ({ isDisconnect }) => isDisconnect || remember({ id: session.id }),
   })
   const busy = status === 'submitted' || status === 'streaming'
 
@@ -34,9 +68,18 @@ export function App() {
     setInput('')
   }
 
+  function onStop() {
+    // stop() only disconnects this page; the Worker's generation ends with the stop endpoint.
+    void stop()
+    void stopConversation(CHAT_API, session.id)
+  }
+
   return (
     <main>
       <h1>useChat + claude-edge</h1>
+      <button type="button" onClick={onNewChat} disabled={busy}>
+        New chat
+      </button>
       <ol className="messages" aria-live="polite">
         {messages.map((message) => (
           <Message key={message.id} message={message} />
@@ -51,7 +94,7 @@ export function App() {
         <label htmlFor="prompt">Message</label>
         <input id="prompt" value={input} onChange={(e) => setInput(e.target.value)} placeholder="Ask something…" autoComplete="off" />
         {busy ? (
-          <button type="button" onClick={() => void stop()}>
+          <button type="button" onClick={onStop}>
             Stop
           </button>
         ) : (

@@ -8,9 +8,10 @@ describe('client build', () => {
     expect(readFileSync(ASSETS_PATH, 'utf8') === assets, 'src/demo/assets.ts is stale: run `npm run build:client`').toBe(true)
   })
 
-  it('stays small: client under 6 KiB and widget under 14 KiB, minified and gzipped', async () => {
+  it('stays small: client under 6.5 KiB and widget under 15 KiB, minified and gzipped', async () => {
+    // Conversations (create, resume after a drop or a reload, stop, load) added about 0.6 / 1.3 KiB.
     const { client, widget } = await buildClient()
-    expect(gzipSize(client)).toBeLessThan(6 * 1024)
-    expect(gzipSize(widget)).toBeLessThan(14 * 1024)
+    expect(gzipSize(client)).toBeLessThan(6.5 * 1024)
+    expect(gzipSize(widget)).toBeLessThan(15 * 1024)
   })
 })

@@ -14,7 +14,9 @@ import { anonymousVars } from '../../../scripts/lib/demo-assistant.ts'
  * Chromium, against the real POST /v1/chat/stream. Upstream is the Anthropic simulator served from
  * this process (ANTHROPIC_BASE_URL), so the test can see what reached "Anthropic".
  *
- * The Worker allows 4 requests a minute (RATE_LIMIT), so the last test reaches a real 429.
+ * The Worker allows 12 requests a minute (RATE_LIMIT), so the last test reaches a real 429. The
+ * widget stores its conversation: a page's first message is two requests (POST /v1/conversations,
+ * then the stream), and Stop a third (POST /v1/conversations/:id/stop).
  */
 const simulator = createSimulator()
 let upstream: { url: string; close(): Promise<void> }
@@ -32,8 +34,8 @@ beforeAll(async () => {
       ANTHROPIC_API_KEY: 'sk-ant-e2e-simulator',
       DEMO_PAGE: 'true',
       ...anonymousVars(`http://127.0.0.1:${port}`),
-      RATE_LIMIT: '4/1m',
-      ANONYMOUS_RATE_LIMIT: '4/1m',
+      RATE_LIMIT: '12/1m',
+      ANONYMOUS_RATE_LIMIT: '12/1m',
       HEARTBEAT_MS: '1000',
     },
   })
@@ -133,12 +135,13 @@ describe('<claude-chat> served by the Worker (wrangler dev), simulator upstream'
 
   it('a request over the rate limit shows when to try again and gives the message back', async () => {
     // The limit is a sliding window, so where the wall clock falls decides which request is
-    // refused: keep sending (bounded) until one is.
+    // refused: keep sending (bounded) until one is. (Without Upstash, limits are counted in memory
+    // per isolate, and a conversation's messages are admitted in its Durable Object: up to 12 more.)
     const page = await openPage()
     const alert = page.getByRole('alert')
     const input = page.getByRole('textbox', { name: 'Message to Claude' })
     let refused: string | undefined
-    for (let n = 1; n <= 10 && !refused; n++) {
+    for (let n = 1; n <= 20 && !refused; n++) {
       const upstreamCalls = simulator.requests.length
       const replies = await page.locator('claude-chat .msg.assistant').count()
       await send(page, `message ${n} [sim tokens=2]`)

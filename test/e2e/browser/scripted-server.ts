@@ -6,7 +6,9 @@ import { join } from 'node:path'
 /**
  * A stand-in for the Worker while its stream endpoint is built: serves the demo page and the
  * widget bundle, and answers POST /v1/chat/stream with UI message streams scripted by the last
- * user message (`hello`, `slow`, `tool`, `markdown`, `drop-once`, `rate`, `budget`).
+ * user message (`hello`, `slow`, `tool`, `markdown`, `drop-once`, `rate`, `budget`). It has no
+ * conversations API (`POST /v1/conversations` is a 404), so the widget sends the whole history
+ * every time, as it does with any server without conversations.
  */
 export interface ScriptedServer {
   url: string

@@ -57,6 +57,38 @@ describe('examples/react-usechat (npm run example:react)', () => {
     await expect(page.getByRole('alert').count()).resolves.toBe(0)
   })
 
+  it('a reload mid-answer resumes it (useChat resume: true): the question and the whole answer, once', async () => {
+    const words = Array.from({ length: 40 }, (_, i) => `w${i + 1}`).join(' ')
+    const prompt = `Count slowly [sim text="${words}" delay=100]`
+    await send(prompt)
+    await poll(
+      async () =>
+        (
+          (await lastAssistant()
+            .locator('.text')
+            .textContent()
+            .catch(() => '')) ?? ''
+        ).split(' ').length,
+    ).toBeGreaterThanOrEqual(5)
+    await page.reload()
+    await page.getByLabel('Message').waitFor()
+    await poll(() =>
+      lastAssistant()
+        .locator('.text')
+        .textContent()
+        .catch(() => null),
+    ).toBe(words)
+    await poll(status).toBe('ready')
+    const texts = await page.locator('.message .text').allTextContents()
+    expect(texts.filter((t) => t === prompt)).toHaveLength(1)
+    expect(texts.filter((t) => t === words)).toHaveLength(1)
+
+    // Reloaded again after it ended: the stored answer is shown once, nothing is resumed.
+    await page.reload()
+    await page.getByLabel('Message').waitFor()
+    await poll(() => page.locator('.message .text').allTextContents()).toEqual(texts)
+  })
+
   it('a client tool round trip: the model calls it, the browser answers with addToolOutput, the reply continues', async () => {
     const requests: string[] = []
     page.on('request', (req) => req.url().endsWith('/v1/chat/stream') && req.method() === 'POST' && requests.push(req.postData() ?? ''))
@@ -80,6 +112,9 @@ describe('examples/react-usechat (npm run example:react)', () => {
     expect(requests).toHaveLength(2)
     const [first, second] = requests.map((body) => JSON.parse(body))
     expect(first.client_tools.map((t: { name: string }) => t.name)).toEqual(['get_browser_context'])
+    // Only the new message, in the stored conversation (the Worker prepends the earlier turns).
+    expect(first.conversation_id).toMatch(/^conv_/)
+    expect(first.messages).toHaveLength(1)
     const toolPart = second.messages.at(-1).parts.find((p: { type: string }) => p.type === 'tool-get_browser_context')
     expect(toolPart).toMatchObject({ state: 'output-available', output: { time_zone: 'Asia/Tokyo' } })
     expect(errors).toEqual([])
