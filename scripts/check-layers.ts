@@ -12,7 +12,7 @@ const src = join(root, 'src')
 /** Layers from the top (the deployable Worker) down to the leaves; the first matching pattern wins. */
 const LAYERS: [name: string, patterns: RegExp[]][] = [
   ['worker', [/^worker\.ts$/, /^worker-app\.ts$/, /^demo\//]],
-  ['library entry', [/^index\.ts$/, /^app\.ts$/]],
+  ['library entry', [/^index\.ts$/, /^app\.ts$/, /^conversation-object\.ts$/]],
   ['gateway context', [/^gateway\//]],
   [
     'routes',
@@ -23,18 +23,22 @@ const LAYERS: [name: string, patterns: RegExp[]][] = [
       /^openai\//,
       /^models\/routes\.ts$/,
       /^limits\/(usage-handler|read-limit|index)\.ts$/,
+      /^conversations\/(forward|routes)\.ts$/,
       /^models\/index\.ts$/,
     ],
   ],
   ['tool loop and streams', [/^tools\/(tool-loop|run-tool-call|repair-history|index)\.ts$/, /^tools\/demo\//, /^stream\//]],
-  ['middleware and policy', [/^limits\//, /^assistants\/(bind-assistant|registry)\.ts$/, /^auth\/(?!identity|scopes|hash)/]],
+  [
+    'middleware and policy',
+    [/^limits\//, /^conversations\//, /^assistants\/(bind-assistant|registry)\.ts$/, /^auth\/(?!identity|scopes|hash)/],
+  ],
   ['admission', [/^admission\//]],
   ['upstream calls', [/^upstream\//]],
   ['observability', [/^observability\//]],
   ['context window', [/^context\//]],
   [
     'definitions',
-    [/^config\.ts$/, /^models\//, /^assistants\/define-assistant\.ts$/, /^tools\//, /^auth\/(identity|scopes|hash)\.ts$/, /^logger\//],
+    [/^config\.ts$/, /^models\//, /^assistants\/define-assistant\.ts$/, /^tools\//, /^auth\/(identity|scopes|hash)\.ts$/, /^logger\//, /^upstash\//],
   ],
   ['leaves', [/^wire\//, /^errors\.ts$/, /^marker\.ts$/, /^media\//, /^validation\//, /^background\//, /^abort\//]],
 ]

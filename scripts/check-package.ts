@@ -94,6 +94,7 @@ import {
   authenticate,
   chatHandler,
   chatStreamHandler,
+  conversationObject,
   createApp,
   defineTool,
   gateway,
@@ -131,6 +132,9 @@ function build(env: Env): Hono<{ Bindings: Env }> {
   app.route('/ai', createApp({ config: parseConfig(env), tools: [orderStatus] }))
   return app
 }
+
+/** Resumable generations and conversations: the class wrangler.toml binds as CONVERSATIONS. */
+export const ConversationObject = conversationObject({ tools: [orderStatus] })
 
 /** The same gateway composed from its exported parts, in an app typed with its variables. */
 export const composed = new Hono<{ Bindings: Env } & GatewayEnv>()
@@ -198,7 +202,10 @@ function wranglerToml(): string {
   const repo = readFileSync(join(root, 'wrangler.toml'), 'utf8')
   const date = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(repo)?.[1]
   if (!date) throw new CheckFailed('wrangler.toml: no compatibility_date')
-  return `name = "fresh-worker"\nmain = "src/index.ts"\ncompatibility_date = "${date}"\ncompatibility_flags = ["nodejs_compat"]\n`
+  // The Durable Object blocks a user copies from docs/conversations.md.
+  const conversations =
+    '\n[[durable_objects.bindings]]\nname = "CONVERSATIONS"\nclass_name = "ConversationObject"\n\n[[migrations]]\ntag = "v1"\nnew_sqlite_classes = ["ConversationObject"]\n'
+  return `name = "fresh-worker"\nmain = "src/index.ts"\ncompatibility_date = "${date}"\ncompatibility_flags = ["nodejs_compat"]\n${conversations}`
 }
 
 function freshProject(dir: string, tarball: string): void {

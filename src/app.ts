@@ -13,6 +13,13 @@ import { healthHandler } from './health/handler.ts'
 import { limits } from './limits/limits.ts'
 import { readLimit } from './limits/read-limit.ts'
 import { usageHandler } from './limits/usage-handler.ts'
+import { resumeHandler, runInConversation, stopHandler } from './conversations/forward.ts'
+import {
+  createConversationHandler,
+  deleteConversationHandler,
+  getConversationHandler,
+  listConversationsHandler,
+} from './conversations/routes.ts'
 import { countTokensHandler, messagesHandler } from './messages/index.ts'
 import { modelHandler, modelsHandler } from './models/routes.ts'
 import { requestLog } from './observability/request-log.ts'
@@ -21,6 +28,11 @@ import { chatCompletionsHandler, openAIErrors } from './openai/index.ts'
 export interface AppOptions extends GatewayOptions {
   /** Validated configuration, from `parseConfig(env)`. */
   config: Config
+  /**
+   * The app runs inside the conversation's Durable Object (`conversationObject`), so its chat
+   * routes run here instead of being handed to that object. Internal. Default: false.
+   */
+  conversationHost?: boolean
 }
 
 /**
@@ -46,14 +58,22 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
   app.use('/v1/*', credentials, limits())
 
   const jsonBody = requestBodyLimit()
-  app.post('/v1/chat', jsonBody, chatHandler)
-  app.post('/v1/chat/stream', jsonBody, chatStreamHandler)
+  // A request that continues a conversation runs in its Durable Object (resumable, stoppable).
+  const conversation = options.conversationHost ? [] : [runInConversation()]
+  app.post('/v1/chat', jsonBody, ...conversation, chatHandler)
+  app.post('/v1/chat/stream', jsonBody, ...conversation, chatStreamHandler)
+  app.get('/v1/chat/stream/:id/stream', readLimit(), resumeHandler)
   app.post('/v1/chat/completions', jsonBody, chatCompletionsHandler)
   app.post('/v1/messages', jsonBody, messagesHandler)
   app.post('/v1/messages/count_tokens', jsonBody, readLimit(), countTokensHandler)
   app.get('/v1/models', modelsHandler)
   app.get('/v1/models/:id', readLimit(), modelHandler)
   app.get('/v1/usage', usageHandler)
+  app.post('/v1/conversations', readLimit(), createConversationHandler)
+  app.get('/v1/conversations', readLimit(), listConversationsHandler)
+  app.get('/v1/conversations/:id', readLimit(), getConversationHandler)
+  app.delete('/v1/conversations/:id', readLimit(), deleteConversationHandler)
+  app.post('/v1/conversations/:id/stop', readLimit(), stopHandler)
   app.get('/healthz', healthHandler)
 
   app.notFound(gatewayNotFound)

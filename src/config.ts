@@ -58,6 +58,10 @@ export interface Config {
   maxSteps: number
   logBodies: boolean
   demoPage: boolean
+  /** Bounds of a stored conversation: `CONVERSATION_MAX_MESSAGES`, `CONVERSATION_MAX_TOKENS`, `CONVERSATION_TTL` (idle, ms). */
+  conversations: { maxMessages: number; maxTokens: number; ttlMs: number }
+  /** Name of the Durable Object binding that runs resumable generations (`CONVERSATIONS_BINDING`). */
+  conversationsBinding: string
 }
 
 export class ConfigError extends Error {
@@ -80,6 +84,22 @@ const int = (fallback: number, min = 0) =>
       if (!/^\d+$/.test(v) || Number(v) < min)
         ctx.issues.push({ code: 'custom', message: `expected a whole number ≥ ${min}, got "${v}"`, input: v })
       return Number(v)
+    }),
+  )
+
+const DURATION_UNITS_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }
+
+/** A duration like `7d`, `12h`, `30m` or `90s` (or whole seconds), in ms. */
+const duration = (fallback: string) =>
+  z.pipe(
+    optionalString,
+    z.transform((v, ctx) => {
+      const match = /^(\d+)\s*([smhd]?)$/.exec(v ?? fallback)
+      if (!match || Number(match[1]) === 0) {
+        ctx.issues.push({ code: 'custom', message: `expected a duration like "7d", "12h", "30m" or "90s", got "${v}"`, input: v })
+        return 0
+      }
+      return Number(match[1]) * DURATION_UNITS_MS[match[2] || 's']!
     }),
   )
 
@@ -206,6 +226,10 @@ const envSchema = z.object({
   MAX_STEPS: int(5, 1),
   LOG_BODIES: flag(false),
   DEMO_PAGE: flag(false),
+  CONVERSATION_MAX_MESSAGES: int(100, 2),
+  CONVERSATION_MAX_TOKENS: int(50_000, 100),
+  CONVERSATION_TTL: duration('7d'),
+  CONVERSATIONS_BINDING: z._default(optionalString, 'CONVERSATIONS'),
 })
 
 /**
@@ -322,5 +346,7 @@ export function parseConfig(env: Record<string, unknown>): Config {
     maxSteps: e.MAX_STEPS,
     logBodies: e.LOG_BODIES,
     demoPage: e.DEMO_PAGE,
+    conversations: { maxMessages: e.CONVERSATION_MAX_MESSAGES, maxTokens: e.CONVERSATION_MAX_TOKENS, ttlMs: e.CONVERSATION_TTL },
+    conversationsBinding: e.CONVERSATIONS_BINDING,
   }
 }

@@ -6,6 +6,8 @@
  * `claude-edge/client`.
  */
 export { createApp, type AppOptions } from './app.ts'
+export { conversationObject } from './conversation-object.ts'
+export type { Conversation, ConversationStore, ConversationSummary } from './conversations/types.ts'
 export {
   gateway,
   gatewayErrorHandler,

@@ -1,6 +1,6 @@
 import { ConfigError, parseConfig } from './config.ts'
 import { errorBody } from './errors.ts'
-import { createWorkerApp } from './worker-app.ts'
+import { createWorkerApp, WorkerConversationObject } from './worker-app.ts'
 
 type Handler = (request: Request, env: Record<string, unknown>, ctx: ExecutionContext) => Response | Promise<Response>
 
@@ -34,3 +34,6 @@ export default {
     return built.fetch(request, env, ctx)
   },
 } satisfies ExportedHandler<Record<string, unknown>>
+
+/** Runs resumable generations and, without Upstash, stores conversations (see wrangler.toml). */
+export class ConversationObject extends WorkerConversationObject {}

@@ -3,4 +3,8 @@ declare namespace Cloudflare {
   interface GlobalProps {
     mainModule: typeof import('../src/worker.ts')
   }
+  interface Env {
+    /** wrangler.toml: the Durable Object of conversations and resumable generations. */
+    CONVERSATIONS: DurableObjectNamespace
+  }
 }

@@ -91,7 +91,9 @@ export function authenticate(options: AuthenticateOptions = {}): MiddlewareHandl
       if (!verifySession) throw unauthenticated('Session tokens are not accepted here: SESSION_SECRET is not configured.')
       identity = await verifySession(credential.token, c.req.header('origin'))
     } else {
-      const origin = c.req.header('origin')
+      // Browsers leave Origin out of same-origin GETs (a page reloading its conversation); the
+      // Fetch Metadata they send instead cannot be set by the page's scripts.
+      const origin = c.req.header('origin') ?? (c.req.header('sec-fetch-site') === 'same-origin' ? new URL(c.req.url).origin : undefined)
       if (!config.allowAnonymous) throw unauthenticated(missing)
       if (origin === undefined) {
         throw unauthenticated(`${missing} Anonymous access is only for pages on the allowed origins.`)

@@ -7,6 +7,8 @@ export const CORS_ALLOW_HEADERS = [
   'authorization',
   'x-api-key',
   'content-type',
+  // Resuming a stream after the last part the client has (docs/conversations.md).
+  'last-event-id',
   'anthropic-version',
   'anthropic-beta',
   'anthropic-dangerous-direct-browser-access',

@@ -1,6 +1,7 @@
 /**
  * Route scopes a credential can be limited to. A scope is the first path segment after `/v1/`:
- * `chat` covers `/v1/chat`, `/v1/chat/stream` and `/v1/chat/completions` (OpenAI-compatible),
+ * `chat` covers `/v1/chat`, `/v1/chat/stream`, `/v1/chat/completions` (OpenAI-compatible) and the
+ * conversations of chats (`/v1/conversations…`),
  * `messages` covers `/v1/messages` and `/v1/messages/count_tokens`, `models` covers `/v1/models`,
  * `usage` covers `/v1/usage`.
  */
@@ -18,7 +19,9 @@ export const ANONYMOUS_SCOPES: readonly Scope[] = ['chat', 'models', 'usage']
 export function scopeOf(path: string): string {
   const at = path.lastIndexOf('/v1/')
   if (at < 0) return path
-  return path.slice(at + 4).split('/')[0] ?? ''
+  const segment = path.slice(at + 4).split('/')[0] ?? ''
+  // Conversations are the chat routes' history: whoever may chat may list, read, stop and delete them.
+  return segment === 'conversations' ? 'chat' : segment
 }
 
 export function isScope(value: string): value is Scope {

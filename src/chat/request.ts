@@ -9,6 +9,7 @@ import * as z from 'zod/mini'
 import '../validation/zod.ts'
 import type { ActiveTools } from '../tools/active-tools.ts'
 import type { Reservation } from '../admission/admission.ts'
+import type { ConversationTurn } from '../conversations/turn.ts'
 import { anthropicMessages, chatRequestSchema, describeIssues, uiMessages, type ChatRequestBody } from './schema.ts'
 import { fromUIMessages } from './ui-messages.ts'
 
@@ -30,7 +31,8 @@ export interface ChatRequest {
   /** The admission of its first model call; the tool loop extends it before each later call. */
   reservation?: Reservation
   thinking?: Anthropic.ThinkingConfigParam
-  conversationId?: string
+  /** The stored conversation this request continues, and what it adds (see `continueConversation`). */
+  turn?: ConversationTurn
   /** The body came from `useChat` (UI messages). */
   uiMessages: boolean
   /** Things we changed about the request, reported back to the caller. */
@@ -91,7 +93,6 @@ export function parseChatRequest(body: unknown, config: Config, identity: Identi
     clientTools: b.client_tools ?? [],
     ...(b.tool_choice && { toolChoice: b.tool_choice as Anthropic.ToolChoice }),
     ...(b.thinking && { thinking: b.thinking as Anthropic.ThinkingConfigParam }),
-    ...(b.metadata?.conversation_id && { conversationId: b.metadata.conversation_id }),
     uiMessages: isUI,
     warnings,
   }

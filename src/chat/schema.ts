@@ -61,6 +61,8 @@ export const chatRequestSchema = z.strictObject({
   client_tools: z.optional(z.array(clientTool)),
   tool_choice: z.optional(z.looseObject({ type: z.enum(['auto', 'any', 'tool', 'none']) })),
   thinking: z.optional(z.looseObject({ type: z.enum(['enabled', 'disabled', 'adaptive']) })),
+  // The stored conversation this request continues (docs/conversations.md); `metadata.conversation_id` is the same.
+  conversation_id: z.optional(z.string().check(z.maxLength(256))),
   metadata: z.optional(z.strictObject({ conversation_id: z.optional(z.string().check(z.maxLength(256))) })),
   // Fields `useChat`'s DefaultChatTransport adds to every body.
   id: z.optional(z.string()),

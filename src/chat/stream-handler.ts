@@ -2,6 +2,7 @@ import type { Context } from 'hono'
 import { streamUIMessages } from '../stream/index.ts'
 import { prepareChat } from './prepare.ts'
 import { runChat, streamStep, streamToolHooks } from './run.ts'
+import { saveTurn } from './save-turn.ts'
 
 /**
  * `POST /v1/chat/stream`: the reply as an AI SDK UI message stream (docs/http.md#chat-stream). Bad input and
@@ -15,6 +16,7 @@ export async function chatStreamHandler(c: Context): Promise<Response> {
     c,
     async (writer, signal) => {
       const result = await runChat(c, req, { signal, runStep: streamStep(c, writer, signal), ...streamToolHooks(writer) })
+      await saveTurn(c, req, result)
       return { model: result.message.model, stopReason: result.stopReason }
     },
     { warnings: req.warnings },

@@ -28,7 +28,8 @@ export const gatewayNotFound: NotFoundHandler = (c) =>
   errorResponse(c, new GatewayError('not_found_error', notFoundMessage(c.req.method, new URL(c.req.url).pathname)))
 
 /** Paths under /v1 (an SDK's baseURL without or with one /v1 too many lands next to them). */
-const V1_ROUTE = /^\/v1\/(chat|chat\/stream|chat\/completions|messages|messages\/count_tokens|models|models\/[^/]+|usage)$/
+const V1_ROUTE =
+  /^\/v1\/(chat|chat\/stream|chat\/completions|messages|messages\/count_tokens|models|models\/[^/]+|usage|conversations|conversations\/[^/]+)$/
 
 function notFoundMessage(method: string, path: string): string {
   const base = `No route for ${method} ${path}.`

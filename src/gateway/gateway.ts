@@ -8,6 +8,7 @@ import { createLimiter, type CreateLimiterOptions } from '../limits/create-limit
 import type { Limiter } from '../limits/limiter.ts'
 import { consoleLogger, type Logger } from '../logger/logger.ts'
 import { RequestMeter } from '../observability/meter.ts'
+import { conversationStore } from '../conversations/object-store.ts'
 import type { Tool } from '../tools/define-tool.ts'
 import { ToolRegistry } from '../tools/registry.ts'
 import { createUpstreamClient } from '../upstream/client.ts'
@@ -139,6 +140,7 @@ export function gateway(options: GatewayOptions | ((env: Bindings) => GatewayOpt
     c.set('admission', admitAll)
     c.set('logger', logger)
     c.set('clientIp', clientIpSource)
+    c.set('conversations', conversationStore(parts.config, c.env))
     // Public routes count against the client address; `authenticate` sets the caller on /v1/*.
     c.set('identity', { kind: 'anonymous', id: `ip:${clientIp(c, clientIpSource)}` })
     const meter = c.get('meter') ?? new RequestMeter()

@@ -4,6 +4,8 @@ import type { AssistantRegistry } from '../assistants/registry.ts'
 import type { ClientIpSource } from '../auth/client-ip.ts'
 import type { Identity } from '../auth/identity.ts'
 import type { Config } from '../config.ts'
+import type { GenerationHooks } from '../conversations/hooks.ts'
+import type { ConversationStore } from '../conversations/types.ts'
 import type { Limiter } from '../limits/limiter.ts'
 import type { Logger } from '../logger/logger.ts'
 import type { RequestMeter } from '../observability/meter.ts'
@@ -43,6 +45,10 @@ export interface GatewayVariables {
    * `logBodies` is on; a request refused before its route read the body has none.
    */
   requestBody: string | undefined
+  /** Where conversations are stored: Upstash, or the Durable Object's storage without it; none when neither is set up. */
+  conversations: ConversationStore | undefined
+  /** Only inside the conversation's Durable Object: what it keeps to end a generation a restart cut short. */
+  generation: GenerationHooks | undefined
 }
 
 /** The Hono `Env` of the gateway's routes: `new Hono<{ Bindings: MyBindings } & GatewayEnv>()`. */

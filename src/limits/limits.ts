@@ -52,6 +52,8 @@ export function limits(options: LimitsOptions = {}): MiddlewareHandler {
       decision = limiter.refusalWithoutStore(ask) ?? (await limiter.admit({ ...ask, reserveUsd: await price(request.call) }))
       if (!decision.success) throw refusalError(decision, request.estimatedTokens)
       const ticket = decision.ticket!
+      const { store: _store, ...kept } = ticket
+      c.get('generation')?.admitted({ ticket: kept, model: request.call.params.model, inputTokens: request.estimatedTokens })
       const assistant = c.get('assistant')
       waitUntil(
         c,

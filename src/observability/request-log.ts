@@ -3,6 +3,9 @@ import { waitUntil } from '../background/wait-until.ts'
 import { loggerOf, type LogLine, type Logger } from '../logger/logger.ts'
 import { RequestMeter } from './meter.ts'
 
+/** Outcomes that are not failures although the request did not end with `ok` here. */
+const HANDED_OVER = new Set(['aborted', 'forwarded', 'resumed'])
+
 export interface RequestLogOptions {
   /**
    * Add the body a route read (truncated to `maxBodyChars`) to the line (`LOG_BODIES`). The log
@@ -82,7 +85,14 @@ function lineOf(c: Context, meter: RequestMeter, status: number, body: string | 
   const assistant = c.get('assistant')
   const outcome = meter.outcome
   return {
-    level: outcome === 'aborted' ? 'info' : status >= 500 || (outcome !== 'ok' && status < 400) ? 'error' : status >= 400 ? 'warn' : 'info',
+    // `forwarded` / `resumed`: the conversation's Durable Object ran it and logs its own line.
+    level: HANDED_OVER.has(outcome)
+      ? 'info'
+      : status >= 500 || (outcome !== 'ok' && status < 400)
+        ? 'error'
+        : status >= 400
+          ? 'warn'
+          : 'info',
     msg: 'request',
     request_id: c.get('requestId'),
     identity: identity?.id,

@@ -195,7 +195,7 @@ export function stepParams(req: LoopRequest, messages: Anthropic.MessageParam[],
 }
 
 /** A reply block as a request block (the API wants thinking blocks back unchanged, signature included). */
-function toParam(block: Anthropic.ContentBlock): Anthropic.ContentBlockParam {
+export function toParam(block: Anthropic.ContentBlock): Anthropic.ContentBlockParam {
   switch (block.type) {
     case 'text':
       return {

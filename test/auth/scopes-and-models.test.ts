@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../../src/app.ts'
-import { SCOPES } from '../../src/auth/scopes.ts'
+import { SCOPES, scopeOf } from '../../src/auth/scopes.ts'
 import { ConfigError, parseConfig } from '../../src/config.ts'
 import { makeApp } from '../support/app.ts'
 import { KEY_A, KEY_B, authApp, clientKeys, errorOf, get, hello, post } from './support.ts'
@@ -36,7 +36,7 @@ describe('scopes', () => {
     const { app } = makeApp()
     const paths = app.routes.filter((r) => r.method !== 'ALL' && r.path.startsWith('/v1/')).map((r) => r.path)
     expect(paths.length).toBeGreaterThan(0)
-    for (const path of paths) expect(SCOPES).toContain(path.split('/')[2])
+    for (const path of paths) expect(SCOPES).toContain(scopeOf(path))
   })
 })
 
