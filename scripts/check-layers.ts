@@ -38,7 +38,15 @@ const LAYERS: [name: string, patterns: RegExp[]][] = [
   ['context window', [/^context\//]],
   [
     'definitions',
-    [/^config\.ts$/, /^models\//, /^assistants\/define-assistant\.ts$/, /^tools\//, /^auth\/(identity|scopes|hash)\.ts$/, /^logger\//, /^upstash\//],
+    [
+      /^config\.ts$/,
+      /^models\//,
+      /^assistants\/define-assistant\.ts$/,
+      /^tools\//,
+      /^auth\/(identity|scopes|hash)\.ts$/,
+      /^logger\//,
+      /^upstash\//,
+    ],
   ],
   ['leaves', [/^wire\//, /^errors\.ts$/, /^marker\.ts$/, /^media\//, /^validation\//, /^background\//, /^abort\//]],
 ]

@@ -7,7 +7,10 @@ import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.ts
  * The gateway's circuit breaker: per isolate, and shared through Upstash when it is configured
  * (openings written and read in the background, never on a request's critical path).
  */
-export function createCircuitBreaker(config: Pick<Config, 'upstash' | 'redisTimeoutMs'>, options: CircuitBreakerOptions = {}): CircuitBreaker {
+export function createCircuitBreaker(
+  config: Pick<Config, 'upstash' | 'redisTimeoutMs'>,
+  options: CircuitBreakerOptions = {},
+): CircuitBreaker {
   const redis = !options.store && upstashRedis(config)
   if (!redis) return new CircuitBreaker(options)
   return new CircuitBreaker({ ...options, store: upstashBreakerStore(redis) })

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import { ChatError } from '../../client/chat-error.ts'
 import { createChatClient } from '../../client/create-chat-client.ts'
 import { rejection, until } from './async.ts'
 import type { ChatEvent } from '../../client/types.ts'
