@@ -17,6 +17,12 @@ import { UI_MESSAGE_STREAM_HEADERS } from './stream/headers.ts'
 
 type Bindings = Record<string, unknown>
 
+/** The Durable Object class `conversationObject()` makes: export it under the name wrangler.toml binds. */
+export type ConversationObjectClass = new (
+  ctx: DurableObjectState,
+  env: Bindings,
+) => DurableObject & { fetch(request: Request): Promise<Response>; alarm(): Promise<void> }
+
 /** What the object keeps about its generation, next to the recorded parts. */
 interface GenerationMeta {
   status: 'running' | 'ended'
@@ -50,7 +56,9 @@ const partKey = (index: number) => `${PART}${String(index).padStart(8, '0')}`
  * update) ends it with an explicit error part, billed for what it generated. Without Upstash, the
  * conversations themselves live in these objects' storage too (one object per owner holds them).
  */
-export function conversationObject(options: Omit<GatewayOptions, 'config'> | ((env: Bindings) => Omit<GatewayOptions, 'config'>) = {}) {
+export function conversationObject(
+  options: Omit<GatewayOptions, 'config'> | ((env: Bindings) => Omit<GatewayOptions, 'config'>) = {},
+): ConversationObjectClass {
   return class ConversationObject implements DurableObject {
     readonly #ctx: DurableObjectState
     readonly #env: Bindings

@@ -6,7 +6,7 @@
  * `claude-edge/client`.
  */
 export { createApp, type AppOptions } from './app.ts'
-export { conversationObject } from './conversation-object.ts'
+export { conversationObject, type ConversationObjectClass } from './conversation-object.ts'
 export type { Conversation, ConversationStore, ConversationSummary } from './conversations/types.ts'
 export {
   gateway,
