@@ -67,5 +67,5 @@ async function continueConversation(c: Context, req: ChatRequest, raw: unknown):
   const turn = await loadTurn(store, ref, identity, req.messages, Date.now())
   req.turn = turn
   req.messages = [...turn.conversation.messages, ...turn.added]
-  c.get('generation')?.turn({ owner: identity.id, id: ref.id, added: turn.added })
+  c.get('generation')?.turn({ owner: identity.id, id: ref.id, base: turn.conversation.messages.length, added: turn.added })
 }

@@ -14,6 +14,8 @@ export interface AdmittedRecord {
 export interface TurnRecord {
   owner: string
   id: string
+  /** How many stored messages the turn builds on (fewer than stored when it regenerates the last answer). */
+  base: number
   added: Anthropic.MessageParam[]
 }
 

@@ -78,5 +78,6 @@ export async function interruptedTurn(config: Config, env: unknown, turn: TurnRe
   }
   const reply = answer ? [{ role: 'assistant' as const, content: answer }] : []
   const { tokenizer } = config.catalogue.get(config.defaultModel)!
-  await store.put(nextConversation({ conversation, added: turn.added }, reply, config.conversations, tokenizer, now))
+  const base = { ...conversation, messages: conversation.messages.slice(0, turn.base) }
+  await store.put(nextConversation({ conversation: base, added: turn.added }, reply, config.conversations, tokenizer, now))
 }

@@ -11,6 +11,8 @@ export interface ConversationRef {
   id: string
   /** From useChat's body `id`: a conversation only when it can be one (never an error). */
   implicit: boolean
+  /** `trigger: "regenerate-message"` (useChat, the widget): answer the last user message again. */
+  regenerate: boolean
 }
 
 /** The conversation a chat request continues: what was stored, and what this request adds. */
@@ -22,11 +24,18 @@ export interface ConversationTurn {
 
 export function conversationRef(body: unknown): ConversationRef | undefined {
   if (typeof body !== 'object' || body === null) return undefined
-  const b = body as { conversation_id?: unknown; metadata?: { conversation_id?: unknown }; id?: unknown; messages?: unknown }
+  const b = body as {
+    conversation_id?: unknown
+    metadata?: { conversation_id?: unknown }
+    id?: unknown
+    messages?: unknown
+    trigger?: unknown
+  }
+  const regenerate = b.trigger === 'regenerate-message'
   const explicit = typeof b.conversation_id === 'string' ? b.conversation_id : b.metadata?.conversation_id
-  if (typeof explicit === 'string') return { id: explicit, implicit: false }
+  if (typeof explicit === 'string') return { id: explicit, implicit: false, regenerate }
   const ui = Array.isArray(b.messages) && b.messages.some((m) => typeof m === 'object' && m !== null && 'parts' in m)
-  return ui && typeof b.id === 'string' ? { id: b.id, implicit: true } : undefined
+  return ui && typeof b.id === 'string' ? { id: b.id, implicit: true, regenerate } : undefined
 }
 
 /**
@@ -73,8 +82,20 @@ export async function loadTurn(
     throw new GatewayError('not_found_error', `No conversation ${ref.id}: it expired or was deleted. Start a new one.`)
   }
   const conversation = stored ?? { id: ref.id, owner: identity.id, createdAt: now, updatedAt: now, title: '', messages: [] }
+  // Regenerate: the stored turns up to the last user message, which is answered again (not added twice).
+  const asked = ref.regenerate ? lastQuestion(conversation.messages) : -1
+  if (asked >= 0) return { conversation: { ...conversation, messages: conversation.messages.slice(0, asked + 1) }, added: [] }
   const added = conversation.messages.length && ref.implicit ? messages.slice(-1) : messages
   return { conversation, added }
+}
+
+/** Index of the last user message that asks something (not one that only returns tool results), or -1. */
+function lastQuestion(messages: Anthropic.MessageParam[]): number {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const { role, content } = messages[i]!
+    if (role === 'user' && (typeof content === 'string' || content.some((b) => b.type !== 'tool_result'))) return i
+  }
+  return -1
 }
 
 /** The conversation after a turn: stored + added + the loop's turns + the answer, pruned to the bounds. */

@@ -89,6 +89,27 @@ describe('conversations', () => {
     ])
   })
 
+  it('regenerates the last answer: the stored answer is replaced, the question is not stored twice', async () => {
+    const id = await newConversation()
+    const question = 'regen-1 [sim text="First answer." times=1]'
+    await post('/v1/chat', { conversation_id: id, model: 'fast', messages: [{ role: 'user', content: question }] })
+    const again = await post('/v1/chat', {
+      conversation_id: id,
+      model: 'fast',
+      trigger: 'regenerate-message',
+      messages: [{ role: 'user', content: question }],
+    })
+    expect(again.status).toBe(200)
+    const second = ((await again.json()) as { text: string }).text
+    expect(second).not.toBe('First answer.')
+    expect(upstreamCalls('regen-1').at(-1)!.messages).toEqual([{ role: 'user', content: question }])
+    const read = (await (await worker(`/v1/conversations/${id}`, { headers: KEY })).json()) as { messages: unknown[] }
+    expect(read.messages).toEqual([
+      { role: 'user', content: question },
+      { role: 'assistant', content: [{ type: 'text', text: second }] },
+    ])
+  })
+
   it('lists and reads the caller’s conversations; another caller gets 404; delete works', async () => {
     const id = await newConversation()
     await post('/v1/chat', { conversation_id: id, messages: [{ role: 'user', content: 'Plan a trip [sim text="Where to?"]' }] })
