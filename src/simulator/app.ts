@@ -5,6 +5,7 @@ import { humanTurn } from './turn.ts'
 import { errorResponse, SimError, statusForErrorType } from './errors.ts'
 import { base62 } from './hash.ts'
 import { DEFAULT_MODELS, modelSpec, type SimModel } from './models.ts'
+import { createRateLimiter, type Admission } from './rate-limits.ts'
 import { planReply } from './reply.ts'
 import { resolveScript } from './script.ts'
 import { abortableSleep } from '../abort/abort.ts'
@@ -29,7 +30,8 @@ type Obj = Record<string, unknown>
  * const client = new Anthropic({ apiKey: 'sk-ant-test', baseURL: 'http://sim.local', fetch: sim.fetch })
  */
 export function createSimulator(options: SimulatorOptions = {}): Simulator {
-  const { apiKeys, sleep = abortableSleep, models = DEFAULT_MODELS, cacheMinTokens } = options
+  const { apiKeys, sleep = abortableSleep, models = DEFAULT_MODELS, cacheMinTokens, rateLimits, now = Date.now } = options
+  const limiter = rateLimits ? createRateLimiter(rateLimits, now) : undefined
   const accepts = apiKeys ? (key: string) => apiKeys.includes(key) : (key: string) => key.startsWith('sk-ant-')
   const served = new Set(models)
   const requests: SimulatorRequestRecord[] = []
@@ -103,11 +105,12 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     record.status = res.status
     return res
   }
-  const fail = (record: SimulatorRequestRecord, err: unknown) =>
-    respond(record, errorResponse(err instanceof SimError ? err : new SimError(500, 'Internal server error'), record.id))
+  const fail = (record: SimulatorRequestRecord, err: unknown, headers?: Record<string, string>) =>
+    respond(record, errorResponse(err instanceof SimError ? err : new SimError(500, 'Internal server error'), record.id, headers))
 
   async function messages(req: Request): Promise<Response> {
     const record = begin(req)
+    let admission: Admission | undefined
     try {
       const version = admit(req, record)
       const body = checkBody(await readBody(req, record), 'messages')
@@ -126,28 +129,41 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
         if (err instanceof DirectiveError) throw new SimError(400, err.message)
         throw err
       }
+      const minCache = cacheMinTokens ?? model.minCacheTokens
+      const cacheControl = body.cache_control as Obj | null | undefined
+      if (limiter) {
+        // Cache-aware ITPM: cache reads do not count, cache writes do (as Anthropic counts them).
+        const read = cache.peek(model.id, segments, minCache, cacheControl).cache_read_input_tokens
+        admission = limiter.admit(model.id, total - read, body.max_tokens as number)
+      }
       const script = resolveScript(directives, { step: turn.step, model: model.id }, counters)
       const signal = req.signal
       if (script.stallBefore !== undefined) {
-        if (!(await pause(script.stallBefore, signal, record))) return respond(record, new Response(null, { status: 499 }))
+        if (!(await pause(script.stallBefore, signal, record))) {
+          admission?.settle(0)
+          return respond(record, new Response(null, { status: 499 }))
+        }
       }
       if (script.failure) {
         const { status, type, message, headers } = script.failure
         throw new SimError(status, message, type, headers)
       }
 
-      const usage = cache.usage(model.id, segments, cacheMinTokens ?? model.minCacheTokens, body.cache_control as Obj | null | undefined)
+      const usage = cache.usage(model.id, segments, minCache, cacheControl)
       const meta: MessageMeta = { id: `msg_01${base62(`msg:${seq}`, 22)}`, model: model.id, usage }
       const lastContent = JSON.stringify((body.messages as Obj[]).at(-1)?.content ?? '')
       const reply = planReply({ body, model, script, seed: `${turn.step}:${lastContent}`, idSeed: `${seq}` })
-      const headers = { 'request-id': record.id }
-      if (record.stream)
-        return respond(record, streamReply({ events: replyEvents(meta, reply, script.chunk), script, signal, record, headers, sleep }))
+      const headers = { 'request-id': record.id, ...admission?.headers }
+      if (record.stream) {
+        const events = replyEvents(meta, reply, script.chunk)
+        const onEnd = () => admission?.settle(reply.outputTokens)
+        return respond(record, streamReply({ events, script, signal, record, headers, sleep, onEnd }))
+      }
 
       const events = replyEvents(meta, reply, script.chunk).length
-      if (!(await pause(script.delay * events + (script.stall?.ms ?? 0), signal, record))) {
-        return respond(record, new Response(null, { status: 499 }))
-      }
+      const delivered = await pause(script.delay * events + (script.stall?.ms ?? 0), signal, record)
+      admission?.settle(reply.outputTokens)
+      if (!delivered) return respond(record, new Response(null, { status: 499 }))
       if (script.error) throw new SimError(statusForErrorType(script.error.type), script.error.message, script.error.type)
       if (script.drop) {
         const broken = new ReadableStream({ start: (c) => c.error(new Error('simulated connection drop')) })
@@ -156,7 +172,8 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       record.completed = true
       return respond(record, Response.json(messageJson(meta, reply), { headers }))
     } catch (err) {
-      return fail(record, err)
+      admission?.settle(0)
+      return fail(record, err, admission?.headers)
     }
   }
 
@@ -263,6 +280,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       bodyChars = 0
       counters.clear()
       cache.clear()
+      limiter?.reset()
       seq = 0
     },
   }

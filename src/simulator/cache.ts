@@ -16,7 +16,24 @@ export class PromptCache {
     this.maxEntries = maxEntries
   }
 
+  /** The usage of a request, and its breakpoints remembered for later requests. */
   usage(model: string, segments: PromptSegment[], minTokens: number, topLevel?: { ttl?: string } | null): InputUsage {
+    const { usage, keys } = this.#plan(model, segments, minTokens, topLevel)
+    for (const key of keys) this.#remember(key)
+    return usage
+  }
+
+  /** The usage `usage` would report, remembering nothing (the rate limiter's view before admitting). */
+  peek(model: string, segments: PromptSegment[], minTokens: number, topLevel?: { ttl?: string } | null): InputUsage {
+    return this.#plan(model, segments, minTokens, topLevel).usage
+  }
+
+  #plan(
+    model: string,
+    segments: PromptSegment[],
+    minTokens: number,
+    topLevel?: { ttl?: string } | null,
+  ): { usage: InputUsage; keys: string[] } {
     let cum = TOKEN_COSTS.request
     let chain = model
     const points: { key: string; end: number; ttl: string | undefined }[] = []
@@ -38,14 +55,14 @@ export class PromptCache {
       else written5m += p.end - from
       from = p.end
     }
-    for (const p of points) this.#remember(p.key)
     const creation = written5m + written1h
-    return {
+    const usage = {
       input_tokens: total - read - creation,
       cache_creation_input_tokens: creation,
       cache_read_input_tokens: read,
       cache_creation: { ephemeral_5m_input_tokens: written5m, ephemeral_1h_input_tokens: written1h },
     }
+    return { usage, keys: points.map((p) => p.key) }
   }
 
   clear() {

@@ -78,9 +78,10 @@ export function errorBody(type: string, message: string, requestId: string) {
   return { type: 'error', error: { type, message }, request_id: requestId }
 }
 
-export function errorResponse(err: SimError, requestId: string): Response {
+/** The error's JSON response; `headers` (the rate-limit headers) go under the error's own. */
+export function errorResponse(err: SimError, requestId: string, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(errorBody(err.type, err.message, requestId)), {
     status: err.status,
-    headers: { 'content-type': 'application/json', 'request-id': requestId, ...err.headers },
+    headers: { 'content-type': 'application/json', 'request-id': requestId, ...headers, ...err.headers },
   })
 }

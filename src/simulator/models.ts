@@ -112,6 +112,11 @@ const DATED: Record<string, string> = {
 /** The ids served by default, newest first (dated aliases included). */
 export const DEFAULT_MODELS: readonly string[] = [...Object.keys(SPECS), ...Object.keys(DATED)]
 
+/** The catalogue id a dated id stands for (`claude-haiku-4-5-20251001` → `claude-haiku-4-5`); other ids unchanged. */
+export function canonicalModel(id: string): string {
+  return DATED[id] ?? id
+}
+
 /**
  * The simulator's view of a model id. Ids outside the built-in table (allowed through
  * `SimulatorOptions.models`) get 5.x-like limits and the newer tokenizer.

@@ -10,17 +10,26 @@ export interface StreamReplyInput {
   record: SimulatorRequestRecord
   headers: Record<string, string>
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>
+  /** Called once when the stream ends, however it ends (completed, error frame, drop, abort, cancel). */
+  onEnd?: () => void
 }
 
 /**
  * The SSE response of a reply, paced by the script (delay, stall) and cut by it (error, drop).
  * Abort-aware: a client abort or cancel marks the record cancelled and generates nothing more.
  */
-export function streamReply({ events, script, signal: requestSignal, record, headers, sleep }: StreamReplyInput): Response {
+export function streamReply({ events, script, signal: requestSignal, record, headers, sleep, onEnd }: StreamReplyInput): Response {
   const stop = new AbortController()
   let stream: ReadableStreamDefaultController<Uint8Array> | undefined
   let ended = false
+  let reported = false
+  const report = () => {
+    if (reported) return
+    reported = true
+    onEnd?.()
+  }
   const onAbort = () => {
+    report()
     if (!record.completed) record.cancelled = true
     stop.abort()
     // Like a real fetch: once the request is aborted, reading the body fails.
@@ -35,6 +44,7 @@ export function streamReply({ events, script, signal: requestSignal, record, hea
 
   let i = 0
   const finish = () => {
+    report()
     ended = true
     requestSignal.removeEventListener('abort', onAbort)
   }
