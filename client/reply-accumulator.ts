@@ -101,7 +101,17 @@ export class ReplyAccumulator {
           partialText: this.text,
         })
       default:
-        return []
+        return chunk.type.startsWith('data-')
+          ? [
+              {
+                type: 'data',
+                name: chunk.type.slice(5),
+                data: c.data,
+                ...(typeof c.id === 'string' && { id: c.id }),
+                ...(c.transient === true && { transient: true }),
+              },
+            ]
+          : []
     }
   }
 

@@ -77,6 +77,11 @@ export type ChatEvent =
   | { type: 'tool-result'; toolCall: ToolCall }
   | { type: 'tool-error'; toolCall: ToolCall }
   | { type: 'metadata'; metadata: ChatMetadata }
+  /**
+   * A `data-<name>` part (`name` without the prefix), e.g. `queued` (`{ position, waitMs }`) while
+   * the request waits for a free upstream slot. Not reply content: it never blocks a retry.
+   */
+  | { type: 'data'; name: string; data: unknown; id?: string; transient?: boolean }
   | { type: 'retry'; attempt: number; delayMs: number; reason: string }
   | { type: 'finish'; result: ChatResult }
 

@@ -1,4 +1,5 @@
 import type { ChatError } from '../chat-error.ts'
+import { type ClaudeChatStrings, DEFAULT_STRINGS, fill } from './strings.ts'
 
 export interface ErrorDescription {
   /** One or two sentences a person can act on. */
@@ -9,64 +10,71 @@ export interface ErrorDescription {
   canRetry: boolean
 }
 
-/** A `ChatError` → what the widget tells the person. Server messages are for developers; not shown. */
-export function describeError(error: ChatError, now: Date = new Date()): ErrorDescription {
+/**
+ * A `ChatError` → what the widget tells the person, in `strings` (with `{name}` filled in) and the
+ * `locale`'s words for durations and times. Server messages are for developers; not shown.
+ */
+export function describeError(
+  error: ChatError,
+  now: Date = new Date(),
+  strings: ClaudeChatStrings = fillName(DEFAULT_STRINGS),
+  locale = 'en',
+): ErrorDescription {
   const after = error.retryAfter
   const retryAt = after === undefined ? undefined : new Date(now.getTime() + after * 1000)
-  const wait = after === undefined ? undefined : `${formatDuration(after)}${after >= 90 ? ` (at ${formatClock(retryAt!)})` : ''}`
-  const cut = error.partialText ? 'The reply was cut off. ' : ''
-  const describe = (message: string, canRetry = true): ErrorDescription => ({ message, retryAt, canRetry })
+  const wait = after === undefined ? undefined : `${duration(after, locale)}${after >= 90 ? ` (at ${formatClock(retryAt!, locale)})` : ''}`
+  const cut = error.partialText ? strings.errorCutPrefix : ''
+  const describe = (message: string, canRetry = true): ErrorDescription => ({ message: fill(message, { wait }), retryAt, canRetry })
+  const waited = (withWait: string, without: string) => describe(wait ? withWait : without)
 
   switch (error.type) {
     case 'rate_limit_error':
-      return describe(
-        wait
-          ? `You've sent too many messages in a short time. You can send again in ${wait}.`
-          : `You've sent too many messages in a short time. Please wait a moment and try again.`,
-      )
+      return waited(strings.errorRateLimitWait, strings.errorRateLimit)
     case 'budget_exceeded_error':
-      return describe(
-        wait
-          ? `This chat has used up its budget for today. It will be available again in ${wait}.`
-          : `This chat has used up its budget for today. Please try again later.`,
-      )
+      return waited(strings.errorBudgetWait, strings.errorBudget)
     case 'overloaded_error':
-      return describe(`${cut}Claude is very busy right now. Please try again ${wait ? `in ${wait}` : 'in a moment'}.`)
+      return waited(cut + strings.errorOverloadedWait, cut + strings.errorOverloaded)
     case 'timeout_error':
-      return describe(`${cut}The reply took too long. Please try again.`)
+      return describe(cut + strings.errorTimeout)
     case 'authentication_error':
-      return describe('Your session has expired or is not valid. Reload the page to continue.', false)
+      return describe(strings.errorSession, false)
     case 'permission_error':
-      return describe("This chat can't be used from this page or with this account.", false)
+      return describe(strings.errorPermission, false)
     case 'request_too_large':
-      return describe('This conversation has grown too long. Start a new chat to continue.', false)
+      return describe(strings.errorTooLong, false)
     case 'invalid_request_error':
-      return describe("The chat service couldn't accept this message. Try rephrasing it or start a new chat.")
+      return describe(strings.errorRejected)
     case 'not_found_error':
-      return describe("The chat service wasn't found at its address. Please let the site owner know.", false)
+      return describe(strings.errorNotFound, false)
     case 'network_error':
-      return describe(
-        error.partialText
-          ? 'The connection was lost before the reply finished. Please try again.'
-          : "Couldn't reach the chat service. Check your connection and try again.",
-      )
+      return describe(error.partialText ? strings.errorDropped : strings.errorOffline)
     case 'interrupted': // a restart cut the reply (what was written is kept in the conversation)
     case 'incomplete':
-      return describe('The reply was cut off before it finished. Please try again.')
+      return describe(strings.errorCutOff)
     case 'aborted':
-      return describe('Stopped.')
+      return describe(`${strings.stopped}.`)
     default:
-      return describe(`${cut}Something went wrong on our side. Please try again.`)
+      return describe(cut + strings.errorOther)
   }
 }
 
-/** 1 → "1 second", 75 → "75 seconds", 600 → "10 minutes", 7200 → "2 hours". */
-export function formatDuration(seconds: number): string {
-  const s = Math.max(1, Math.ceil(seconds))
-  const [n, unit] = s < 90 ? [s, 'second'] : s < 90 * 60 ? [Math.ceil(s / 60), 'minute'] : [Math.round(s / 3600), 'hour']
-  return `${n} ${unit}${n === 1 ? '' : 's'}`
+/** The strings with `{name}` filled in (the name itself stays). */
+export function fillName<S extends Record<string, string>>(strings: S): S {
+  const out: Record<string, string> = {}
+  for (const key in strings) out[key] = fill(strings[key]!, { name: strings.name })
+  return out as S
 }
 
-function formatClock(date: Date): string {
-  return date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
+/** 1 → "1 second", 75 → "75 seconds", 600 → "10 minutes", 7200 → "2 hours". */
+export const formatDuration = (seconds: number): string => duration(seconds, 'en')
+
+/** `formatDuration` in `locale`'s words. */
+function duration(seconds: number, locale: string): string {
+  const s = Math.max(1, Math.ceil(seconds))
+  const [n, unit] = s < 90 ? [s, 'second'] : s < 90 * 60 ? [Math.ceil(s / 60), 'minute'] : [Math.round(s / 3600), 'hour']
+  return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long' }).format(n)
+}
+
+function formatClock(date: Date, locale: string): string {
+  return date.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' })
 }

@@ -59,6 +59,14 @@ h2 { margin: 0; font-size: 1em; font-weight: 600; }
   overscroll-behavior: contain; scroll-behavior: smooth;
 }
 .empty { margin: auto; color: var(--_muted); text-align: center; }
+.greeting { margin: 0; }
+.suggestions { list-style: none; margin: 14px 0 0; padding: 0; display: flex; flex-wrap: wrap; justify-content: center; gap: 8px; }
+.suggestion {
+  padding: 6px 12px; font-size: .875em; text-align: left; border-radius: 999px;
+  background: var(--_bg); color: var(--_fg); border-color: var(--_border);
+}
+.suggestion:hover { border-color: var(--_accent); }
+.queued { margin: -8px 0 0; font-size: .85em; color: var(--_muted); }
 .msg { max-width: 100%; overflow-wrap: anywhere; }
 .msg.user {
   align-self: flex-end; max-width: 85%; padding: 8px 14px; white-space: pre-wrap;
@@ -114,7 +122,6 @@ th { background: var(--_code-bg); font-weight: 600; }
   margin: 0 18px 12px; padding: 10px 14px; border-radius: 10px;
   background: var(--_error-bg); color: var(--_error-fg); display: flex; gap: 12px; align-items: center;
 }
-.notice[hidden] { display: none; }
 .notice p { margin: 0; flex: 1; }
 .notice .ref { display: block; font-size: .85em; opacity: .8; }
 form { border-top: 1px solid var(--_border); padding: 12px; }
@@ -135,13 +142,51 @@ button:disabled { cursor: not-allowed; opacity: .5; }
 .stop { background: var(--_bg); color: var(--_fg); border-color: var(--_border); }
 .ghost { background: none; color: var(--_muted); padding: 6px 10px; font-size: .875em; border-color: var(--_border); }
 .notice button { background: var(--_bg); color: var(--_fg); border-color: currentColor; padding: 4px 10px; font-size: .875em; }
-button[hidden] { display: none; }
+[hidden] { display: none !important; }
 svg { width: 16px; height: 16px; flex: none; }
+.foot { display: flex; align-items: center; gap: 8px; }
 .hint { margin: 6px 2px 0; font-size: .78em; color: var(--_muted); }
+.regenerate { margin: 6px 0 0 auto; padding: 2px 8px; font-size: .8em; }
+@media (hover: none), (pointer: coarse) { .hint { display: none; } }
+/* Phones: the transcript keeps the screen (compact header, notice and input). */
+@media (max-width: 520px) {
+  header { padding: 4px 6px 4px 12px; }
+  .log { padding: 12px; gap: 12px; }
+  .msg.user { max-width: 92%; }
+  .notice { margin: 0 8px 8px; padding: 6px 10px; gap: 8px; font-size: .85em; }
+  .notice .ref { display: inline; margin-left: .4em; }
+  form { padding: 8px; }
+  textarea { max-height: 120px; }
+}
 :focus { outline: none; }
 :focus-visible, textarea:focus { outline: 2px solid var(--_focus); outline-offset: 2px; }
 .sr-only {
   position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden;
   clip: rect(0 0 0 0); white-space: nowrap; border: 0;
 }
+/* Replies (assistant-message.ts, render-markdown.ts, highlight.ts): code blocks with a language
+   label, Copy and highlighting; a finished reply's actions; files. Token colours meet WCAG AA on
+   the default code background. */
+:host { --_tk1: #cf222e; --_tk2: #0a3069; --_tk3: #57606a; --_tk4: #0550ae; --_tk5: #6639ba; --_tk6: #953800; --_tk7: #116329; --_tk8: #82071e; }
+@media (prefers-color-scheme: dark) {
+  :host { --_tk1: #ff7b72; --_tk2: #a5d6ff; --_tk3: #8b949e; --_tk4: #79c0ff; --_tk5: #d2a8ff; --_tk6: #ffa657; --_tk7: #7ee787; --_tk8: #ffa198; }
+}
+.code { background: var(--_code-bg); border-radius: 10px; }
+.code-head { display: flex; align-items: center; gap: 8px; min-height: 28px; padding: 4px 6px 0 14px; font-size: .75em; color: var(--_muted); }
+.code-lang { font-family: var(--_mono); }
+.code pre { padding-top: 4px; }
+.code .copy, .msg-actions .copy { position: static; opacity: 1; margin-left: auto; }
+.code .copy { font-size: 1em; }
+.msg-actions { display: flex; align-items: center; gap: 10px; margin-top: 6px; }
+.msg-actions .copy { margin: 0; font-size: .8em; }
+.msg-actions .meta { margin: 0; }
+.file { font-size: .92em; color: var(--_muted); }
+.tk-kwd { color: var(--_tk1); }
+.tk-str, .tk-esc { color: var(--_tk2); }
+.tk-cmnt { color: var(--_tk3); font-style: italic; }
+.tk-num, .tk-bool, .tk-section { color: var(--_tk4); }
+.tk-func { color: var(--_tk5); }
+.tk-class, .tk-type, .tk-var { color: var(--_tk6); }
+.tk-insert { color: var(--_tk7); }
+.tk-deleted, .tk-err { color: var(--_tk8); }
 `

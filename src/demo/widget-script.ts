@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { CLAUDE_CHAT_JS, CLAUDE_CHAT_JS_ETAG } from './assets.ts'
+import { CLAUDE_CHAT_CHUNKS, CLAUDE_CHAT_JS, CLAUDE_CHAT_JS_ETAG } from './assets.ts'
 
 export interface WidgetScriptOptions {
   /** Path the bundle is served at. Default: `/claude-chat.js`. */
@@ -10,7 +10,8 @@ export interface WidgetScriptOptions {
 
 /**
  * Serves the `<claude-chat>` bundle (built by `scripts/build-client.ts`) so any page can embed the
- * widget with one tag pointing at the Worker. It is public, static code: `Access-Control-Allow-Origin: *`
+ * widget with one tag pointing at the Worker, and next to it the file the widget loads lazily
+ * (`claude-chat-highlight-<hash>.js`, the code highlighter; named by its content, so cached for good). It is public, static code: `Access-Control-Allow-Origin: *`
  * lets `<script type="module">` load it cross-origin (no credentials are involved), and an ETag
  * makes revalidation a 304.
  *
@@ -36,5 +37,12 @@ export function widgetScript(options: WidgetScriptOptions = {}): Hono {
     }
     return c.body(CLAUDE_CHAT_JS, 200, headers)
   })
+  for (const [name, code] of Object.entries(CLAUDE_CHAT_CHUNKS)) {
+    const chunkHeaders = { ...headers, etag: `"${name}"`, 'cache-control': 'public, max-age=31536000, immutable' }
+    app.get(path.replace(/[^/]*$/, name), function claudeChatChunk(c) {
+      if (c.req.header('if-none-match')?.includes(chunkHeaders.etag)) return c.body(null, 304, chunkHeaders)
+      return c.body(code, 200, chunkHeaders)
+    })
+  }
   return app
 }

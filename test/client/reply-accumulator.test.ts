@@ -88,9 +88,12 @@ describe('ReplyAccumulator', () => {
     expect(reply.apply({ type: 'text-delta', id: 'x', delta: 'hi' })).toEqual([{ type: 'text', id: 'x', delta: 'hi', text: 'hi' }])
   })
 
-  it('ignores part types it does not act on', () => {
+  it('passes data parts on as data events, and ignores part types it does not act on', () => {
     const reply = new ReplyAccumulator()
-    expect(reply.apply({ type: 'data-weather', data: { a: 1 } })).toEqual([])
+    expect(reply.apply({ type: 'data-weather', data: { a: 1 } })).toEqual([{ type: 'data', name: 'weather', data: { a: 1 } }])
+    expect(reply.apply({ type: 'data-queued', data: { position: 2, waitMs: 1500 }, transient: true })).toEqual([
+      { type: 'data', name: 'queued', data: { position: 2, waitMs: 1500 }, transient: true },
+    ])
     expect(reply.apply({ type: 'source-url', sourceId: 's', url: 'https://a' })).toEqual([])
     expect(reply.hasContent).toBe(false)
   })

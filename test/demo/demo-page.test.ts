@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
-import { CLAUDE_CHAT_JS, CLAUDE_CHAT_JS_ETAG } from '../../src/demo/assets.ts'
+import { CLAUDE_CHAT_CHUNKS, CLAUDE_CHAT_JS, CLAUDE_CHAT_JS_ETAG } from '../../src/demo/assets.ts'
 import { demoPage, widgetScript } from '../../src/demo/index.ts'
 import { parseConfig } from '../../src/config.ts'
 import { createWorkerApp } from '../../src/worker-app.ts'
@@ -73,5 +73,20 @@ describe('widgetScript', () => {
   it('takes a path and max age', async () => {
     const res = await new Hono().route('/', widgetScript({ path: '/w.js', maxAgeSeconds: 0 })).request('/w.js')
     expect([res.status, res.headers.get('cache-control')]).toEqual([200, 'no-cache'])
+  })
+
+  it('serves the lazily loaded code highlighter next to the bundle, cached for good (its name is its hash)', async () => {
+    const [name, code] = Object.entries(CLAUDE_CHAT_CHUNKS)[0]!
+    expect(name).toMatch(/^claude-chat-highlight-[0-9a-f]{10}\.js$/)
+    expect(CLAUDE_CHAT_JS).toContain(`import("./${name}")`)
+    const app = new Hono().route('/', widgetScript({ path: '/static/w.js' }))
+    const res = await app.request(`/static/${name}`)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toBe('text/javascript; charset=utf-8')
+    expect(res.headers.get('access-control-allow-origin')).toBe('*')
+    expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable')
+    expect(await res.text()).toBe(code)
+    const again = await app.request(`/static/${name}`, { headers: { 'if-none-match': res.headers.get('etag')! } })
+    expect(again.status).toBe(304)
   })
 })

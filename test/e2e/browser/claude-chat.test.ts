@@ -197,6 +197,7 @@ describe('<claude-chat> in Chromium', () => {
         '    - text: It is',
         '    - strong: 21 °C',
         '    - text: and clear in Paris.',
+        '  - button "Copy message": Copy',
         '  - paragraph: claude-sonnet-5-5 · 32 tokens · $0.0002',
       ].join('\n'),
     )

@@ -97,7 +97,7 @@ describe('<claude-chat> served by the Worker (wrangler dev), simulator upstream'
     expect(final.length).toBeGreaterThan(20)
     expect(intermediate.length).toBeGreaterThanOrEqual(3)
     for (const state of intermediate) expect(final.startsWith(state.trimEnd())).toBe(true)
-    await expect(reply.locator('.meta').textContent()).resolves.toMatch(/^claude-haiku-5-5 · \d+ tokens · \$\d+\.\d{4}$/) // the demo assistant's model
+    await expect(reply.locator('.meta').textContent()).resolves.toMatch(/^claude-haiku-5-5 · \d+ tokens · (<\$0\.0001|\$\d+\.\d+)$/) // the demo assistant's model; formatCost()
     mkdirSync('test-results', { recursive: true })
     await page.screenshot({ path: 'test-results/claude-chat-gateway.png', fullPage: true })
     await page.close()
