@@ -44,7 +44,7 @@ describe('examples/static-page (npm run example:static)', () => {
     expect(intermediate.length).toBeGreaterThanOrEqual(3)
     for (const state of intermediate) expect(final.startsWith(state.trimEnd())).toBe(true)
     // show-usage and model="fast": the finish part's metadata, rendered.
-    await expect(reply.locator('.meta').textContent()).resolves.toMatch(/^claude-haiku-5-5 · \d+ tokens · \$\d+\.\d{4}$/)
+    await expect(reply.locator('.meta').textContent()).resolves.toMatch(/^claude-haiku-5-5 · \d+ tokens · (<\$0\.0001|\$\d+\.\d{2,4})$/)
 
     // A real cross-origin call: the browser sent the page's Origin, the Worker allowed exactly it.
     const res = await chatResponse
