@@ -2,7 +2,7 @@
 // Markdown reply of ~7,000 tokens streams in, before and after a change, side by side.
 //   node bench/widget-long-reply.ts [--tokens 7000] [--shapes mixed,paragraph,code] [--compare <git rev>] [--runs 1] [--compare-runs N] [--cpu-throttle 1,4] [--write]
 // The page is client/demo.html with the built widget (scripts/build-client.ts) and a scripted
-// stream (test/e2e/browser/long-reply-server.ts: 4 tokens every 8 ms, headings, paragraphs, lists,
+// stream (test/e2e/browser/scripted-server.ts, its `long-reply` scripts: 4 tokens every 8 ms, headings, paragraphs, lists,
 // code, tables; `paragraph` and `code` shapes: the whole reply one open block, the worst case for
 // incremental rendering). `--compare REV` also runs the widget bundle committed at REV (its
 // src/demo/assets.ts). Long tasks come from a PerformanceObserver('longtask') in the page, from the
@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util'
 import { buildClient, gzipSize } from '../scripts/build-client.ts'
 import { ensureAptPackage } from '../scripts/lib/apt.ts'
 import { launchChromium } from '../test/e2e/browser/browser.ts'
-import { longReplyTokens, type ReplyShape, startLongReplyServer } from '../test/e2e/browser/long-reply-server.ts'
+import { longReplyTokens, type ReplyShape, startScriptedServer } from '../test/e2e/browser/scripted-server.ts'
 
 const { values } = parseArgs({
   options: {
@@ -70,7 +70,7 @@ function bundleAt(rev: string): Bundle {
 }
 
 async function measure(bundle: Bundle, shape: ReplyShape, throttle: number): Promise<Run> {
-  const server = await startLongReplyServer({ widgetJs: bundle.widget, chunks: bundle.chunks, page: 'demo' })
+  const server = await startScriptedServer({ scripts: 'long-reply', widgetJs: bundle.widget, chunks: bundle.chunks, page: 'demo' })
   const browser = await launchChromium()
   try {
     const page = await browser.newPage({ viewport: { width: 1000, height: 900 } })

@@ -12,7 +12,7 @@ let pageErrors: string[]
 
 beforeAll(async () => {
   const { widget } = await buildClient()
-  server = await startScriptedServer(widget, { token: 'test-token' })
+  server = await startScriptedServer({ scripts: 'chat', widgetJs: widget, token: 'test-token' })
   browser = await launchChromium()
   mkdirSync('test-results', { recursive: true })
 })

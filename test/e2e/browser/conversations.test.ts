@@ -1,11 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { freePort } from '../../../scripts/lib/free-port.ts'
-import { anonymousVars } from '../../../scripts/lib/demo-assistant.ts'
-import { createSimulator } from '../../../src/simulator/index.ts'
-import { startWranglerDev, type WranglerDev } from '../../support/wrangler-dev.ts'
 import { launchChromium } from './browser.ts'
-import { serveFetch } from './serve-fetch.ts'
+import { type DemoWorker, startDemoWorker } from './demo-worker.ts'
 import { watchStreamedReply } from './streamed-reply.ts'
 
 /**
@@ -14,36 +10,20 @@ import { watchStreamedReply } from './streamed-reply.ts'
  * generation, in Chromium, as an anonymous visitor. Upstream is the simulator served from this
  * process, so the test sees how many generations reached "Anthropic".
  */
-const simulator = createSimulator()
-let upstream: { url: string; close(): Promise<void> }
-let worker: WranglerDev
+let worker: DemoWorker
 let browser: Browser
 let context: BrowserContext
 let page: Page
 let pageErrors: string[]
 
 beforeAll(async () => {
-  upstream = await serveFetch((request) => simulator.fetch(request))
-  const port = await freePort()
-  worker = await startWranglerDev({
-    port,
-    vars: {
-      UPSTREAM: 'anthropic',
-      ANTHROPIC_BASE_URL: upstream.url,
-      ANTHROPIC_API_KEY: 'sk-ant-e2e-simulator',
-      DEMO_PAGE: 'true',
-      ...anonymousVars(`http://127.0.0.1:${port}`),
-      ANONYMOUS_RATE_LIMIT: '200/1m',
-      HEARTBEAT_MS: '1000',
-    },
-  })
+  worker = await startDemoWorker({ ANONYMOUS_RATE_LIMIT: '200/1m' })
   browser = await launchChromium()
 })
 
 afterAll(async () => {
   await browser?.close()
   await worker?.close()
-  await upstream?.close()
 })
 
 beforeEach(async () => {
@@ -105,7 +85,7 @@ function scripted(tag: string, words: number, delay: number) {
 
 /** Upstream requests whose last user message is `prompt`: each is one generation. */
 const generationsOf = (prompt: string) =>
-  simulator.requests.filter((record) => {
+  worker.simulator.requests.filter((record) => {
     const messages = (record.body as { messages?: { role: string; content: unknown }[] } | undefined)?.messages ?? []
     const last = messages.at(-1)
     return JSON.stringify(last?.content ?? '').includes(prompt.slice(0, prompt.indexOf(' [sim')))

@@ -1,13 +1,9 @@
 import { mkdirSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freePort } from '../../../scripts/lib/free-port.ts'
-import { createSimulator } from '../../../src/simulator/index.ts'
-import { startWranglerDev, type WranglerDev } from '../../support/wrangler-dev.ts'
 import { launchChromium } from './browser.ts'
-import { serveFetch } from './serve-fetch.ts'
+import { type DemoWorker, startDemoWorker } from './demo-worker.ts'
 import { watchStreamedReply } from './streamed-reply.ts'
-import { anonymousVars } from '../../../scripts/lib/demo-assistant.ts'
 
 /**
  * The widget as the deployable Worker serves it (`DEMO_PAGE`), under `wrangler dev`, in
@@ -18,34 +14,17 @@ import { anonymousVars } from '../../../scripts/lib/demo-assistant.ts'
  * widget stores its conversation: a page's first message is two requests (POST /v1/conversations,
  * then the stream), and Stop a third (POST /v1/conversations/:id/stop).
  */
-const simulator = createSimulator()
-let upstream: { url: string; close(): Promise<void> }
-let worker: WranglerDev
+let worker: DemoWorker
 let browser: Browser
 
 beforeAll(async () => {
-  upstream = await serveFetch((request) => simulator.fetch(request))
-  const port = await freePort()
-  worker = await startWranglerDev({
-    port,
-    vars: {
-      UPSTREAM: 'anthropic',
-      ANTHROPIC_BASE_URL: upstream.url,
-      ANTHROPIC_API_KEY: 'sk-ant-e2e-simulator',
-      DEMO_PAGE: 'true',
-      ...anonymousVars(`http://127.0.0.1:${port}`),
-      RATE_LIMIT: '12/1m',
-      ANONYMOUS_RATE_LIMIT: '12/1m',
-      HEARTBEAT_MS: '1000',
-    },
-  })
+  worker = await startDemoWorker({ RATE_LIMIT: '12/1m', ANONYMOUS_RATE_LIMIT: '12/1m' })
   browser = await launchChromium()
 })
 
 afterAll(async () => {
   await browser?.close()
   await worker?.close()
-  await upstream?.close()
 })
 
 const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 15_000, interval: 10 })
@@ -86,7 +65,9 @@ describe('<claude-chat> served by the Worker (wrangler dev), simulator upstream'
     expect(((await capped.json()) as { warnings: string[] }).warnings.join(' ')).toMatch(
       /lowered from 128000 to 1024, the most assistant "demo" allows/,
     )
-    expect((simulator.requests.at(-1)!.body as { system: unknown }).system).toEqual(expect.stringContaining('claude-edge demo assistant'))
+    expect((worker.simulator.requests.at(-1)!.body as { system: unknown }).system).toEqual(
+      expect.stringContaining('claude-edge demo assistant'),
+    )
   })
 
   it('streams a reply in visible steps and shows the model, tokens and cost from the finish part', async () => {
@@ -118,8 +99,8 @@ describe('<claude-chat> served by the Worker (wrangler dev), simulator upstream'
     ).toBe(true)
     await page.getByRole('button', { name: 'Stop the reply' }).click()
     await poll(() => reply.locator('.flag').textContent()).toBe('Stopped')
-    await poll(() => simulator.requests.at(-1)?.cancelled).toBe(true)
-    expect(simulator.requests.at(-1)?.completed).toBe(false)
+    await poll(() => worker.simulator.requests.at(-1)?.cancelled).toBe(true)
+    expect(worker.simulator.requests.at(-1)?.completed).toBe(false)
     await page.close()
   })
 
@@ -142,7 +123,7 @@ describe('<claude-chat> served by the Worker (wrangler dev), simulator upstream'
     const input = page.getByRole('textbox', { name: 'Message to Claude' })
     let refused: string | undefined
     for (let n = 1; n <= 20 && !refused; n++) {
-      const upstreamCalls = simulator.requests.length
+      const upstreamCalls = worker.simulator.requests.length
       const replies = await page.locator('claude-chat .msg.assistant').count()
       await send(page, `message ${n} [sim tokens=2]`)
       await poll(
@@ -150,7 +131,7 @@ describe('<claude-chat> served by the Worker (wrangler dev), simulator upstream'
       ).toBe(true)
       if (await alert.isVisible()) {
         refused = `message ${n} [sim tokens=2]`
-        expect(simulator.requests.length).toBe(upstreamCalls)
+        expect(worker.simulator.requests.length).toBe(upstreamCalls)
       }
     }
     expect(refused).toBeDefined()

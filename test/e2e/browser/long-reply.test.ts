@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { buildClient } from '../../../scripts/build-client.ts'
 import { launchChromium } from './browser.ts'
-import { type LongReplyServer, startLongReplyServer } from './long-reply-server.ts'
+import { type ScriptedServer, startScriptedServer } from './scripted-server.ts'
 
 /**
  * `<claude-chat>` replies in Chromium (issue 19): a long reply renders at most once per frame and
@@ -11,8 +11,8 @@ import { type LongReplyServer, startLongReplyServer } from './long-reply-server.
  * bench/results/widget.md), lazily loaded syntax highlighting, "Thinking" only with text, Copy of
  * a whole message, and costs that never read "$0.0000".
  */
-let server: LongReplyServer
-let bare: LongReplyServer
+let server: ScriptedServer
+let bare: ScriptedServer
 let browser: Browser
 let context: BrowserContext
 let page: Page
@@ -22,8 +22,8 @@ let chunkName: string
 beforeAll(async () => {
   const { widget, chunks } = await buildClient()
   chunkName = Object.keys(chunks)[0]!
-  server = await startLongReplyServer({ widgetJs: widget, chunks })
-  bare = await startLongReplyServer({ widgetJs: widget }) // the highlighter is not served
+  server = await startScriptedServer({ scripts: 'long-reply', page: 'bare', widgetJs: widget, chunks })
+  bare = await startScriptedServer({ scripts: 'long-reply', page: 'bare', widgetJs: widget }) // the highlighter is not served
   browser = await launchChromium()
   mkdirSync('test-results', { recursive: true })
 })
@@ -39,7 +39,7 @@ afterEach(async () => {
   expect(pageErrors.filter((e) => !/status of 404/.test(e))).toEqual([])
 })
 
-async function open(on: LongReplyServer = server) {
+async function open(on: ScriptedServer = server) {
   context = await browser.newContext({ viewport: { width: 900, height: 900 } })
   await context.grantPermissions(['clipboard-read', 'clipboard-write'])
   page = await context.newPage()

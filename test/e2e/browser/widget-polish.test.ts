@@ -3,14 +3,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_STRINGS } from '../../../client/widget/strings.ts'
 import { buildClient } from '../../../scripts/build-client.ts'
 import { launchChromium } from './browser.ts'
-import { startPolishServer, type PolishServer } from './polish-server.ts'
+import { type ScriptedServer, startScriptedServer } from './scripted-server.ts'
 
 /**
  * `<claude-chat>`'s product polish in Chromium (issue 19): configurable strings, touch-aware input,
  * empty-state suggestions, regenerate (stored conversation and plain history), the queued state
- * and the phone layout, against a scripted server (polish-server.ts).
+ * and the phone layout, against a scripted server (scripted-server.ts, its `polish` scripts).
  */
-let server: PolishServer
+let server: ScriptedServer
 let browser: Browser
 let context: BrowserContext
 let page: Page
@@ -18,7 +18,7 @@ let pageErrors: string[]
 
 beforeAll(async () => {
   const { widget } = await buildClient()
-  server = await startPolishServer(widget)
+  server = await startScriptedServer({ scripts: 'polish', page: 'blank', conversations: true, widgetJs: widget })
   browser = await launchChromium()
 })
 
@@ -148,7 +148,7 @@ describe('touch-aware input', () => {
     expect(server.requests.length).toBe(before)
     await chat().getByRole('button', { name: 'Send message' }).tap()
     await poll(() => server.requests.length).toBe(before + 1)
-    expect(server.requests.at(-1)!.messages).toEqual([{ role: 'user', content: 'first line\nsecond line' }])
+    expect(server.requests.at(-1)!.body.messages).toEqual([{ role: 'user', content: 'first line\nsecond line' }])
     await idle()
     await expect(replies().count()).resolves.toBe(1)
   })
@@ -200,7 +200,7 @@ describe('regenerate', () => {
 
     await chat().getByRole('button', { name: 'Regenerate' }).click()
     await poll(() => server.requests.length).toBe(first + 1)
-    expect(server.requests.at(-1)).toEqual({
+    expect(server.requests.at(-1)!.body).toEqual({
       conversation_id: id,
       trigger: 'regenerate-message',
       messages: [{ role: 'user', content: 'hello' }],
@@ -222,7 +222,7 @@ describe('regenerate', () => {
 
     // The next message sends only itself, as before.
     await send('next')
-    expect(server.requests.at(-1)).toEqual({ conversation_id: id, messages: [{ role: 'user', content: 'next' }] })
+    expect(server.requests.at(-1)!.body).toEqual({ conversation_id: id, messages: [{ role: 'user', content: 'next' }] })
   })
 
   it('picks up an answer being regenerated after a reload, in place of the old one', async () => {
@@ -253,7 +253,7 @@ describe('regenerate', () => {
     const [a1, a2] = await replyTexts()
     await chat().getByRole('button', { name: 'Regenerate' }).click()
     await idle()
-    expect(server.requests.at(-1)).toEqual({
+    expect(server.requests.at(-1)!.body).toEqual({
       messages: [
         { role: 'user', content: 'one' },
         { role: 'assistant', content: a1 },
