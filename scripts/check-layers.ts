@@ -34,6 +34,7 @@ const LAYERS: [name: string, patterns: RegExp[]][] = [
   ],
   ['admission', [/^admission\//]],
   ['upstream calls', [/^upstream\//]],
+  ['upstream pace', [/^pace\//]],
   ['observability', [/^observability\//]],
   ['context window', [/^context\//]],
   [

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini'
 import './validation/zod.ts'
 import { assistantSchema, type Assistant } from './assistants/define-assistant.ts'
-import { Catalogue, type PriceOverrides } from './models/catalogue.ts'
+import { Catalogue, familyOf, type PriceOverrides } from './models/catalogue.ts'
 import { parseRate, type Rate } from './validation/rate.ts'
 
 export { parseRate, type Rate }
@@ -20,6 +20,18 @@ export interface ClientKey {
   rateLimit?: Rate
   tokenLimit?: Rate
   dailyBudgetUsd?: number
+}
+
+/**
+ * Ceilings of Anthropic's rate limits for one key of `UPSTREAM_LIMITS` (a model, alias, rate-limit
+ * group, family or `*`): per minute, as the Console shows them.
+ */
+export interface UpstreamLimit {
+  rpm?: number
+  itpm?: number
+  otpm?: number
+  /** Bucket size in seconds of refill, for all three. Default: 1 s of requests, 60 s of tokens. */
+  burstSeconds?: number
 }
 
 /** Everything the gateway reads from its environment, validated once. */
@@ -62,6 +74,10 @@ export interface Config {
   conversations: { maxMessages: number; maxTokens: number; ttlMs: number }
   /** Name of the Durable Object binding that runs resumable generations (`CONVERSATIONS_BINDING`). */
   conversationsBinding: string
+  /** `UPSTREAM_LIMITS`, by key as configured (model, alias, group, family or `*`). */
+  upstreamLimits: Record<string, UpstreamLimit>
+  /** Longest a model call waits for its turn under the upstream pace (`QUEUE_MAX_WAIT_MS`). */
+  queueMaxWaitMs: number
 }
 
 export class ConfigError extends Error {
@@ -186,6 +202,14 @@ const priceSchema = z.record(
   z.strictObject({ input: price, output: price, cacheWrite: price, cacheWrite1h: price, cacheRead: price }),
 )
 
+const perMinute = z.optional(z.int().check(z.positive()))
+const upstreamLimitSchema = z.strictObject({
+  rpm: perMinute,
+  itpm: perMinute,
+  otpm: perMinute,
+  burst_seconds: z.optional(z.number().check(z.positive(), z.lte(60))),
+})
+
 const envSchema = z.object({
   UPSTREAM: oneOf(['anthropic', 'simulator', 'auto'], 'anthropic'),
   ANTHROPIC_API_KEY: optionalString,
@@ -230,6 +254,11 @@ const envSchema = z.object({
   CONVERSATION_MAX_TOKENS: int(50_000, 100),
   CONVERSATION_TTL: duration('7d'),
   CONVERSATIONS_BINDING: z._default(optionalString, 'CONVERSATIONS'),
+  UPSTREAM_LIMITS: json(
+    z.record(z.string(), upstreamLimitSchema),
+    'model, alias, rate-limit group, family or "*" → {rpm?, itpm?, otpm?, burst_seconds?}',
+  ),
+  QUEUE_MAX_WAIT_MS: int(20_000, 0),
 })
 
 /**
@@ -307,6 +336,19 @@ export function parseConfig(env: Record<string, unknown>): Config {
       ...(k.daily_budget_usd !== undefined && { dailyBudgetUsd: k.daily_budget_usd }),
     })
   }
+  const upstreamLimits: Record<string, UpstreamLimit> = {}
+  const limitKeys = new Set(['*', ...catalogue.names(), ...catalogue.models.flatMap((m) => [m.rateLimitGroup, familyOf(m)])])
+  for (const [key, l] of Object.entries(e.UPSTREAM_LIMITS ?? {})) {
+    if (!limitKeys.has(key))
+      problems.push(`UPSTREAM_LIMITS: unknown key "${key}"; use a model, alias, group, family or "*": ${[...limitKeys].join(', ')}`)
+    upstreamLimits[key] = {
+      ...(l.rpm !== undefined && { rpm: l.rpm }),
+      ...(l.itpm !== undefined && { itpm: l.itpm }),
+      ...(l.otpm !== undefined && { otpm: l.otpm }),
+      ...(l.burst_seconds !== undefined && { burstSeconds: l.burst_seconds }),
+    }
+  }
+
   const ids = clientKeys.map((k) => k.id)
   for (const id of new Set(ids)) if (ids.indexOf(id) !== ids.lastIndexOf(id)) problems.push(`CLIENT_KEYS: duplicate id "${id}"`)
 
@@ -348,5 +390,7 @@ export function parseConfig(env: Record<string, unknown>): Config {
     demoPage: e.DEMO_PAGE,
     conversations: { maxMessages: e.CONVERSATION_MAX_MESSAGES, maxTokens: e.CONVERSATION_MAX_TOKENS, ttlMs: e.CONVERSATION_TTL },
     conversationsBinding: e.CONVERSATIONS_BINDING,
+    upstreamLimits,
+    queueMaxWaitMs: e.QUEUE_MAX_WAIT_MS,
   }
 }

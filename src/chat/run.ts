@@ -7,6 +7,7 @@ import { loopRequest } from './params.ts'
 import { runToolLoop, type StepRunner, type ToolLoopOptions, type ToolLoopResult } from '../tools/tool-loop.ts'
 import type { ChatRequest } from './request.ts'
 import { loggerOf } from '../logger/logger.ts'
+import type { QueueNotice } from '../pace/pacer.ts'
 
 export type { ModelStep } from '../tools/tool-loop.ts'
 export type ChatResult = ToolLoopResult
@@ -15,8 +16,9 @@ export type ChatResult = ToolLoopResult
 export function jsonStep(c: Context, signal: AbortSignal = c.req.raw.signal): StepRunner {
   const upstream = c.get('upstream')
   const meter = c.get('meter')
+  const pace = c.get('pace')
   return async (params, _step, deadlineAt) => {
-    const { value: message, model, modelsTried } = await upstream.message(params, { signal, meter, deadlineAt })
+    const { value: message, model, modelsTried } = await upstream.message(params, { signal, meter, deadlineAt, pace })
     const usage = toUsage(message.usage)
     return { message, model, modelsTried, usage, costUsd: meter.record(model, usage) }
   }
@@ -36,11 +38,14 @@ export function streamStep(c: Context, writer: UIStreamWriter, signal: AbortSign
   const upstream = c.get('upstream')
   const meter = c.get('meter')
   const idleTimeoutMs = c.get('config').upstreamIdleTimeoutMs
+  const pace = c.get('pace')
+  // While a call waits for its turn under Claude's rate limit, the client sees where it is (the widget says so).
+  const onQueued = (notice: QueueNotice) => writer.data('queued', notice, { transient: true })
   return async (params, _step, deadlineAt) => {
     if (params.tools?.length && params.thinking === undefined && c.get('config').catalogue.get(params.model)?.rejectsForcedToolUse) {
       params = { ...params, thinking: { type: 'adaptive', display: 'summarized' } }
     }
-    const { value: stream, model, modelsTried } = await upstream.stream(params, { signal, meter, deadlineAt })
+    const { value: stream, model, modelsTried } = await upstream.stream(params, { signal, meter, deadlineAt, pace, onQueued })
     writer.startStep()
     const { message, usage, costUsd } = await pipeModelStream(stream, writer, { model, meter, signal, idleTimeoutMs })
     return { message, model, modelsTried, usage, costUsd }

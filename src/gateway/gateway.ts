@@ -15,6 +15,13 @@ import { createUpstreamClient } from '../upstream/client.ts'
 import { createCircuitBreaker } from '../upstream/shared-breaker.ts'
 import { Upstream, type UpstreamOptions } from '../upstream/upstream.ts'
 import { answerDefaultHandledError } from './error-handler.ts'
+import { waitUntil } from '../background/wait-until.ts'
+import { ceilingsFromConfig } from '../pace/ceilings.ts'
+import { MemoryPaceStore } from '../pace/memory-store.ts'
+import { Pacer } from '../pace/pacer.ts'
+import { RedisPaceStore } from '../pace/redis-store.ts'
+import { RequestPace } from '../pace/request-pace.ts'
+import { upstashRedis } from '../upstash/redis.ts'
 import type { GatewayEnv } from './variables.ts'
 
 export interface GatewayOptions {
@@ -93,10 +100,32 @@ export function buildGateway(config: Config, options: Omit<GatewayOptions, 'conf
   }
   const upstreamOptions = { ...options.upstream }
   upstreamOptions.breaker ??= createCircuitBreaker(config, upstreamOptions.now ? { now: upstreamOptions.now } : {})
+  // One Redis client for limits and pace, so the admission reserves the first call's slot in its own round trip.
+  const redis = options.limits?.redis ?? upstashRedis(config)
+  const prefix = options.limits?.prefix
+  upstreamOptions.pacer ??= new Pacer({
+    store: redis ? new RedisPaceStore(redis, prefix) : new MemoryPaceStore(),
+    ceilings: ceilingsFromConfig(config),
+    maxWaitMs: config.queueMaxWaitMs,
+    timeoutMs: config.redisTimeoutMs,
+    ...(upstreamOptions.now && { now: upstreamOptions.now }),
+    ...(upstreamOptions.sleep && { sleep: upstreamOptions.sleep }),
+    ...(options.logger && { log: options.logger }),
+  })
   const client = createUpstreamClient(config, options.fetch ? { fetch: options.fetch } : {})
   const upstream = new Upstream(client, config, upstreamOptions)
-  const limiter = createLimiter(config, { ...(options.logger && { log: options.logger }), ...options.limits })
+  const limiter = createLimiter(config, { ...(options.logger && { log: options.logger }), ...options.limits, ...(redis && { redis }) })
   return { config, upstream, limiter, tools, assistants }
+}
+
+/** Output tokens a finished request's calls generated, per rate-limit group. */
+function outputByGroup(config: Config, meter: RequestMeter): Map<string, number> {
+  const out = new Map<string, number>()
+  for (const call of meter.calls) {
+    const group = config.catalogue.get(call.model)?.rateLimitGroup ?? call.model
+    out.set(group, (out.get(group) ?? 0) + call.usage.output_tokens)
+  }
+  return out
 }
 
 /**
@@ -145,6 +174,15 @@ export function gateway(options: GatewayOptions | ((env: Bindings) => GatewayOpt
     c.set('identity', { kind: 'anonymous', id: `ip:${clientIp(c, clientIpSource)}` })
     const meter = c.get('meter') ?? new RequestMeter()
     c.set('meter', meter)
+    const pace = new RequestPace(() => c.get('identity').id)
+    c.set('pace', pace)
+    const pacer = parts.upstream.pacer
+    // Output tokens reserved as max_tokens but not generated go back to the pace once the request is done.
+    if (pacer)
+      waitUntil(
+        c,
+        meter.done.then((done) => (pace.heldOutput.size ? pacer.settle(pace, outputByGroup(parts.config, done)) : undefined)),
+      )
     c.header('request-id', c.get('requestId'))
     try {
       await next()

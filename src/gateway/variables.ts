@@ -11,6 +11,7 @@ import type { Logger } from '../logger/logger.ts'
 import type { RequestMeter } from '../observability/meter.ts'
 import type { ToolRegistry } from '../tools/registry.ts'
 import type { Upstream } from '../upstream/upstream.ts'
+import type { RequestPace } from '../pace/request-pace.ts'
 
 /**
  * What `gateway()` puts on the context for the middleware and routes after it (`c.get(…)`). Type
@@ -49,6 +50,8 @@ export interface GatewayVariables {
   conversations: ConversationStore | undefined
   /** Only inside the conversation's Durable Object: what it keeps to end a generation a restart cut short. */
   generation: GenerationHooks | undefined
+  /** This request's share of the upstream pace: pass it to `upstream.message/stream` as `pace`. */
+  pace: RequestPace
 }
 
 /** The Hono `Env` of the gateway's routes: `new Hono<{ Bindings: MyBindings } & GatewayEnv>()`. */

@@ -6,6 +6,8 @@ import { MemoryStore } from './memory-store.ts'
 import { toNanos, utcDay, type Policy } from './policy.ts'
 import { msUntilFits, usedIn, windowAt } from './sliding-window.ts'
 import type { AdmitInput, AssistantStatsDelta, Counters, LimitStore, RefusedBy } from './store.ts'
+import type { PaceAsk } from '../pace/pacer.ts'
+import type { ReserveOutcome } from '../pace/schedule.ts'
 
 export interface LimiterOptions {
   /** Where the counters live. Default: a MemoryStore (per isolate). */
@@ -40,6 +42,8 @@ export interface AdmitRequest {
    * day's requests), and still sees every counter. Default: false.
    */
   read?: boolean
+  /** Also reserve the first model call's upstream slot (`Pacer.ask`); in the same round trip when the store folds it. */
+  pace?: PaceAsk
 }
 
 /** Whether a policy has any budget: budgets fail closed when the store fails (money is never forgotten). */
@@ -84,6 +88,8 @@ export interface Decision {
   ticket?: Ticket
   /** Refused as `unavailable` only because the request has a budget (limits alone would have failed open). */
   budgetsOnly?: boolean
+  /** The first call's upstream turn, when `AdmitRequest.pace` asked (refused: `reason` is `pace`). */
+  pace?: ReserveOutcome
 }
 
 export interface SettleUsage {
@@ -187,7 +193,12 @@ export class Limiter {
       ...(!read && policy.globalDailyBudgetUsd !== null && { globalBudget: { limitNanos: toNanos(policy.globalDailyBudgetUsd) } }),
       ...(read && { countDay: false }),
     }
-    const run = await this.#use((store) => store.admit(input), hasBudget(policy))
+    const pace = read ? undefined : request.pace
+    const folded = pace && this.store.foldsPace?.(pace.store) ? { group: pace.group, who: pace.who, input: pace.input } : undefined
+    const run = await this.#use(
+      (store) => store.admit(folded && store === this.store ? { ...input, pace: folded } : input),
+      hasBudget(policy),
+    )
     if (!run) {
       const budgetsOnly = this.#onStoreError === 'open'
       return {
@@ -206,11 +217,13 @@ export class Limiter {
     const tokenState =
       policy.tokens && outcome.tokens && windowState('tokens', policy.tokens, outcome.tokens, now, outcome.allowed ? 0 : tokens)
     const decision: Decision = { ...base, success: outcome.allowed, source: store.kind, counters: outcome }
+    if (outcome.pace) decision.pace = outcome.pace
 
     if (!outcome.allowed) {
       decision.reason = outcome.refusedBy!
       const untilMidnight = seconds(endsAt - now)
-      if (outcome.refusedBy === 'requests') decision.retryAfterSeconds = requests!.resetSeconds
+      if (outcome.refusedBy === 'pace') decision.retryAfterSeconds = seconds(paceWait(outcome.pace, now, pace))
+      else if (outcome.refusedBy === 'requests') decision.retryAfterSeconds = requests!.resetSeconds
       else if (outcome.refusedBy === 'tokens') decision.retryAfterSeconds = tokenState!.resetSeconds
       else {
         const own = outcome.refusedBy === 'budget'
@@ -235,7 +248,21 @@ export class Limiter {
     }
     const shown = decision.reason === 'tokens' ? tokenState : (requests ?? tokenState)
     if (shown) decision.rateLimit = { name: shown.name, limit: shown.limit, remaining: shown.remaining, resetSeconds: shown.resetSeconds }
+    if (decision.success && pace && !outcome.pace) return this.#reservePace(decision, pace)
     return decision
+  }
+
+  /**
+   * The pace reservation on its own store, after the limits (memory, or a store that cannot fold
+   * it): a refusal gives back what the admission took (its tokens and budget hold) and refuses.
+   */
+  async #reservePace(decision: Decision, pace: PaceAsk): Promise<Decision> {
+    const outcome = await pace.reserve()
+    decision.pace = outcome
+    if (outcome.kind !== 'refused') return decision
+    await this.settle(decision.ticket!, { tokens: 0, costUsd: 0 })
+    const { ticket: _ticket, ...refused } = decision
+    return { ...refused, success: false, reason: 'pace', retryAfterSeconds: seconds(paceWait(outcome, this.#now(), pace)) }
   }
 
   /**
@@ -347,6 +374,12 @@ function windowState(
   const fits = need > 0 ? msUntilFits(need, rate.limit, counts.current, counts.previous, now, rate.windowMs) : msToEnd
   const resetMs = Number.isFinite(fits) ? fits : rate.windowMs
   return { name, limit: rate.limit, remaining: Math.max(0, rate.limit - used), resetSeconds: seconds(resetMs), resetMs }
+}
+
+/** How long until a refused pace reservation's turn would come, spread over the caller's refusals (ms). */
+function paceWait(outcome: ReserveOutcome | undefined, now: number, pace: PaceAsk | undefined): number {
+  if (!outcome || outcome.kind === 'free') return 1000
+  return (pace ? pace.spread(outcome.at) : outcome.at) - now
 }
 
 /** Whole seconds, rounded up, at least 1. */

@@ -10,6 +10,7 @@ import { hasBudget, type Decision, type Limiter } from './limiter.ts'
 import { policyFor, type Policy } from './policy.ts'
 import { refusalError } from './refusal.ts'
 import { waitUntil } from '../background/wait-until.ts'
+import type { PaceAsk } from '../pace/pacer.ts'
 
 export interface LimitsOptions extends CreateLimiterOptions {
   /**
@@ -49,8 +50,10 @@ export function limits(options: LimitsOptions = {}): MiddlewareHandler {
       const price = pricer(c, policy)
       const ask = { who: identity.id, policy, tokens: request.estimatedTokens, reserveUsd: 0 }
       // A caller this isolate already knows is blocked costs no pricing (count_tokens) and no round trip.
-      decision = limiter.refusalWithoutStore(ask) ?? (await limiter.admit({ ...ask, reserveUsd: await price(request.call) }))
+      decision =
+        limiter.refusalWithoutStore(ask) ?? (await limiter.admit({ ...ask, reserveUsd: await price(request.call), ...paceAsk(c, request) }))
       if (!decision.success) throw refusalError(decision, request.estimatedTokens)
+      if (decision.pace) c.get('pace').reserved(paceGroup(c, request)!, decision.pace)
       const ticket = decision.ticket!
       const { store: _store, ...kept } = ticket
       c.get('generation')?.admitted({ ticket: kept, model: request.call.params.model, inputTokens: request.estimatedTokens })
@@ -97,6 +100,25 @@ export function limits(options: LimitsOptions = {}): MiddlewareHandler {
     await next()
     if (decision) setHeaders(c, rateLimitHeaders(decision.rateLimit, decision.success ? undefined : decision.retryAfterSeconds))
   }
+}
+
+/** The rate-limit group of the request's first call (undefined for a model outside the catalogue). */
+function paceGroup(c: Context, request: AdmissionRequest): string | undefined {
+  return c.get('config').catalogue.get(request.call.params.model)?.rateLimitGroup
+}
+
+/**
+ * The first call's upstream slot, asked in the admission's own round trip (docs/resilience.md#pacing):
+ * a request whose turn would come past QUEUE_MAX_WAIT_MS is refused before anything is spent or streamed.
+ */
+function paceAsk(c: Context, request: AdmissionRequest): { pace: PaceAsk } | undefined {
+  const pacer = c.get('upstream').pacer
+  const group = paceGroup(c, request)
+  if (!pacer || !group) return undefined
+  const { params } = request.call
+  const deadlineAt = pacer.now() + c.get('config').upstreamDeadlineMs
+  const pace = pacer.ask({ group, who: c.get('pace').who, cost: [1, request.estimatedTokens, params.max_tokens], deadlineAt })
+  return pace && { pace }
 }
 
 /**

@@ -2,6 +2,9 @@ import type { Redis } from '@upstash/redis/cloudflare'
 import { ASSISTANT_STATS_TTL_MS, assistantStatsKey, dayTtlMs, limitKeys, windowTtlMs } from './keys.ts'
 import { LIMITS_SCRIPT, LIMITS_SCRIPT_SHA1, scriptArgv } from './script.ts'
 import { windowAt } from './sliding-window.ts'
+import { RedisPaceStore, paceKeys, reserveArgs, reserveOutcome } from '../pace/redis-store.ts'
+import type { PaceArgs } from '../pace/script.ts'
+import type { PaceStore } from '../pace/store.ts'
 import {
   statsOf,
   type AdmitInput,
@@ -18,7 +21,7 @@ import {
 /** The narrowest Redis the store needs: a fake is trivial, the real one is `@upstash/redis`. */
 export type ScriptRedis = Pick<Redis, 'evalsha' | 'eval'>
 
-const REFUSED: Record<number, RefusedBy | undefined> = { 1: 'budget', 2: 'global_budget', 3: 'requests', 4: 'tokens' }
+const REFUSED: Record<number, RefusedBy | undefined> = { 1: 'budget', 2: 'global_budget', 3: 'requests', 4: 'tokens', 5: 'pace' }
 
 /** Limits on Upstash Redis: every operation is one script call, so one round trip. */
 export class RedisStore implements LimitStore {
@@ -31,9 +34,15 @@ export class RedisStore implements LimitStore {
     this.#prefix = prefix
   }
 
+  /** Same Redis, same prefix: the pace keys can go into the admission's script call. */
+  foldsPace(pace: PaceStore): boolean {
+    return pace instanceof RedisPaceStore && pace.redis === this.#redis && pace.prefix === this.#prefix
+  }
+
   async admit(input: AdmitInput): Promise<AdmitOutcome> {
     const { keys, windows } = this.#read(input)
-    const { requests: r, tokens: t } = input
+    const { requests: r, tokens: t, pace } = input
+    if (pace) keys.push(...paceKeys(this.#prefix, pace.group, pace.who))
     const args = scriptArgv('admit', {
       req_limit: r?.limit ?? 0,
       req_weight: windows.requests?.weight ?? 1,
@@ -48,10 +57,16 @@ export class RedisStore implements LimitStore {
       reserve_nanos: input.reserveNanos,
       day_ttl_ms: dayTtlMs(input.dayEndsAt, input.now),
       day_requests: input.countDay === false ? 0 : 1,
+      ...(pace && prefixed(reserveArgs(pace.input))),
     })
     const reply = await this.#run(keys, args)
     const refusedBy = REFUSED[reply[0] ?? 0]
-    return { allowed: !refusedBy, ...(refusedBy && { refusedBy }), ...counters(reply, input) }
+    return {
+      allowed: !refusedBy,
+      ...(refusedBy && { refusedBy }),
+      ...counters(reply, input),
+      ...(pace && { pace: reserveOutcome(reply.slice(11, 14)) }),
+    }
   }
 
   async settle(input: SettleInput): Promise<void> {
@@ -130,6 +145,11 @@ export class RedisStore implements LimitStore {
       return (await this.#redis.eval(LIMITS_SCRIPT, keys, args)) as number[]
     }
   }
+}
+
+/** The pace reservation's arguments as the limits script names them (`pace_now`, …). */
+function prefixed(args: PaceArgs<'reserve'>): Record<`pace_${keyof PaceArgs<'reserve'>}`, number> {
+  return Object.fromEntries(Object.entries(args).map(([name, value]) => [`pace_${name}`, value])) as never
 }
 
 function counters(reply: number[], input: { requests?: unknown; tokens?: unknown }): Counters {

@@ -3,6 +3,7 @@ import { GatewayError } from '../errors.ts'
 import { rateLimitHeaders } from './headers.ts'
 import type { Decision } from './limiter.ts'
 import { fromNanos } from './policy.ts'
+import { paceRefusal } from '../pace/refusal.ts'
 
 const usd = (n: number) => `$${n.toFixed(n < 1 ? 4 : 2)}`
 const per = (rate: Rate) => `${rate.limit} per ${rate.window.replace(' ', '')}`
@@ -24,6 +25,8 @@ export function refusalError(decision: Decision, estimatedTokens: number): Gatew
         `Token limit reached (TOKEN_LIMIT: ${per(policy.tokens!)} tokens; this request needs about ${estimatedTokens}). ${again}`,
         { headers },
       )
+    case 'pace':
+      return paceRefusal(retry * 1000)
     case 'too_large':
       return new GatewayError(
         'request_too_large',

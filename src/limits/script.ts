@@ -1,3 +1,5 @@
+import { PACE_ARGS, PACE_FUNCTIONS } from '../pace/script.ts'
+
 /**
  * The one Lua script behind the Upstash store.
  *
@@ -10,10 +12,13 @@
  *
  * Modes (ARGV[1]); the arguments after the mode are named in SCRIPT_ARGS, the script reads them
  * by those names (`args.req_limit`) and `scriptArgv` writes them in that order:
- * - admit  KEYS req cur, req prev, tok cur, tok prev, day hash, global hash
+ * - admit  KEYS req cur, req prev, tok cur, tok prev, day hash, global hash[, pace group hash, pace caller key]
  *          (a limit of 0 is off, a budget of -1 is off; day_requests is 0 for a read such as /v1/usage)
- *          → {refused (0 none, 1 budget, 2 global, 3 requests, 4 tokens), req cur, req prev,
- *             tok cur, tok prev, day requests, day tokens, day spent, day held, global spent, global held}
+ *          → {refused (0 none, 1 budget, 2 global, 3 requests, 4 tokens, 5 pace), req cur, req prev,
+ *             tok cur, tok prev, day requests, day tokens, day spent, day held, global spent, global held,
+ *             pace kind, pace at, pace check}
+ *          With the pace keys (and the `pace_` arguments), the first model call's upstream slot is
+ *          reserved too, after every limit passed and before anything is taken (`pace_reserve`).
  * - settle KEYS tok key, day hash, global hash[, assistant stats hash]
  *          With a 4th key (and its five arguments), the request is added to its assistant version's daily figures.
  * - stats  KEYS assistant stats hash → {requests, errors, cost nano-USD, latency ms, input, output}
@@ -43,6 +48,8 @@ const SCRIPT_ARGS = {
     'reserve_nanos',
     'day_ttl_ms',
     'day_requests',
+    // With the pace keys only (the first call's upstream slot, src/pace/script.ts):
+    ...PACE_ARGS.reserve.map((name) => `pace_${name}` as const),
   ],
   settle: [
     'tok_delta',
@@ -63,8 +70,8 @@ const SCRIPT_ARGS = {
 } as const
 
 export type ScriptMode = keyof typeof SCRIPT_ARGS
-/** settle's assistant figures: sent only with the stats key. */
-type StatsArg = 'errors' | 'latency_ms' | 'input_tokens' | 'output_tokens' | 'stats_ttl_ms'
+/** Arguments sent only with an optional key: settle's assistant figures, admit's pace reservation. */
+type StatsArg = 'errors' | 'latency_ms' | 'input_tokens' | 'output_tokens' | 'stats_ttl_ms' | `pace_${(typeof PACE_ARGS.reserve)[number]}`
 type ArgName<M extends ScriptMode> = (typeof SCRIPT_ARGS)[M][number]
 /** The named arguments of one mode. */
 export type ScriptArgs<M extends ScriptMode> = { [N in Exclude<ArgName<M>, StatsArg>]: number } & {
@@ -86,7 +93,7 @@ const luaNames = Object.entries(SCRIPT_ARGS)
   .map(([mode, names]) => `  ${mode} = {${names.map((name) => `'${name}'`).join(', ')}},`)
   .join('\n')
 
-export const LIMITS_SCRIPT = `local mode = ARGV[1]
+export const LIMITS_SCRIPT = `${PACE_FUNCTIONS}local mode = ARGV[1]
 local args = {}
 for i, name in ipairs(({
 ${luaNames}
@@ -153,6 +160,13 @@ elseif global >= 0 and gs + gh + reserve > global then refused = 2
 elseif rlimit > 0 and math.floor(rp * tonumber(args.req_weight)) + rc + rtake > rlimit then refused = 3
 elseif tlimit > 0 and math.floor(tp * tonumber(args.tok_weight)) + tc + ttake > tlimit then refused = 4
 end
+local pace = {0, 0, 0}
+if refused == 0 and KEYS[7] then
+  local p = {}
+  for _, name in ipairs({${PACE_ARGS.reserve.map((name) => `'${name}'`).join(', ')}}) do p[name] = tonumber(args['pace_' .. name]) or 0 end
+  pace = pace_reserve(KEYS[7], KEYS[8], p)
+  if pace[1] == 3 then refused = 5 end
+end
 if refused == 0 then
   if rlimit > 0 then
     rc = redis.call('INCRBY', KEYS[1], rtake)
@@ -171,7 +185,7 @@ if refused == 0 then
     redis.call('PEXPIRE', KEYS[6], args.day_ttl_ms)
   end
 end
-return {refused, rc, rp, tc, tp, dr, dt, ds, dh, gs, gh}
+return {refused, rc, rp, tc, tp, dr, dt, ds, dh, gs, gh, pace[1], pace[2], pace[3]}
 `
 
-export const LIMITS_SCRIPT_SHA1 = 'fabb713b21af64e4207d22923058b3c3fc09080f'
+export const LIMITS_SCRIPT_SHA1 = '53d2237d7a7cda6b193995da1271aff22f2e3644'

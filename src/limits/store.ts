@@ -1,3 +1,6 @@
+import type { ReserveInput, ReserveOutcome } from '../pace/schedule.ts'
+import type { PaceStore } from '../pace/store.ts'
+
 /** A sliding-window limit for one identity: `limit` units per `windowMs`. */
 export interface WindowCheck {
   limit: number
@@ -28,6 +31,11 @@ export interface AdmitInput {
   reserveNanos: number
   /** Counted in the day's model requests (`/v1/usage` shows them). False for reads such as `/v1/usage` itself. Default: true. */
   countDay?: boolean
+  /**
+   * The first model call's upstream slot, reserved in the same round trip once every limit passed
+   * (only by a store that `foldsPace`): its refusal refuses the admission, taking nothing.
+   */
+  pace?: { group: string; who: string; input: ReserveInput }
 }
 
 /** Moves a request's hold on its budgets by `deltaNanos` (the tool loop's next step), if it fits. */
@@ -51,8 +59,8 @@ export interface HoldOutcome {
   global: { spentNanos: number; heldNanos: number }
 }
 
-/** Which check refused, in the order they are checked. */
-export type RefusedBy = 'budget' | 'global_budget' | 'requests' | 'tokens'
+/** Which check refused, in the order they are checked (`pace`: the upstream's turn is too far away). */
+export type RefusedBy = 'budget' | 'global_budget' | 'requests' | 'tokens' | 'pace'
 
 /** Counters as they are after the admission (or as they were, if it was refused). */
 export interface Counters {
@@ -66,6 +74,8 @@ export interface Counters {
 export interface AdmitOutcome extends Counters {
   allowed: boolean
   refusedBy?: RefusedBy
+  /** The pace reservation's outcome, when `AdmitInput.pace` was folded in. */
+  pace?: ReserveOutcome
 }
 
 /** What a settled request gives back or adds once its real usage is known. */
@@ -117,6 +127,8 @@ export interface AssistantStats {
  */
 export interface LimitStore {
   readonly kind: 'upstash' | 'memory'
+  /** True when `admit` can reserve `AdmitInput.pace` on this pace store in the same round trip. */
+  foldsPace?(pace: PaceStore): boolean
   admit(input: AdmitInput): Promise<AdmitOutcome>
   settle(input: SettleInput): Promise<void>
   hold(input: HoldInput): Promise<HoldOutcome>

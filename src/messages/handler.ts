@@ -16,15 +16,17 @@ export async function messagesHandler(c: Context): Promise<Response> {
   const upstream = c.get('upstream')
   const meter = c.get('meter')
   if (!stream) {
-    const result = await upstream.message(params, { signal: c.req.raw.signal, meter, headers }).catch((error: unknown) => {
-      throw asAnthropicAnswers(error)
-    })
+    const result = await upstream
+      .message(params, { signal: c.req.raw.signal, meter, headers, pace: c.get('pace') })
+      .catch((error: unknown) => {
+        throw asAnthropicAnswers(error)
+      })
     meter.record(result.model, toUsage(result.value.usage))
     return c.json(result.value)
   }
   const idleTimeoutMs = c.get('config').upstreamIdleTimeoutMs
   return streamAnthropicEvents(c, async (send, signal) => {
-    const { value, model: answering } = await upstream.stream(params, { signal, meter, headers })
+    const { value, model: answering } = await upstream.stream(params, { signal, meter, headers, pace: c.get('pace') })
     await relayModelStream(value, send, { model: answering ?? model, meter, signal, idleTimeoutMs })
   })
 }

@@ -35,6 +35,16 @@ export interface ModelInfo {
   rejectsForcedToolUse: boolean
   /** Shortest prompt prefix (tokens) that prompt caching accepts. */
   minCacheTokens: number
+  /**
+   * The pool of Anthropic's rate limits this model shares (the API's `model_group`): by model
+   * class, e.g. every Opus 4.x shares `opus-4.x`; each 5.x model has its own but Fable 5.x.
+   */
+  rateLimitGroup: string
+}
+
+/** Model family: the word after `claude-` (`opus`, `sonnet`, `haiku`, `fable`). */
+export function familyOf(model: Pick<ModelInfo, 'id'>): string {
+  return model.id.split('-')[1] ?? model.id
 }
 
 /** Standard cache multipliers: write 1.25×, 1-hour write 2×, read 0.1× input. */
@@ -45,6 +55,7 @@ function standard(input: number, output: number): PriceTier {
 const MODELS: ModelInfo[] = [
   {
     id: 'claude-haiku-5-5',
+    rateLimitGroup: 'haiku-5.5',
     alias: 'fast',
     displayName: 'Claude Haiku 5.5',
     contextWindow: 1_000_000,
@@ -64,6 +75,7 @@ const MODELS: ModelInfo[] = [
   },
   {
     id: 'claude-sonnet-5-5',
+    rateLimitGroup: 'sonnet-5.5',
     alias: 'balanced',
     displayName: 'Claude Sonnet 5.5',
     contextWindow: 1_000_000,
@@ -76,6 +88,7 @@ const MODELS: ModelInfo[] = [
   },
   {
     id: 'claude-opus-5-5',
+    rateLimitGroup: 'opus-5.5',
     alias: 'smart',
     displayName: 'Claude Opus 5.5',
     contextWindow: 1_000_000,
@@ -88,6 +101,7 @@ const MODELS: ModelInfo[] = [
   },
   {
     id: 'claude-fable-5-1',
+    rateLimitGroup: 'fable-5.x',
     alias: 'premium',
     displayName: 'Claude Fable 5.1',
     contextWindow: 1_000_000,
@@ -101,6 +115,7 @@ const MODELS: ModelInfo[] = [
   },
   {
     id: 'claude-opus-5',
+    rateLimitGroup: 'opus-5',
     displayName: 'Claude Opus 5',
     contextWindow: 1_000_000,
     maxOutput: 128_000,
@@ -112,6 +127,7 @@ const MODELS: ModelInfo[] = [
   },
   {
     id: 'claude-sonnet-5',
+    rateLimitGroup: 'sonnet-5',
     displayName: 'Claude Sonnet 5',
     contextWindow: 1_000_000,
     maxOutput: 128_000,
@@ -124,6 +140,7 @@ const MODELS: ModelInfo[] = [
   ...(['4-8', '4-7', '4-6', '4-5'] as const).map(
     (v): ModelInfo => ({
       id: `claude-opus-${v}`,
+      rateLimitGroup: 'opus-4.x',
       displayName: `Claude Opus ${v.replace('-', '.')}`,
       contextWindow: v === '4-5' ? 200_000 : 1_000_000,
       maxOutput: v === '4-5' ? 64_000 : 128_000,
@@ -137,6 +154,7 @@ const MODELS: ModelInfo[] = [
   ...(['4-6', '4-5'] as const).map(
     (v): ModelInfo => ({
       id: `claude-sonnet-${v}`,
+      rateLimitGroup: 'sonnet-4.x',
       displayName: `Claude Sonnet ${v.replace('-', '.')}`,
       contextWindow: v === '4-6' ? 1_000_000 : 200_000,
       maxOutput: 64_000,
@@ -149,6 +167,7 @@ const MODELS: ModelInfo[] = [
   ),
   {
     id: 'claude-haiku-4-5',
+    rateLimitGroup: 'haiku-4.5',
     displayName: 'Claude Haiku 4.5',
     contextWindow: 200_000,
     maxOutput: 64_000,

@@ -21,6 +21,8 @@ export class RequestMeter {
   retries = 0
   /** Times the request moved on to the next model of the fallback chain. */
   fallbacks = 0
+  /** Milliseconds its model calls waited for their turn under Claude's rate limits (the pace). */
+  queuedMs = 0
   /** Background work (e.g. sharing circuit-breaker state) to keep alive with `waitUntil`. */
   readonly pending: Promise<unknown>[] = []
   /** Estimated input size and what context control did to it (chat routes). */

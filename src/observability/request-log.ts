@@ -37,6 +37,8 @@ export interface RequestLogLine extends LogLine {
   model: string | undefined
   models_tried: string[]
   retries: number
+  /** Milliseconds the model calls waited for their turn under Claude's rate limits (0: none). */
+  queued_ms: number
   fallbacks: number
   calls: number
   tokens: { input: number; output: number; cache_creation: number; cache_read: number }
@@ -108,6 +110,7 @@ function lineOf(c: Context, meter: RequestMeter, status: number, body: string | 
     model: meter.calls.at(-1)?.model ?? (outcome === 'ok' ? meter.modelsTried.at(-1) : undefined),
     models_tried: meter.modelsTried,
     retries: meter.retries,
+    queued_ms: meter.queuedMs,
     fallbacks: meter.fallbacks,
     calls: meter.calls.length,
     tokens: {

@@ -15,7 +15,9 @@ export async function chatCompletionsHandler(c: Context): Promise<Response> {
   const prepared = await prepareCompletion(c)
   if (prepared.stream) return streamCompletion(c, prepared)
   const meter = c.get('meter')
-  const { value: message, model } = await c.get('upstream').message(prepared.params, { signal: c.req.raw.signal, meter })
+  const { value: message, model } = await c
+    .get('upstream')
+    .message(prepared.params, { signal: c.req.raw.signal, meter, pace: c.get('pace') })
   const usage = toUsage(message.usage)
   meter.record(model, usage)
   return c.json(toChatCompletion(message, { model: model.id, usage }))

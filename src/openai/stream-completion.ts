@@ -29,7 +29,7 @@ export function streamCompletion(c: Context, prepared: PreparedCompletion): Resp
   const stream = openStream(c, { open: OPEN_COMMENT, heartbeat: () => KEEP_ALIVE_COMMENT })
   stream.run(async (signal) => {
     try {
-      const { value, model } = await upstream.stream(prepared.params, { signal, meter })
+      const { value, model } = await upstream.stream(prepared.params, { signal, meter, pace: c.get('pace') })
       const chunks = new CompletionChunks((chunk) => stream.channel.write(chunkFrame(chunk)), {
         model: model.id,
         includeUsage: prepared.includeUsage,

@@ -109,6 +109,15 @@ export class UIStreamWriter {
     this.sink({ type: 'tool-output-error', toolCallId, errorText, ...options })
   }
 
+  /**
+   * A custom data part (`data-<name>`); `transient` ones reach `useChat`'s `onData` but are not
+   * added to the message (e.g. `data-queued` while a call waits for its turn).
+   */
+  data(name: string, data: unknown, options: { transient?: boolean } = {}): void {
+    if (!this.#ready()) return
+    this.sink({ type: `data-${name}`, data, ...(options.transient && { transient: true }) })
+  }
+
   /** Merges `messageMetadata` into the message's metadata now (before `finish`). */
   metadata(messageMetadata: unknown): void {
     if (!this.#ready()) return

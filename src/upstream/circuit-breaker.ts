@@ -99,7 +99,7 @@ export class CircuitBreaker {
     return wasOpen ? this.#background(() => this.#store!.clear(model)) : undefined
   }
 
-  /** The model failed in a way that counts (overload, rate limit, 5xx, network, timeout). */
+  /** The model failed in a way that counts (overload, 5xx, network, timeout; a 429 is our pace, not its health). */
   failure(model: string): Promise<void> | undefined {
     const now = this.#now()
     const state = this.#state(model)

@@ -13,6 +13,8 @@ export interface UpstreamFailure {
   message?: string
   /** The upstream's `x-should-retry` header, when sent: it overrides our own judgement. */
   shouldRetry?: boolean
+  /** Not sent at all: the call's turn under the pace would come past the wait bound (`Pacer.turn`). */
+  queued?: boolean
 }
 
 function retryAfter(headers: Headers | undefined): number | undefined {

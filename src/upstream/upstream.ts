@@ -11,6 +11,11 @@ import { classifyFailure, failureToGatewayError, requestDeadlineError, type Upst
 import { fallbackChain, paramsForModel } from './fallback.ts'
 import { headersFor, type MessageParams } from './params.ts'
 import { RetryPolicy, type RetryPolicyOptions } from './retry-policy.ts'
+import { APIError } from '@anthropic-ai/sdk/core/error'
+import { estimateInputTokens } from '../context/estimate-tokens.ts'
+import type { Pacer, QueueNotice, Turn } from '../pace/pacer.ts'
+import { paceRefusal } from '../pace/refusal.ts'
+import type { RequestPace } from '../pace/request-pace.ts'
 
 export interface CallOptions {
   /** Aborted when the client leaves; cancels the upstream request (and any wait between retries). */
@@ -32,10 +37,14 @@ export interface CallOptions {
    * timeout at this one is the 504 of the request deadline. Default: none (the call's own only).
    */
   deadlineAt?: number
+  /** The request's share of the upstream pace (`c.get('pace')`): its caller, its admission's slot. */
+  pace?: RequestPace
+  /** Told while the call waits for its turn under Claude's rate limit (a stream shows it). */
+  onQueued?: (notice: QueueNotice) => void
 }
 
 /** Per-caller defaults of every call (`forCaller`): the options that are not about one call. */
-export type CallDefaults = Omit<CallOptions, 'signal' | 'meter' | 'headers' | 'deadlineAt'>
+export type CallDefaults = Omit<CallOptions, 'signal' | 'meter' | 'headers' | 'deadlineAt' | 'pace' | 'onQueued'>
 
 export interface CallResult<T> {
   value: T
@@ -58,10 +67,12 @@ export interface UpstreamOptions {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>
   /** Defaults for every call's options (see `forCaller`). */
   defaults?: CallDefaults
+  /** Paces calls under Claude's rate limits (docs/resilience.md#pacing). Default: none (unpaced). */
+  pacer?: Pacer
 }
 
-type Attempt<T> = (params: MessageParams, signal: AbortSignal) => Promise<T>
-type Outcome<T> = { ok: true; value: T } | { ok: false; failure: UpstreamFailure; deadline: boolean; error: unknown }
+type Attempt<T> = (params: MessageParams, signal: AbortSignal) => Promise<{ data: T; response: Response }>
+type Outcome<T> = { ok: true; value: T; headers: Headers } | { ok: false; failure: UpstreamFailure; deadline: boolean; error: unknown }
 
 /**
  * Every call to Claude goes through here, so the JSON and streaming paths share one
@@ -80,6 +91,8 @@ export class Upstream {
   readonly breaker: CircuitBreaker
   /** The clock of deadlines, in ms (`UpstreamOptions.now`): a caller's `deadlineAt` is read on it. */
   readonly now: () => number
+  /** The pace of every call (shared by `forCaller` copies), when the gateway set one up. */
+  readonly pacer: Pacer | undefined
   readonly #options: UpstreamOptions
   readonly #sleep: (ms: number, signal: AbortSignal) => Promise<void>
 
@@ -92,6 +105,7 @@ export class Upstream {
     this.#options = { ...options, retry: this.policy, breaker: this.breaker }
     this.now = now
     this.#sleep = sleep
+    this.pacer = options.pacer
   }
 
   /**
@@ -105,7 +119,7 @@ export class Upstream {
   /** One reply as a whole message. */
   message(params: MessageParams, options: CallOptions = {}): Promise<CallResult<Anthropic.Message>> {
     return this.#call(params, options, (p, signal) =>
-      this.client.messages.create(p, { headers: { ...headersFor(p), ...options.headers }, signal }),
+      this.client.messages.create(p, { headers: { ...headersFor(p), ...options.headers }, signal }).withResponse(),
     )
   }
 
@@ -115,7 +129,7 @@ export class Upstream {
    */
   stream(params: MessageParams, options: CallOptions = {}): Promise<CallResult<Stream<Anthropic.RawMessageStreamEvent>>> {
     return this.#call(params, options, (p, signal) =>
-      this.client.messages.create({ ...p, stream: true }, { headers: { ...headersFor(p), ...options.headers }, signal }),
+      this.client.messages.create({ ...p, stream: true }, { headers: { ...headersFor(p), ...options.headers }, signal }).withResponse(),
     )
   }
 
@@ -152,7 +166,14 @@ export class Upstream {
       if (meter && !meter.modelsTried.includes(model.id)) meter.modelsTried.push(model.id)
 
       for (let retry = 0; ; retry++) {
+        const turn = await this.#turn(model, modelParams, options, signal, deadline)
+        if (!turn.ok) {
+          last = { failure: { kind: 'rate_limited', retryAfterSec: turn.retryAfterMs / 1000, queued: true }, error: undefined }
+          break
+        }
         const outcome = await this.#attempt(modelParams, attempt, signal, deadline)
+        const headers = outcome.ok ? outcome.headers : outcome.error instanceof APIError ? outcome.error.headers : undefined
+        meter?.defer(this.pacer?.observe(model.rateLimitGroup, headers, outcome.ok ? 200 : (outcome.failure.status ?? 0)))
         if (outcome.ok) {
           meter?.defer(this.breaker.success(model.id))
           return { value: outcome.value, model, modelsTried: tried, retries }
@@ -168,7 +189,10 @@ export class Upstream {
           meter?.defer(this.breaker.success(model.id))
           throw failureToGatewayError(failure, tried, error)
         }
-        meter?.defer(this.breaker.failure(model.id))
+        // A 429 is about our account's pace (the pacer's business), not the model's health: the
+        // model answered, so it does not count towards opening its circuit.
+        if (failure.kind === 'rate_limited') this.breaker.release(model.id)
+        else meter?.defer(this.breaker.failure(model.id))
         if (outcome.deadline) {
           throw deadline < own
             ? requestDeadlineError(this.config.upstreamDeadlineMs, 'while waiting for Claude', tried, error)
@@ -190,6 +214,8 @@ export class Upstream {
       if (this.now() >= deadline) break
     }
 
+    // A call that could not get its turn within the wait bound: 429, never a 5xx.
+    if (last?.failure.queued) throw paceRefusal((last.failure.retryAfterSec ?? 1) * 1000)
     if (last) throw failureToGatewayError(last.failure, tried, last.error)
     const retryAfterSec = Math.max(1, Math.ceil((openFor ?? 1000) / 1000))
     throw new GatewayError(
@@ -199,6 +225,33 @@ export class Upstream {
     )
   }
 
+  /**
+   * Waits for the call's turn under its model group's pace (`Pacer.turn`): at the slot the
+   * admission reserved for the request's first call, else in the caller's line. No pacer: at once.
+   */
+  async #turn(model: ModelInfo, params: MessageParams, options: CallOptions, signal: AbortSignal, deadline: number): Promise<Turn> {
+    const pacer = this.pacer
+    if (!pacer) return { ok: true, waitedMs: 0 }
+    const group = model.rateLimitGroup
+    const pace = options.pace
+    const reserved = pace?.takeReserved(group)
+    // A slot the admission reserved already counted the input; a new reservation counts it now.
+    const counted = reserved?.kind === 'slot' || reserved?.kind === 'free'
+    const cost: [number, number, number] = [1, counted ? 0 : estimateInputTokens(params, model), params.max_tokens]
+    const turn = await pacer.turn({
+      group,
+      who: pace?.who ?? '',
+      cost,
+      deadlineAt: deadline,
+      signal,
+      ...(reserved && { reserved }),
+      ...(options.onQueued && { onQueued: options.onQueued }),
+    })
+    if (turn.ok && options.meter) options.meter.queuedMs += turn.waitedMs
+    if (turn.ok && pace && pacer.pacesOutput(group)) pace.hold(group, params.max_tokens)
+    return turn
+  }
+
   /** One attempt, cut at the deadline. After success the deadline no longer applies (streams run on). */
   async #attempt<T>(params: MessageParams, attempt: Attempt<T>, signal: AbortSignal, deadline: number): Promise<Outcome<T>> {
     const remaining = deadline - this.now()
@@ -206,7 +259,8 @@ export class Upstream {
     const timeout = timeoutSignal(remaining, () => new Error('upstream deadline'))
     try {
       // The client leaving still cancels a stream once it runs; the deadline's timer is cleared below.
-      return { ok: true, value: await attempt(params, AbortSignal.any([signal, timeout.signal])) }
+      const { data, response } = await attempt(params, AbortSignal.any([signal, timeout.signal]))
+      return { ok: true, value: data, headers: response.headers }
     } catch (error) {
       if (timeout.signal.aborted && !signal.aborted) return { ok: false, failure: { kind: 'timeout' }, deadline: true, error }
       return { ok: false, failure: classifyFailure(error), deadline: false, error }

@@ -35,6 +35,7 @@ export type UIMessageChunk =
     }
   | { type: 'tool-output-error'; toolCallId: string; errorText: string; providerExecuted?: boolean; dynamic?: boolean }
   | { type: 'message-metadata'; messageMetadata: unknown }
+  | { type: `data-${string}`; id?: string; data: unknown; transient?: boolean }
   | { type: 'error'; errorText: string }
   | { type: 'finish'; finishReason?: UIFinishReason; messageMetadata?: unknown }
 
