@@ -5,7 +5,7 @@ import { BoundedMap } from './bounded-map.ts'
 import { MemoryStore } from './memory-store.ts'
 import { toNanos, utcDay, type Policy } from './policy.ts'
 import { msUntilFits, usedIn, windowAt } from './sliding-window.ts'
-import type { AdmitInput, AssistantStatsDelta, Counters, LimitStore, RefusedBy } from './store.ts'
+import type { AdmitInput, AssistantStatsDelta, Counters, LimitStore, PaceGiveBack, RefusedBy } from './store.ts'
 import type { PaceAsk } from '../pace/pacer.ts'
 import type { ReserveOutcome } from '../pace/schedule.ts'
 
@@ -98,6 +98,8 @@ export interface SettleUsage {
   costUsd: number
   /** The request ran as an assistant: its daily figures get this request too. */
   stats?: Omit<AssistantStatsDelta, 'inputTokens'> & { outputTokens: number }
+  /** Output tokens to give back to the pace, in the same write (a store that `foldsPace`). */
+  pace?: PaceGiveBack
 }
 
 const GLOBAL = '\u0000global'
@@ -317,6 +319,7 @@ export class Limiter {
       actualNanos: toNanos(usage.costUsd),
       globalHeld: ticket.globalHeld,
       ...(usage.stats && { stats: { ...usage.stats, inputTokens: usage.tokens } }),
+      ...(usage.pace && { pace: usage.pace }),
     }
     try {
       await this.#bounded(ticket.store.settle(input))

@@ -11,6 +11,8 @@ import { policyFor, type Policy } from './policy.ts'
 import { refusalError } from './refusal.ts'
 import { waitUntil } from '../background/wait-until.ts'
 import type { PaceAsk } from '../pace/pacer.ts'
+import type { RequestMeter } from '../observability/meter.ts'
+import type { LimitStore, PaceGiveBack } from './store.ts'
 
 export interface LimitsOptions extends CreateLimiterOptions {
   /**
@@ -58,12 +60,14 @@ export function limits(options: LimitsOptions = {}): MiddlewareHandler {
       const { store: _store, ...kept } = ticket
       c.get('generation')?.admitted({ ticket: kept, model: request.call.params.model, inputTokens: request.estimatedTokens })
       const assistant = c.get('assistant')
+      const giveBack = paceGiveBack(c, request, ticket.store)
       waitUntil(
         c,
         c.get('meter').done.then((meter) =>
           limiter.settle(ticket, {
             tokens: inputTokens(meter.usage),
             costUsd: meter.costUsd,
+            ...giveBack?.(meter),
             // Per assistant version, for an operator's view: folded into the settle, no extra round trip.
             ...(assistant && {
               stats: {
@@ -119,6 +123,33 @@ function paceAsk(c: Context, request: AdmissionRequest): { pace: PaceAsk } | und
   const deadlineAt = pacer.now() + c.get('config').upstreamDeadlineMs
   const pace = pacer.ask({ group, who: c.get('pace').who, cost: [1, request.estimatedTokens, params.max_tokens], deadlineAt })
   return pace && { pace }
+}
+
+/**
+ * When the limits store can also write to the pace (same Upstash), the output tokens the request's
+ * calls in its first group reserved and did not generate go back in the settle's own write; the
+ * pacer then leaves that group alone (`RequestPace.givenBackByLimits`). Undefined otherwise.
+ */
+function paceGiveBack(
+  c: Context,
+  request: AdmissionRequest,
+  store: LimitStore,
+): ((meter: RequestMeter) => { pace?: PaceGiveBack }) | undefined {
+  const pacer = c.get('upstream').pacer
+  const group = paceGroup(c, request)
+  if (!pacer || !group || !store.foldsPace?.(pacer.store)) return undefined
+  const pace = c.get('pace')
+  const catalogue = c.get('config').catalogue
+  pace.givenBackByLimits.add(group)
+  return (meter) => {
+    const held = pace.heldOutput.get(group) ?? 0
+    const output = meter.calls
+      .filter((call) => catalogue.get(call.model)?.rateLimitGroup === group)
+      .reduce((n, call) => n + call.usage.output_tokens, 0)
+    const unusedOutput = held - output
+    if (unusedOutput <= 0) return {}
+    return { pace: { group, now: pacer.now(), otpm: pacer.ceiling(group).configured[2], unusedOutput } }
+  }
 }
 
 /**

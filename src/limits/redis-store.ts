@@ -75,6 +75,8 @@ export class RedisStore implements LimitStore {
     const keys = [t ? k.tokens(t.windowMs, t.index) : k.tokens(0, 0), k.day(input.day), k.global(input.day)]
     const s = input.stats
     if (s) keys.push(assistantStatsKey(this.#prefix, s.assistant, s.version, input.day))
+    const pace = input.pace
+    if (pace) keys.push(paceKeys(this.#prefix, pace.group)[0]!)
     const args = scriptArgv('settle', {
       tok_delta: t?.delta ?? 0,
       day_tokens: input.dayTokensDelta,
@@ -89,6 +91,7 @@ export class RedisStore implements LimitStore {
         output_tokens: s.outputTokens,
         stats_ttl_ms: ASSISTANT_STATS_TTL_MS,
       }),
+      ...(pace && { pace_now: pace.now, pace_otpm: pace.otpm, pace_unused: pace.unusedOutput }),
     })
     await this.#run(keys, args)
   }

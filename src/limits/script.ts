@@ -19,8 +19,10 @@ import { PACE_ARGS, PACE_FUNCTIONS } from '../pace/script.ts'
  *             pace kind, pace at, pace check}
  *          With the pace keys (and the `pace_` arguments), the first model call's upstream slot is
  *          reserved too, after every limit passed and before anything is taken (`pace_reserve`).
- * - settle KEYS tok key, day hash, global hash[, assistant stats hash]
- *          With a 4th key (and its five arguments), the request is added to its assistant version's daily figures.
+ * - settle KEYS tok key, day hash, global hash[, assistant stats hash][, pace group hash]
+ *          With the stats key (and its five arguments), the request is added to its assistant version's
+ *          daily figures; with the pace key (last, and the `pace_` arguments), the output tokens its
+ *          calls reserved but did not generate are given back to the pace (`pace_give`).
  * - stats  KEYS assistant stats hash → {requests, errors, cost nano-USD, latency ms, input, output}
  * - hold   KEYS day hash, global hash
  *          → {refused (0, 1 budget, 2 global), day spent, day held, global spent, global held}
@@ -64,29 +66,37 @@ const SCRIPT_ARGS = {
     'input_tokens',
     'output_tokens',
     'stats_ttl_ms',
+    // With the pace key only (output tokens reserved but not generated, given back: `pace_give`):
+    ...PACE_ARGS.give.map((name) => `pace_${name}` as const),
   ],
   stats: [],
   hold: ['delta_nanos', 'budget_nanos', 'global_budget_nanos', 'day_ttl_ms', 'global_held'],
 } as const
 
 export type ScriptMode = keyof typeof SCRIPT_ARGS
-/** Arguments sent only with an optional key: settle's assistant figures, admit's pace reservation. */
-type StatsArg = 'errors' | 'latency_ms' | 'input_tokens' | 'output_tokens' | 'stats_ttl_ms' | `pace_${(typeof PACE_ARGS.reserve)[number]}`
+/** Arguments sent only with an optional key: settle's assistant figures and pace give-back, admit's pace reservation. */
+type StatsArg =
+  | 'errors'
+  | 'latency_ms'
+  | 'input_tokens'
+  | 'output_tokens'
+  | 'stats_ttl_ms'
+  | `pace_${(typeof PACE_ARGS.reserve)[number]}`
+  | `pace_${(typeof PACE_ARGS.give)[number]}`
 type ArgName<M extends ScriptMode> = (typeof SCRIPT_ARGS)[M][number]
 /** The named arguments of one mode. */
 export type ScriptArgs<M extends ScriptMode> = { [N in Exclude<ArgName<M>, StatsArg>]: number } & {
   [N in Extract<ArgName<M>, StatsArg>]?: number
 }
 
-/** ARGV of one script call: the mode, then its arguments in SCRIPT_ARGS order; the first one left out ends the list. */
+/**
+ * ARGV of one script call: the mode, then its arguments in SCRIPT_ARGS order. One left out is sent
+ * as an empty string when a later one is given (the script reads it as absent), else the list ends.
+ */
 export function scriptArgv<M extends ScriptMode>(mode: M, args: ScriptArgs<M>): string[] {
-  const argv: string[] = [mode]
-  for (const name of SCRIPT_ARGS[mode]) {
-    const value = (args as Partial<Record<string, number>>)[name]
-    if (value === undefined) break
-    argv.push(String(value))
-  }
-  return argv
+  const values = SCRIPT_ARGS[mode].map((name) => (args as Partial<Record<string, number>>)[name])
+  while (values.length && values[values.length - 1] === undefined) values.pop()
+  return [mode, ...values.map((value) => (value === undefined ? '' : String(value)))]
 }
 
 const luaNames = Object.entries(SCRIPT_ARGS)
@@ -116,7 +126,7 @@ if mode == 'settle' then
     redis.call('HINCRBY', KEYS[3], 's', args.actual_nanos)
     redis.call('PEXPIRE', KEYS[3], args.day_ttl_ms)
   end
-  if KEYS[4] then
+  if (args.stats_ttl_ms or '') ~= '' then
     redis.call('HINCRBY', KEYS[4], 'r', 1)
     redis.call('HINCRBY', KEYS[4], 'e', args.errors)
     redis.call('HINCRBY', KEYS[4], 'c', args.actual_nanos)
@@ -124,6 +134,11 @@ if mode == 'settle' then
     redis.call('HINCRBY', KEYS[4], 'i', args.input_tokens)
     redis.call('HINCRBY', KEYS[4], 'o', args.output_tokens)
     redis.call('PEXPIRE', KEYS[4], args.stats_ttl_ms)
+  end
+  if (args.pace_unused or '') ~= '' then
+    local p = {}
+    for _, name in ipairs({${PACE_ARGS.give.map((name) => `'${name}'`).join(', ')}}) do p[name] = tonumber(args['pace_' .. name]) or 0 end
+    pace_give(KEYS[#KEYS], p)
   end
   return 1
 end
@@ -188,4 +203,4 @@ end
 return {refused, rc, rp, tc, tp, dr, dt, ds, dh, gs, gh, pace[1], pace[2], pace[3]}
 `
 
-export const LIMITS_SCRIPT_SHA1 = '53d2237d7a7cda6b193995da1271aff22f2e3644'
+export const LIMITS_SCRIPT_SHA1 = '1b692c63f570f2bb3b89445a9acee5ef3b436ba2'

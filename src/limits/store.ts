@@ -95,6 +95,17 @@ export interface SettleInput {
   globalHeld: boolean
   /** Adds the request to its assistant's daily figures (same write, no extra round trip). */
   stats?: AssistantStatsDelta
+  /** Gives the pace back the output tokens the request reserved but did not generate (only a store that `foldsPace`). */
+  pace?: PaceGiveBack
+}
+
+/** Output tokens to give back to one group's pace (`PaceStore.giveBack`). */
+export interface PaceGiveBack {
+  group: string
+  now: number
+  /** The configured output ceiling (0: the learned one). */
+  otpm: number
+  unusedOutput: number
 }
 
 /** One request's share of its assistant's daily figures. */

@@ -270,12 +270,13 @@ export class Pacer {
     const now = this.now()
     const work: Promise<unknown>[] = []
     for (const [group, held] of pace.heldOutput) {
+      if (pace.givenBackByLimits.has(group)) continue
+      pace.heldOutput.delete(group)
       const unusedOutput = held - (outputByGroup.get(group) ?? 0)
       if (unusedOutput <= 0) continue
       const { configured } = this.ceiling(group)
       work.push(this.#quietly('give back', () => this.store.giveBack(group, { now, configured, unusedOutput })))
     }
-    pace.heldOutput.clear()
     await Promise.all(work)
   }
 

@@ -10,6 +10,8 @@ export class RequestPace {
   #reserved: { group: string; outcome: ReserveOutcome } | undefined
   /** Output tokens reserved (`max_tokens`) per model group, by every call of the request. */
   readonly heldOutput = new Map<string, number>()
+  /** Groups whose output the limits settle gives back in its own write (`Pacer.settle` skips them). */
+  readonly givenBackByLimits = new Set<string>()
 
   /** `who` is read when needed: the caller is known only once `authenticate` ran. */
   constructor(who: () => string) {

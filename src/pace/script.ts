@@ -10,7 +10,7 @@
  * Modes (ARGV[1]), arguments named in PACE_ARGS:
  * - reserve KEYS group hash, caller key → {kind (0 free, 1 slot, 2 later, 3 refused), at, check}
  * - learn   KEYS group hash → 1
- * - give    KEYS group hash → 1
+ * - give    KEYS group hash → 1 (also part of the limits script's settle: `pace_give`)
  * - peek    KEYS group hashes… → 7 numbers per group: r, i, o, b, lr, li, lo
  *
  * PACE_SCRIPT_SHA1 is the SHA-1 of PACE_SCRIPT (test/pace/script.test.ts checks it).
@@ -77,6 +77,12 @@ local function pace_reserve(kg, kw, p)
   redis.call('SET', kw, at, 'PX', math.max(1, at - now + 1000))
   return {1, at, 0}
 end
+local function pace_give(kg, p)
+  local s = pace_state(kg)
+  local limit = p.otpm > 0 and p.otpm or s[7]
+  if limit <= 0 or p.unused <= 0 or s[3] <= p.now then return end
+  redis.call('HSET', kg, 'o', math.max(p.now, math.ceil(s[3] - p.unused * (60000 / limit))))
+end
 `
 
 export const PACE_SCRIPT = `${PACE_FUNCTIONS}local mode = ARGV[1]
@@ -108,13 +114,12 @@ if mode == 'learn' then
   end
   if p.retry_ms > 0 then s[4] = math.max(s[4], p.now + p.retry_ms) end
 elseif mode == 'give' then
-  local limit = p.otpm > 0 and p.otpm or s[7]
-  if limit <= 0 or p.unused <= 0 or s[3] <= p.now then return 1 end
-  s[3] = math.max(p.now, math.ceil(s[3] - p.unused * (60000 / limit)))
+  pace_give(KEYS[1], p)
+  return 1
 end
 redis.call('HSET', KEYS[1], 'r', s[1], 'i', s[2], 'o', s[3], 'b', s[4], 'lr', s[5], 'li', s[6], 'lo', s[7])
 redis.call('PEXPIRE', KEYS[1], ${GROUP_TTL_MS})
 return 1
 `
 
-export const PACE_SCRIPT_SHA1 = '3cad63f4392e48d4aeb35adbe19fe14d8e5ceda3'
+export const PACE_SCRIPT_SHA1 = 'e705e3a3b13000b832c6535e491f359910d7c373'

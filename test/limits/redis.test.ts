@@ -2,10 +2,10 @@
 // Without the bridge these tests fail with instructions: they never skip.
 import { describe, expect, it } from 'vitest'
 import { LIMITS_SCRIPT, LIMITS_SCRIPT_SHA1 } from '../../src/limits/script.ts'
-import { RedisStore, type ScriptRedis } from '../../src/limits/redis-store.ts'
+import { RedisStore } from '../../src/limits/redis-store.ts'
 import { utcDay } from '../../src/limits/policy.ts'
 import { calculator } from '../../src/tools/index.ts'
-import { faultyUrl, uniquePrefix, upstashEnv, upstashRedis } from '../support/upstash.ts'
+import { countingRedis, faultyUrl, uniquePrefix, upstashEnv, upstashRedis } from '../support/upstash.ts'
 import { limitsBehaviour } from './behaviour.ts'
 import { errorOf, isoDay, limitedApp, noonUtc, rateHeaders, say, type HarnessOptions } from './harness.ts'
 
@@ -17,21 +17,6 @@ const onBridge = (options: HarnessOptions = {}, url = upstashEnv().url) =>
   })
 
 limitsBehaviour('upstash', (options) => onBridge(options))
-
-/** An @upstash/redis client on the bridge that counts (and times) every round trip. */
-function countingRedis() {
-  const redis = upstashRedis()
-  const calls: { command: 'evalsha' | 'eval'; ms: number }[] = []
-  const timed = <T>(command: 'evalsha' | 'eval', run: () => Promise<T>) => {
-    const started = performance.now()
-    return run().finally(() => calls.push({ command, ms: performance.now() - started }))
-  }
-  const counting: ScriptRedis = {
-    evalsha: ((...args: Parameters<ScriptRedis['evalsha']>) => timed('evalsha', () => redis.evalsha(...args))) as ScriptRedis['evalsha'],
-    eval: ((...args: Parameters<ScriptRedis['eval']>) => timed('eval', () => redis.eval(...args))) as ScriptRedis['eval'],
-  }
-  return { redis: counting, calls }
-}
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 

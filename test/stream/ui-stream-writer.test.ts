@@ -72,6 +72,17 @@ describe('UIStreamWriter', () => {
     expect((await read(parts)).errors).toEqual([])
   })
 
+  it('a transient data-queued part passes the ai schema and reader and is not added to the message', async () => {
+    const { parts, writer } = record()
+    writer.data('queued', { position: 2, waitMs: 1500 }, { transient: true })
+    writer.textDelta('t1', 'hello')
+    writer.finish('stop')
+    expect(parts[1]).toEqual({ type: 'data-queued', data: { position: 2, waitMs: 1500 }, transient: true })
+    const { message, errors } = await read(parts)
+    expect(errors).toEqual([])
+    expect(message.parts.map((p) => p.type)).toEqual(['text'])
+  })
+
   it('error: ends open parts and the step, then the error part; nothing is written after finish', async () => {
     const { parts, writer } = record()
     writer.startStep()

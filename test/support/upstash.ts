@@ -2,6 +2,7 @@
 // arrive as bindings (see vitest.config.ts and test/support/global-setup.ts).
 import { env } from 'cloudflare:workers'
 import { Redis } from '@upstash/redis/cloudflare'
+import type { ScriptRedis } from '../../src/limits/redis-store.ts'
 import { faultSpec, type Faults } from '../../scripts/lib/faults.ts'
 
 export type UpstashEnv = { url: string; token: string }
@@ -37,4 +38,19 @@ export function upstashRedis(url = upstashEnv().url): Redis {
 /** A key prefix no other test uses: all test files share one Redis. */
 export function uniquePrefix(label = 'test'): string {
   return `${label}:${crypto.randomUUID()}:`
+}
+
+/** An @upstash/redis client on the bridge that counts (and times) every round trip. */
+export function countingRedis() {
+  const redis = upstashRedis()
+  const calls: { command: 'evalsha' | 'eval'; ms: number }[] = []
+  const timed = <T>(command: 'evalsha' | 'eval', run: () => Promise<T>) => {
+    const started = performance.now()
+    return run().finally(() => calls.push({ command, ms: performance.now() - started }))
+  }
+  const counting: ScriptRedis = {
+    evalsha: ((...args: Parameters<ScriptRedis['evalsha']>) => timed('evalsha', () => redis.evalsha(...args))) as ScriptRedis['evalsha'],
+    eval: ((...args: Parameters<ScriptRedis['eval']>) => timed('eval', () => redis.eval(...args))) as ScriptRedis['eval'],
+  }
+  return { redis: counting, calls }
 }
