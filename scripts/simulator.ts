@@ -96,15 +96,36 @@ export function startSimulatorServer({
   })
 }
 
+/**
+ * `SIM_RATE_LIMITS`: the simulator's `rateLimits` option as JSON (docs/simulator.md#rate-limits), e.g.
+ * `{"rpm":120,"burstSeconds":1}`; undefined when unset. Throws an Error that names the variable.
+ */
+export function rateLimitsFromEnv(value: string | undefined): SimulatorOptions['rateLimits'] {
+  if (value === undefined || value.trim() === '') return undefined
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(value)
+  } catch {
+    throw new Error(`SIM_RATE_LIMITS: expected JSON like {"rpm":120,"burstSeconds":1}, got ${value}`)
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new Error('SIM_RATE_LIMITS: expected a JSON object like {"rpm":120,"burstSeconds":1}')
+  }
+  return parsed as SimulatorOptions['rateLimits']
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const keys = process.env.SIM_API_KEYS?.split(',')
     .map((k) => k.trim())
     .filter(Boolean)
+  const rateLimits = rateLimitsFromEnv(process.env.SIM_RATE_LIMITS)
   const { url } = await startSimulatorServer({
     port: Number(process.env.PORT ?? 8788),
     ...(keys?.length ? { apiKeys: keys } : {}),
+    ...(rateLimits && { rateLimits }),
     log: (line) => console.log(line),
   })
+  if (rateLimits) console.log(`Rate limits (SIM_RATE_LIMITS): ${JSON.stringify(rateLimits)}`)
   console.log(`Anthropic API simulator on ${url}`)
   console.log(
     keys?.length

@@ -2,7 +2,7 @@
 // connection the SDK sees as an error, and a client abort that stops generation.
 import Anthropic from '@anthropic-ai/sdk'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startSimulatorServer, type SimulatorServer } from '../../scripts/simulator.ts'
+import { rateLimitsFromEnv, startSimulatorServer, type SimulatorServer } from '../../scripts/simulator.ts'
 
 let server: SimulatorServer
 let client: Anthropic
@@ -57,5 +57,31 @@ describe('simulator over HTTP', () => {
     await new Promise((r) => setTimeout(r, 300))
     expect(record.eventsSent).toBe(sent)
     expect(sent).toBeLessThan(10)
+  })
+})
+
+describe('SIM_RATE_LIMITS', () => {
+  it('limits the served simulator as configured: 2 per second with a burst of 2', async () => {
+    const limited = await startSimulatorServer({ port: 0, rateLimits: rateLimitsFromEnv('{"rpm":120,"burstSeconds":1}')! })
+    try {
+      const sdk = new Anthropic({ apiKey: 'sk-ant-e2e', baseURL: limited.url, maxRetries: 0 })
+      const results = await Promise.all(
+        [1, 2, 3].map(() =>
+          sdk.messages.create(ask('hi')).then(
+            () => 200,
+            (e: { status?: number }) => e.status,
+          ),
+        ),
+      )
+      expect(results.sort()).toEqual([200, 200, 429])
+    } finally {
+      await limited.close()
+    }
+  })
+
+  it('names the variable when the JSON is wrong', () => {
+    expect(rateLimitsFromEnv(undefined)).toBeUndefined()
+    expect(() => rateLimitsFromEnv('rpm=120')).toThrowError(/SIM_RATE_LIMITS/)
+    expect(() => rateLimitsFromEnv('[1]')).toThrowError(/SIM_RATE_LIMITS/)
   })
 })
