@@ -15,7 +15,7 @@
  *   `toolInputAvailable`/`toolInputError`, `toolOutput`/`toolError`, `metadata`, `error(type,
  *   message)`, `finish(reason, metadata)`.
  * - `pipeModelStream(stream, writer, { model, meter, signal, idleTimeoutMs })`: pipes ONE model
- *   call (`(await upstream.stream(params, { signal, meter })).value`) into the writer and
+ *   call (`(await upstream.stream(params, { signal, meter, pace })).value`) into the writer and
  *   returns `{ message, usage, costUsd }` (usage recorded in the meter, partially when cut
  *   short). Throws StreamAbortedError (client left) or a GatewayError (upstream error event,
  *   dropped connection, `UPSTREAM_IDLE_TIMEOUT_MS` of silence, stream ended early).

@@ -10,7 +10,7 @@ import type { UIStreamWriter } from './ui-stream-writer.ts'
  * its usage (recorded in the meter, partially when cut short); throws like `consumeModelStream`.
  *
  * @example
- * const { value: stream, model } = await c.get('upstream').stream(params, { signal, meter })
+ * const { value: stream, model } = await c.get('upstream').stream(params, { signal, meter, pace: c.get('pace') })
  * writer.startStep()
  * const { message } = await pipeModelStream(stream, writer, { model, meter, signal, idleTimeoutMs })
  * writer.finishStep()

@@ -43,7 +43,7 @@ const FINISH_REASONS: Record<string, UIFinishReason> = {
  *
  * @example
  * app.post('/chat', async (c) => streamUIMessages(c, async (writer, signal) => {
- *   const { value, model } = await c.get('upstream').stream(params, { signal, meter: c.get('meter') })
+ *   const { value, model } = await c.get('upstream').stream(params, { signal, meter: c.get('meter'), pace: c.get('pace') })
  *   writer.startStep()
  *   const { message } = await pipeModelStream(value, writer, { model, meter: c.get('meter'), signal, idleTimeoutMs })
  *   return { model: message.model, stopReason: message.stop_reason }

@@ -37,7 +37,10 @@ export interface CallOptions {
    * timeout at this one is the 504 of the request deadline. Default: none (the call's own only).
    */
   deadlineAt?: number
-  /** The request's share of the upstream pace (`c.get('pace')`): its caller, its admission's slot. */
+  /**
+   * The request's share of the upstream pace (`c.get('pace')`): its caller, for fairness, and the
+   * slot its admission reserved. Without it the call is paced as one shared caller and reserves again.
+   */
   pace?: RequestPace
   /** Told while the call waits for its turn under Claude's rate limit (a stream shows it). */
   onQueued?: (notice: QueueNotice) => void
