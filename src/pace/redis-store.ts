@@ -11,18 +11,19 @@ export function paceKeys(prefix: string, group: string, who?: string): string[] 
   return who === undefined ? [hash] : [hash, `${hash}:w:${who}`]
 }
 
+/** The arguments reserve and learn share: the clock, the configured ceilings, the bucket sizes. */
+function groupArgs(input: Pick<ReserveInput, 'now' | 'configured' | 'burstMs'>) {
+  const [rpm, itpm, otpm] = input.configured
+  return { now: input.now, rpm, itpm, otpm, burst_r: input.burstMs[0], burst_t: input.burstMs[1] }
+}
+
 /** The script's arguments for a reservation (the limits script sends the same ones, prefixed). */
 export function reserveArgs(input: ReserveInput): PaceArgs<'reserve'> {
   return {
-    now: input.now,
-    rpm: input.configured[0],
-    itpm: input.configured[1],
-    otpm: input.configured[2],
+    ...groupArgs(input),
     cost_r: input.cost[0],
     cost_i: input.cost[1],
     cost_o: input.cost[2],
-    burst_r: input.burstMs[0],
-    burst_t: input.burstMs[1],
     max_at: input.maxAt,
     ahead: input.ahead,
   }
@@ -54,12 +55,7 @@ export class RedisPaceStore implements PaceStore {
 
   async learn(...[group, input]: Parameters<PaceStore['learn']>) {
     await this.#run('learn', paceKeys(this.prefix, group), {
-      now: input.now,
-      rpm: input.configured[0],
-      itpm: input.configured[1],
-      otpm: input.configured[2],
-      burst_r: input.burstMs[0],
-      burst_t: input.burstMs[1],
+      ...groupArgs(input),
       lim_r: input.limits[0],
       lim_i: input.limits[1],
       lim_o: input.limits[2],
