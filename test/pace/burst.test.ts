@@ -2,12 +2,14 @@
 // burst of 2 (the simulator's Anthropic-style limiter), in memory and on Upstash, one instance and
 // two sharing Redis. These run in real time (about 15 s each, concurrently): the pace is what is
 // under test, and a fake clock would test the clock. No assertion is on elapsed time.
+import { DefaultChatTransport } from 'ai'
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../../src/app.ts'
 import { toHex, sha256 } from '../../src/auth/hash.ts'
 import { parseConfig } from '../../src/config.ts'
 import type { LogLine } from '../../src/logger/logger.ts'
 import { createSimulator, type Simulator } from '../../src/simulator/index.ts'
+import { appFetch, PlainState, TestChat } from '../support/ai-chat.ts'
 import { testEnv } from '../support/app.ts'
 import { uniquePrefix, upstashEnv } from '../support/upstash.ts'
 
@@ -171,5 +173,30 @@ describe.concurrent('a burst of 30 at 2 per second upstream', () => {
     expect(sonnet).toMatchObject({ configured: { rpm: 120, itpm: null, otpm: null }, learned: { rpm: 120 }, models: [SONNET] })
     expect(typeof sonnet.next_slot_ms).toBe('number')
     expect(health.pace.queue_max_wait_ms).toBe(20_000)
+  }, 60_000)
+
+  it("useChat's Chat gets the queued part in onData while its request waits, and not in the message", async () => {
+    const simulator = twoPerSecond()
+    const gateway = await instance(simulator, CEILING)
+    const chat = (key: keyof typeof KEYS, seen: unknown[]) =>
+      new TestChat({
+        state: new PlainState(),
+        transport: new DefaultChatTransport({
+          api: 'http://gateway.local/v1/chat/stream',
+          headers: { authorization: `Bearer ${KEYS[key]}` },
+          fetch: appFetch(gateway.app),
+        }),
+        onData: (part) => void seen.push(part),
+      })
+    const first: unknown[] = []
+    const second: unknown[] = []
+    const chats = [chat('a', first), chat('b', second)]
+    await Promise.all(chats.map((c, i) => c.sendMessage({ text: `question ${i}` })))
+    for (const c of chats) expect(c.error).toBeUndefined()
+    // One of the two went at once; the other waited for the next slot (500 ms) and was told so.
+    const told = [...first, ...second]
+    expect(told).toHaveLength(1)
+    expect(told[0]).toMatchObject({ type: 'data-queued', data: { position: 1, waitMs: expect.any(Number) }, transient: true })
+    for (const c of chats) expect(c.messages.at(-1)!.parts.some((p) => p.type.startsWith('data-'))).toBe(false)
   }, 60_000)
 })

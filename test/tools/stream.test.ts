@@ -1,16 +1,14 @@
 import {
-  AbstractChat,
   DefaultChatTransport,
   lastAssistantMessageIsCompleteWithToolCalls,
   readUIMessageStream,
-  type ChatState,
-  type ChatStatus,
   type UIMessage,
   type UIMessageChunk,
 } from 'ai'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { defineTool } from '../../src/tools/define-tool.ts'
+import { appFetch, PlainState, TestChat } from '../support/ai-chat.ts'
 import { executionContext } from '../support/execution-context.ts'
 import { makeToolApp, sentMessages, waitingTool } from './support.ts'
 
@@ -27,8 +25,6 @@ const confirm = {
   description: 'Ask the user to confirm a booking',
   input_schema: { type: 'object', properties: { hotel: { type: 'string' } }, required: ['hotel'] },
 }
-
-const appFetch = (app: App) => (async (url: RequestInfo | URL, init?: RequestInit) => app.request(String(url), init)) as typeof fetch
 
 /** One streamed request through useChat's own transport and reader. */
 async function streamOnce(app: App, text: string, body: Record<string, unknown> = {}) {
@@ -59,19 +55,6 @@ function shape(chunks: UIMessageChunk[]): string[] {
   }
   return out
 }
-
-/** The smallest ChatState: what useChat keeps in React state, kept in plain fields. */
-class PlainState implements ChatState<UIMessage> {
-  status: ChatStatus = 'ready'
-  error: Error | undefined
-  messages: UIMessage[] = []
-  pushMessage = (m: UIMessage) => void this.messages.push(m)
-  popMessage = () => void this.messages.pop()
-  replaceMessage = (i: number, m: UIMessage) => void (this.messages[i] = m)
-  snapshot = <T>(thing: T): T => structuredClone(thing)
-}
-
-class TestChat extends AbstractChat<UIMessage> {}
 
 describe('tool loop over /v1/chat/stream', () => {
   it('streams tool input, then the server tool output, then the next step’s text, with step boundaries', async () => {
