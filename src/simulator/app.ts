@@ -11,6 +11,7 @@ import { resolveScript } from './script.ts'
 import { abortableSleep } from '../abort/abort.ts'
 import { messageJson, replyEvents, type MessageMeta } from './sse.ts'
 import { streamReply } from './stream.ts'
+import { outputSchema } from './structured.ts'
 import { countTokens, promptSegments, sumTokens } from './tokens.ts'
 import type { Simulator, SimulatorOptions, SimulatorRequestRecord } from './types.ts'
 import { authKind, checkAuth, checkBody, checkModelRules, checkVersion } from './validate.ts'
@@ -136,7 +137,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
         const read = cache.peek(model.id, segments, minCache, cacheControl).cache_read_input_tokens
         admission = limiter.admit(model.id, total - read, body.max_tokens as number)
       }
-      const script = resolveScript(directives, { step: turn.step, model: model.id }, counters)
+      const script = resolveScript(directives, { step: turn.step, model: model.id, structured: outputSchema(body) !== undefined }, counters)
       const signal = req.signal
       if (script.stallBefore !== undefined) {
         if (!(await pause(script.stallBefore, signal, record))) {

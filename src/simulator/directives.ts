@@ -9,6 +9,8 @@
  */
 
 export type StopReasonDirective = 'end_turn' | 'max_tokens' | 'refusal' | 'stop_sequence' | 'pause_turn'
+/** What a structured-output reply's JSON should be (docs/simulator.md#structured-outputs). */
+export type JsonDirective = 'valid' | 'invalid' | 'broken'
 
 export interface ToolCallDirective {
   name: string
@@ -39,6 +41,8 @@ export interface Directive {
   drop?: boolean
   tools?: ToolCallDirective[]
   stop?: StopReasonDirective
+  /** The group applies only to requests with `output_config.format`; their JSON is valid, invalid or broken. */
+  json?: JsonDirective
 }
 
 export class DirectiveError extends Error {
@@ -58,6 +62,7 @@ const ERROR_TYPES = new Set([
   'overloaded_error',
 ])
 const STOPS = new Set<string>(['end_turn', 'max_tokens', 'refusal', 'stop_sequence', 'pause_turn'])
+const JSON_MODES = new Set<string>(['valid', 'invalid', 'broken'])
 const INT_KEYS = {
   step: 'step',
   times: 'times',
@@ -190,6 +195,10 @@ function parseGroup(text: string, start: number): { directive: Directive; end: n
       case 'stop':
         if (!STOPS.has(value)) fail(`stop must be one of ${[...STOPS].join(', ')}`)
         d.stop = value as StopReasonDirective
+        break
+      case 'json':
+        if (!JSON_MODES.has(value)) fail(`json must be one of ${[...JSON_MODES].join(', ')}`)
+        d.json = value as JsonDirective
         break
       case 'tool': {
         if (!/^[a-zA-Z0-9_-]{1,128}$/.test(value)) fail(`bad tool name ${JSON.stringify(value)}`)

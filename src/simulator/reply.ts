@@ -1,6 +1,7 @@
 import { base62 } from './hash.ts'
 import type { SimModel } from './models.ts'
 import type { Script } from './script.ts'
+import { outputSchema, structuredPieces } from './structured.ts'
 import { generatePieces, splitJson, splitText } from './text.ts'
 
 export type PlannedBlock =
@@ -45,7 +46,8 @@ function thinkingOf(body: Record<string, unknown>, model: SimModel, hasTools: bo
 }
 
 /**
- * Plans the content of a reply. Order: thinking, text, tool calls. `max_tokens` is enforced:
+ * Plans the content of a reply. Order: thinking, text, tool calls. With `output_config.format`, the
+ * text of a step without tool calls is a JSON document generated from the schema (`text=` still wins). `max_tokens` is enforced:
  * thinking and text are cut at the limit, tool calls that do not fit entirely are left out, and
  * the stop reason becomes `max_tokens`. On models that always think (Opus 5.5, Sonnet 5.5,
  * Fable 5.1), text before a tool call goes into the thinking block instead of a text block.
@@ -63,14 +65,17 @@ export function planReply({ body, model, script, seed, idSeed }: ReplyInput): Re
   }
   const tools = script.tools
   const thinking = thinkingOf(body, model, tools.length > 0)
+  const schema = outputSchema(body)
   let textPieces: string[] =
     script.text !== undefined
       ? splitText(script.text)
-      : script.tokens !== undefined
-        ? generatePieces(seed, script.tokens)
-        : tools.length > 0
-          ? []
-          : generatePieces(seed, 12 + (hashLen(seed) % 29))
+      : schema && tools.length === 0
+        ? structuredPieces(schema, `${seed}:json`, script.json)
+        : script.tokens !== undefined
+          ? generatePieces(seed, script.tokens)
+          : tools.length > 0
+            ? []
+            : generatePieces(seed, 12 + (hashLen(seed) % 29))
   const blocks: PlannedBlock[] = []
   let thinkingTokens = 0
 

@@ -1,4 +1,4 @@
-import type { Directive, StopReasonDirective, ToolCallDirective } from './directives.ts'
+import type { Directive, JsonDirective, StopReasonDirective, ToolCallDirective } from './directives.ts'
 import { defaultErrorMessage, errorTypeForStatus } from './errors.ts'
 
 /** What the directives that apply to one request ask for, merged (later groups win). */
@@ -22,18 +22,22 @@ export interface Script {
   drop?: { after: number }
   tools: ToolCallDirective[]
   stop?: StopReasonDirective
+  /** With `output_config.format`: the reply's JSON is valid (default), violates the schema, or is cut off. */
+  json?: JsonDirective
 }
 
 export interface ScriptContext {
   /** 1 for the first model call after the human turn, 2 after one assistant turn, … */
   step: number
   model: string
+  /** The request has `output_config.format` (a JSON schema): only then do `json=` groups apply. */
+  structured?: boolean
 }
 
 /**
  * Merges the groups that apply to this request. A group with `step=N` applies only at step N;
  * one with `tool=` and no step only at step 1; others at every step. `model=` restricts a group to
- * that model. `times=K` makes a group apply to its first K matching requests only, counted in
+ * that model, `json=` to requests with a structured-output format. `times=K` makes a group apply to its first K matching requests only, counted in
  * `counters` (per simulator instance, keyed by the group's text).
  */
 export function resolveScript(directives: Directive[], ctx: ScriptContext, counters: Map<string, number>): Script {
@@ -42,6 +46,7 @@ export function resolveScript(directives: Directive[], ctx: ScriptContext, count
     const step = d.step ?? (d.tools ? 1 : undefined)
     if (step !== undefined && step !== ctx.step) continue
     if (d.model !== undefined && d.model !== ctx.model) continue
+    if (d.json !== undefined && !ctx.structured) continue
     if (d.times !== undefined) {
       const used = counters.get(d.raw) ?? 0
       if (used >= d.times) continue
@@ -76,4 +81,5 @@ function apply(s: Script, d: Directive) {
   if (d.drop) s.drop = { after: d.after ?? 1 }
   if (d.tools) s.tools.push(...d.tools)
   if (d.stop !== undefined) s.stop = d.stop
+  if (d.json !== undefined) s.json = d.json
 }

@@ -37,6 +37,11 @@ export function generatePieces(seed: string, count: number): string[] {
   return pieces
 }
 
+/** `count` words of the simulator's vocabulary, lower case, drawn from `next`. */
+export function randomWords(next: () => number, count: number): string[] {
+  return Array.from({ length: count }, () => WORDS[Math.floor(next() * WORDS.length)]!)
+}
+
 /** Splits given text into tokens the way it is streamed: each word with its leading whitespace. */
 export function splitText(text: string): string[] {
   return text.match(/\s*\S+|\s+$/g) ?? []

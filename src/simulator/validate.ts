@@ -1,5 +1,6 @@
 import { SimError } from './errors.ts'
 import type { SimModel } from './models.ts'
+import { schemaProblem } from './structured.ts'
 
 /** API versions the simulator accepts in `anthropic-version`. */
 export const API_VERSIONS = ['2023-01-01', '2023-06-01', '2026-10-21'] as const
@@ -84,7 +85,29 @@ export function checkBody(body: unknown, kind: 'messages' | 'count_tokens'): Obj
   checkMessages(body.messages)
   checkTools(body.tools, body.tool_choice)
   checkCacheControlCount(body)
+  checkOutputConfig(body)
   return body
+}
+
+/** `output_config.format` (and the beta's top-level `output_format`): null, or `{ type: "json_schema", schema }`. */
+function checkOutputConfig(body: Obj) {
+  const config = body.output_config
+  if (config !== undefined && config !== null) {
+    if (!isObj(config)) bad('output_config: Input should be a valid object')
+    checkOutputFormat((config as Obj).format, 'output_config.format')
+  }
+  checkOutputFormat(body.output_format, 'output_format')
+}
+
+function checkOutputFormat(format: unknown, at: string) {
+  if (format === undefined || format === null) return
+  if (!isObj(format)) return bad(`${at}: Input should be a valid object`)
+  if (format.type !== 'json_schema') bad(`${at}.type: Input should be 'json_schema'`)
+  if (format.schema === undefined) bad(`${at}.schema: Field required`)
+  if (!isObj(format.schema)) bad(`${at}.schema: Input should be a valid object`)
+  for (const key of Object.keys(format)) if (key !== 'type' && key !== 'schema') bad(`${at}.${key}: Extra inputs are not permitted`)
+  const problem = schemaProblem(format.schema as Obj)
+  if (problem) bad(`${at}.schema: ${problem}`)
 }
 
 function checkSystem(system: unknown) {
