@@ -47,6 +47,7 @@ const LAYERS: [name: string, patterns: RegExp[]][] = [
       /^auth\/(identity|scopes|hash)\.ts$/,
       /^logger\//,
       /^upstash\//,
+      /^structured\//,
     ],
   ],
   ['leaves', [/^wire\//, /^errors\.ts$/, /^marker\.ts$/, /^media\//, /^validation\//, /^background\//, /^abort\//]],

@@ -1,3 +1,4 @@
+import { strictSchema } from '../structured/strict-schema.ts'
 import { ConfigError, type Config } from '../config.ts'
 import type { ToolRegistry } from '../tools/registry.ts'
 import type { Assistant } from './define-assistant.ts'
@@ -21,6 +22,13 @@ export class AssistantRegistry {
       else if (assistant.max_tokens > model.maxOutput)
         problems.push(`${where}.max_tokens: ${assistant.max_tokens} is above ${model.id}'s ${model.maxOutput}`)
       for (const name of assistant.tools) if (!tools.get(name)) problems.push(`${where}.tools: unknown server tool "${name}"`)
+      if (assistant.output_schema) {
+        try {
+          strictSchema(assistant.output_schema)
+        } catch (error) {
+          problems.push(`${where}.output_schema: ${error instanceof Error ? error.message : String(error)}`)
+        }
+      }
       this.#byId.set(assistant.id, Object.freeze({ ...assistant, model: model?.id ?? assistant.model }))
     }
     if (problems.length) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`)

@@ -2,6 +2,7 @@ import type Anthropic from '@anthropic-ai/sdk'
 import type { LoopRequest } from '../tools/tool-loop.ts'
 import type { MessageParams } from '../upstream/params.ts'
 import type { ChatRequest } from './request.ts'
+import { strictSchema } from '../structured/strict-schema.ts'
 
 /** The Messages API parameters for a chat request (without tools: the tool loop adds them, with `tool_choice`). */
 export function messageParams(req: ChatRequest, messages: Anthropic.MessageParam[] = req.messages): MessageParams {
@@ -12,6 +13,8 @@ export function messageParams(req: ChatRequest, messages: Anthropic.MessageParam
     ...(req.system !== undefined && { system: req.system }),
     ...(req.temperature !== undefined && { temperature: req.temperature }),
     ...(req.thinking && { thinking: req.thinking }),
+    // Structured output: Claude answers with JSON that follows the schema; the gateway checks it (structured/).
+    ...(req.outputSchema && { output_config: { format: { type: 'json_schema' as const, schema: strictSchema(req.outputSchema) } } }),
   }
 }
 

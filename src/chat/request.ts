@@ -3,6 +3,7 @@ import { capMaxTokens } from './cap-max-tokens.ts'
 import type { Identity } from '../auth/identity.ts'
 import type { Config } from '../config.ts'
 import { GatewayError } from '../errors.ts'
+import { strictSchema } from '../structured/strict-schema.ts'
 import type { ModelInfo } from '../models/catalogue.ts'
 import { allowedModels, resolveModel } from '../models/resolve-model.ts'
 import * as z from 'zod/mini'
@@ -31,6 +32,8 @@ export interface ChatRequest {
   /** The admission of its first model call; the tool loop extends it before each later call. */
   reservation?: Reservation
   thinking?: Anthropic.ThinkingConfigParam
+  /** The JSON Schema the answer must follow (the request's, or its assistant's). */
+  outputSchema?: Record<string, unknown>
   /** The stored conversation this request continues, and what it adds (see `continueConversation`). */
   turn?: ConversationTurn
   /** The body came from `useChat` (UI messages). */
@@ -93,9 +96,20 @@ export function parseChatRequest(body: unknown, config: Config, identity: Identi
     clientTools: b.client_tools ?? [],
     ...(b.tool_choice && { toolChoice: b.tool_choice as Anthropic.ToolChoice }),
     ...(b.thinking && { thinking: b.thinking as Anthropic.ThinkingConfigParam }),
+    ...(b.output_schema && { outputSchema: checkedSchema(b.output_schema) }),
     uiMessages: isUI,
     warnings,
   }
+}
+
+/** An `output_schema` Anthropic can take (see `strictSchema`), or a 400 saying what is wrong with it. */
+function checkedSchema(schema: Record<string, unknown>): Record<string, unknown> {
+  try {
+    strictSchema(schema)
+  } catch (error) {
+    throw invalid(`Invalid request: output_schema: ${error instanceof Error ? error.message : String(error)}`)
+  }
+  return schema
 }
 
 /** DEFAULT_MODEL, or the caller's first allowed model when its own list leaves the default out. */

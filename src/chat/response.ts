@@ -13,6 +13,8 @@ export function chatResponseBody(result: ChatResult, requestId: string, warnings
     role: 'assistant' as const,
     content: message.content,
     text,
+    // Structured output: the answer parsed and checked against output_schema.
+    ...(result.object !== undefined && { object: result.object }),
     stop_reason: result.stopReason,
     usage: result.usage,
     cost_usd: result.costUsd,

@@ -4,13 +4,14 @@ import type { UIStreamWriter } from '../stream/ui-stream-writer.ts'
 import { toUsage } from '../models/cost.ts'
 import type { ToolContext } from '../tools/define-tool.ts'
 import { loopRequest } from './params.ts'
-import { runToolLoop, type StepRunner, type ToolLoopOptions, type ToolLoopResult } from '../tools/tool-loop.ts'
+import { runToolLoop, type StepRunner, type ToolLoopOptions } from '../tools/tool-loop.ts'
+import { checkStructured, type StructuredResult } from './structured-output.ts'
 import type { ChatRequest } from './request.ts'
 import { loggerOf } from '../logger/logger.ts'
 import type { QueueNotice } from '../pace/pacer.ts'
 
 export type { ModelStep } from '../tools/tool-loop.ts'
-export type ChatResult = ToolLoopResult
+export type ChatResult = StructuredResult
 
 /** The JSON step: one whole reply from `upstream.message`, recorded on the request meter. */
 export function jsonStep(c: Context, signal: AbortSignal = c.req.raw.signal): StepRunner {
@@ -81,17 +82,24 @@ export interface RunChatOptions extends Pick<ToolLoopOptions, 'onToolResult' | '
   signal?: AbortSignal
 }
 
-/** Runs a chat request: the tool loop (a single model call when the request has no tools). */
-export function runChat(c: Context, req: ChatRequest, options: RunChatOptions = {}): Promise<ChatResult> {
+/**
+ * Runs a chat request: the tool loop (a single model call when the request has no tools), then,
+ * with an `output_schema`, the answer's check (and its one repair call).
+ */
+export async function runChat(c: Context, req: ChatRequest, options: RunChatOptions = {}): Promise<ChatResult> {
   const { signal = c.req.raw.signal, runStep = jsonStep(c, signal), ...hooks } = options
   const config = c.get('config')
-  return runToolLoop({
+  const now = c.get('upstream').now
+  const deadlineAt = now() + config.upstreamDeadlineMs
+  const result = await runToolLoop({
     request: loopRequest(req),
     runStep,
     context: toolContext(c, signal),
     maxSteps: config.maxSteps,
     deadlineMs: config.upstreamDeadlineMs,
-    now: c.get('upstream').now,
+    now,
     ...hooks,
   })
+  // A repair call streams as one more step; `finish` ends it.
+  return checkStructured(req, result, runStep, deadlineAt)
 }

@@ -61,6 +61,8 @@ export const chatRequestSchema = z.strictObject({
   client_tools: z.optional(z.array(clientTool)),
   tool_choice: z.optional(z.looseObject({ type: z.enum(['auto', 'any', 'tool', 'none']) })),
   thinking: z.optional(z.looseObject({ type: z.enum(['enabled', 'disabled', 'adaptive']) })),
+  // A JSON Schema the answer must follow (structured output, docs/http.md#structured-output).
+  output_schema: z.optional(z.record(z.string(), z.unknown())),
   // The stored conversation this request continues (docs/conversations.md); `metadata.conversation_id` is the same.
   conversation_id: z.optional(z.string().check(z.maxLength(256))),
   metadata: z.optional(z.strictObject({ conversation_id: z.optional(z.string().check(z.maxLength(256))) })),

@@ -17,7 +17,7 @@ export async function chatStreamHandler(c: Context): Promise<Response> {
     async (writer, signal) => {
       const result = await runChat(c, req, { signal, runStep: streamStep(c, writer, signal), ...streamToolHooks(writer) })
       await saveTurn(c, req, result)
-      return { model: result.message.model, stopReason: result.stopReason }
+      return { model: result.message.model, stopReason: result.stopReason, ...(result.object !== undefined && { object: result.object }) }
     },
     { warnings: req.warnings },
   )

@@ -13,6 +13,8 @@ export interface UIStreamOutcome {
   model: string
   /** Anthropic `stop_reason` of the last model call. */
   stopReason: string | null
+  /** Structured output: the answer parsed and checked, written into the finish metadata. */
+  object?: unknown
 }
 
 /** Writes the message; resolves when it is complete, throws (GatewayError) when it failed. */
@@ -75,6 +77,7 @@ export function streamUIMessages(c: Context, run: UIStreamRun, options: StreamUI
       request_id: requestId,
       models_tried: [...meter.modelsTried],
       ...(warnings.length && { warnings }),
+      ...(outcome?.object !== undefined && { object: outcome.object }),
       ...(failure && { error: failure }),
     }
     writer.finish(failure ? 'error' : (FINISH_REASONS[outcome?.stopReason ?? ''] ?? 'other'), metadata)

@@ -18,6 +18,8 @@ export interface ChatStreamMetadata {
   /** Every model tried, in order (more than one when a fallback model answered). */
   models_tried: string[]
   warnings?: string[]
+  /** The answer parsed and checked against the request's `output_schema` (structured output). */
+  object?: unknown
   /** Why the stream ended early (also sent as the `error` part just before). */
   error?: ErrorBody['error']
 }
