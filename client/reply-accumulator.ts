@@ -146,6 +146,7 @@ export class ReplyAccumulator {
       usage: m.usage,
       costUsd: m.cost_usd,
       requestId: m.request_id,
+      object: m.object,
     }
   }
 

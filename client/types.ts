@@ -62,6 +62,8 @@ export interface ChatResult {
   usage: ChatUsage | undefined
   costUsd: number | undefined
   requestId: string | undefined
+  /** With an `output_schema`: the answer parsed and checked by the server (structured output). */
+  object: unknown
 }
 
 /** Events of one reply, in arrival order. */

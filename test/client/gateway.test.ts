@@ -26,6 +26,15 @@ describe('claude-edge/client against POST /v1/chat/stream', () => {
     expect(result.requestId).toMatch(/\S/)
   })
 
+  it('structured output: the checked answer as object', async () => {
+    const { chat } = clientFor()
+    const schema = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] }
+    const result = await chat({ output_schema: schema }).send('Where? [sim json=invalid times=1]').result
+    expect(result.object).toMatchObject({ city: expect.any(String) })
+    // The text has both answers (the first did not match, the repair did); object is the one to use.
+    expect(result.parts.filter((p) => p.type === 'text')).toHaveLength(2)
+  })
+
   it('runs a client tool round trip with withToolResults', async () => {
     const { chat, simulator } = clientFor()
     const client = chat({ client_tools: [{ name: 'get_location', description: 'Where the user is', input_schema: { type: 'object' } }] })
