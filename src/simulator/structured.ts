@@ -116,7 +116,8 @@ export function structuredPieces(schema: Obj, seed: string, mode: JsonMode = 'va
   return [...pieces, ','] // a lone scalar: no prefix of it fails to parse
 }
 
-const parses = (text: string) => {
+/** Whether `text` is a JSON document. */
+export const parses = (text: string) => {
   try {
     JSON.parse(text)
     return true

@@ -3,21 +3,13 @@ import { Validator } from '@cfworker/json-schema'
 import { jsonSchemaOutputFormat } from '@anthropic-ai/sdk/helpers/json-schema'
 import { describe, expect, it } from 'vitest'
 import { parseDirectives } from '../../src/simulator/directives.ts'
-import { generateJson, splitJsonText, structuredPieces } from '../../src/simulator/structured.ts'
+import { generateJson, parses, splitJsonText, structuredPieces } from '../../src/simulator/structured.ts'
 import { ask, dataOf, post, readSse, setup } from './helpers.ts'
 
 type Obj = Record<string, unknown>
 
 /** Validation by a full JSON Schema validator (formats included), not the simulator's own matcher. */
 const valid = (schema: Obj, value: unknown) => new Validator(schema as never, '2020-12', false).validate(value).valid
-const parses = (text: string) => {
-  try {
-    JSON.parse(text)
-    return true
-  } catch {
-    return false
-  }
-}
 const withFormat = (content: string, schema: Obj, extra: Obj = {}) =>
   ask(content, { output_config: { format: { type: 'json_schema', schema } }, ...extra })
 
