@@ -71,13 +71,11 @@ describe('Pacer', () => {
     const headers = new Headers({ 'anthropic-ratelimit-requests-limit': '50', 'anthropic-ratelimit-requests-remaining': '49' })
     await pacer.observe('g', headers, 200)
     expect(pacer.observe('g', headers, 200)).toBeUndefined()
-    await pacer.observe(
-      'g',
-      new Headers({ 'anthropic-ratelimit-requests-limit': '50', 'anthropic-ratelimit-requests-remaining': '0' }),
-      200,
-    )
+    // A success's remaining (0 here) is no lesson (see Pacer.observe); a 429 is.
+    const emptied = new Headers({ 'anthropic-ratelimit-requests-limit': '50', 'anthropic-ratelimit-requests-remaining': '0' })
+    expect(pacer.observe('g', emptied, 200)).toBeUndefined()
     await pacer.observe('g', new Headers({ 'retry-after': '3' }), 429)
-    expect(calls).toEqual(['learn', 'learn', 'learn'])
+    expect(calls).toEqual(['learn', 'learn'])
     expect(pacer.paces('g')).toBe(true)
     expect((await store.peek(['g']))[0]!.learned).toEqual([50, 0, 0])
   })
