@@ -1,12 +1,18 @@
+import type Anthropic from '@anthropic-ai/sdk'
 import type { ChatResult } from './run.ts'
+
+/** A reply's text blocks, joined: the `text` of a chat response, and what structured output parses. */
+export function textOf(message: Anthropic.Message): string {
+  return message.content
+    .filter((block) => block.type === 'text')
+    .map((block) => block.text)
+    .join('')
+}
 
 /** The JSON body of `POST /v1/chat` (docs/http.md#chat-response). */
 export function chatResponseBody(result: ChatResult, requestId: string, warnings: string[]) {
   const { message } = result
-  const text = message.content
-    .filter((block) => block.type === 'text')
-    .map((block) => block.text)
-    .join('')
+  const text = textOf(message)
   return {
     id: message.id,
     model: message.model,

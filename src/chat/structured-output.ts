@@ -5,18 +5,13 @@ import { checkOutput, repairPrompt } from '../structured/check-output.ts'
 import { stepParams, toParam, type StepRunner, type ToolLoopResult } from '../tools/tool-loop.ts'
 import { loopRequest } from './params.ts'
 import type { ChatRequest } from './request.ts'
+import { textOf } from './response.ts'
 
 /** A chat result, with the answer parsed and checked when the request has an `output_schema`. */
 export type StructuredResult = ToolLoopResult & { object?: unknown }
 
 /** Replies that are an answer to check; tool calls, max_steps and an exhausted budget are not answers yet. */
 const ANSWERS = new Set<string | null>(['end_turn', 'stop_sequence', 'max_tokens'])
-
-const textOf = (message: Anthropic.Message) =>
-  message.content
-    .filter((block) => block.type === 'text')
-    .map((block) => block.text)
-    .join('')
 
 /**
  * Structured output (docs/http.md#structured-output): the final answer is parsed as JSON and checked

@@ -12,6 +12,18 @@ export interface RateLimitReport {
 
 const NAMES = ['requests', 'input-tokens', 'output-tokens'] as const
 
+/** Seconds a response asks to wait: `retry-after-ms`, else `retry-after` (seconds or an HTTP date); undefined when neither. */
+export function retryAfterSeconds(headers: Headers | undefined): number | undefined {
+  const ms = Number(headers?.get('retry-after-ms'))
+  if (Number.isFinite(ms) && ms > 0) return ms / 1000
+  const raw = headers?.get('retry-after')
+  if (!raw) return undefined
+  const seconds = Number(raw)
+  if (Number.isFinite(seconds)) return Math.max(0, seconds)
+  const date = Date.parse(raw)
+  return Number.isFinite(date) ? Math.max(0, (date - Date.now()) / 1000) : undefined
+}
+
 function count(headers: Headers, name: string, missing: number): number {
   const raw = headers.get(name)
   const value = raw === null ? Number.NaN : Number(raw)
@@ -25,11 +37,9 @@ export function readRateLimitHeaders(headers: Headers | undefined, status: numbe
   const remaining = NAMES.map((n) => count(headers, `anthropic-ratelimit-${n}-remaining`, -1)) as [number, number, number]
   let retryAfterMs = 0
   if (status === 429) {
-    const ms = Number(headers.get('retry-after-ms'))
-    const seconds = Number(headers.get('retry-after'))
+    const seconds = retryAfterSeconds(headers) ?? 0
     // A 429 without a usable retry-after still means "not now": wait a second.
-    retryAfterMs =
-      Number.isFinite(ms) && ms > 0 ? Math.ceil(ms) : Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds * 1000) : 1000
+    retryAfterMs = seconds > 0 ? Math.ceil(seconds * 1000) : 1000
   }
   if (!retryAfterMs && limits.every((l) => l === 0) && remaining.every((r) => r < 0)) return undefined
   return { limits, remaining, retryAfterMs }

@@ -1,5 +1,6 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk/core/error'
 import { GatewayError } from '../errors.ts'
+import { retryAfterSeconds } from '../pace/headers.ts'
 
 /** How an upstream failure should be handled by retries and fallbacks. */
 export type FailureKind = 'overloaded' | 'rate_limited' | 'server' | 'network' | 'timeout' | 'bad_request' | 'misconfigured' | 'aborted'
@@ -15,17 +16,6 @@ export interface UpstreamFailure {
   shouldRetry?: boolean
   /** Not sent at all: the call's turn under the pace would come past the wait bound (`Pacer.turn`). */
   queued?: boolean
-}
-
-function retryAfter(headers: Headers | undefined): number | undefined {
-  const ms = Number(headers?.get('retry-after-ms'))
-  if (Number.isFinite(ms) && ms > 0) return ms / 1000
-  const raw = headers?.get('retry-after')
-  if (!raw) return undefined
-  const seconds = Number(raw)
-  if (Number.isFinite(seconds)) return Math.max(0, seconds)
-  const date = Date.parse(raw)
-  return Number.isFinite(date) ? Math.max(0, (date - Date.now()) / 1000) : undefined
 }
 
 /** Error types that are about our key or account, whatever the status they come with. */
@@ -57,7 +47,7 @@ export function classifyFailure(err: unknown): UpstreamFailure {
     const status = err.status
     const body = err.error as { error?: { type?: string; message?: string } } | undefined
     const type = body?.error?.type
-    const after = retryAfter(err.headers)
+    const after = retryAfterSeconds(err.headers)
     const should = err.headers?.get('x-should-retry')
     const base = {
       ...(status !== undefined && { status }),
