@@ -98,7 +98,6 @@ export function bindAssistant(c: Context, raw: unknown, route: 'chat' | 'message
   }
 
   if (route === 'chat') {
-    if (assistant.output_schema) bound.output_schema = assistant.output_schema
     const tools = Array.isArray(body.tools) ? body.tools : undefined
     tools?.forEach((name, i) => {
       if (!assistant.tools.includes(String(name)))

@@ -20,6 +20,8 @@ export async function prepareChat(c: Context): Promise<ChatRequest> {
   c.set('assistant', bound?.assistant)
   const req = parseChatRequest(bound?.body ?? raw, c.get('config'), c.get('identity'))
   if (bound) req.warnings.push(...bound.warnings)
+  // The assistant's own schema object, checked at start-up: its strict form and validator are made once, not per request.
+  if (bound?.assistant.output_schema) req.outputSchema = bound.assistant.output_schema
   await continueConversation(c, req, raw)
   prepareTools(req, c.get('tools'))
   applyContextLimit(c, req)

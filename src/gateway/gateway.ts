@@ -20,7 +20,7 @@ import { ceilingsFromConfig } from '../pace/ceilings.ts'
 import { MemoryPaceStore } from '../pace/memory-store.ts'
 import { Pacer } from '../pace/pacer.ts'
 import { RedisPaceStore } from '../pace/redis-store.ts'
-import { RequestPace } from '../pace/request-pace.ts'
+import { outputByGroup, RequestPace } from '../pace/request-pace.ts'
 import { upstashRedis } from '../upstash/redis.ts'
 import type { GatewayEnv } from './variables.ts'
 
@@ -118,16 +118,6 @@ export function buildGateway(config: Config, options: Omit<GatewayOptions, 'conf
   return { config, upstream, limiter, tools, assistants }
 }
 
-/** Output tokens a finished request's calls generated, per rate-limit group. */
-function outputByGroup(config: Config, meter: RequestMeter): Map<string, number> {
-  const out = new Map<string, number>()
-  for (const call of meter.calls) {
-    const group = config.catalogue.get(call.model)?.rateLimitGroup ?? call.model
-    out.set(group, (out.get(group) ?? 0) + call.usage.output_tokens)
-  }
-  return out
-}
-
 /**
  * The context every gateway route reads (`GatewayVariables`): configuration, upstream client,
  * limiter, tools, assistants, logger, the request's meter, and an anonymous identity by client
@@ -181,7 +171,9 @@ export function gateway(options: GatewayOptions | ((env: Bindings) => GatewayOpt
     if (pacer)
       waitUntil(
         c,
-        meter.done.then((done) => (pace.heldOutput.size ? pacer.settle(pace, outputByGroup(parts.config, done)) : undefined)),
+        meter.done.then((done) =>
+          pace.heldOutput.size ? pacer.settle(pace, outputByGroup(parts.config.catalogue, done.calls)) : undefined,
+        ),
       )
     c.header('request-id', c.get('requestId'))
     try {

@@ -11,6 +11,7 @@ import { policyFor, type Policy } from './policy.ts'
 import { refusalError } from './refusal.ts'
 import { waitUntil } from '../background/wait-until.ts'
 import type { PaceAsk } from '../pace/pacer.ts'
+import { outputByGroup } from '../pace/request-pace.ts'
 import type { RequestMeter } from '../observability/meter.ts'
 import type { LimitStore, PaceGiveBack } from './store.ts'
 
@@ -142,13 +143,8 @@ function paceGiveBack(
   const catalogue = c.get('config').catalogue
   pace.givenBackByLimits.add(group)
   return (meter) => {
-    const held = pace.heldOutput.get(group) ?? 0
-    const output = meter.calls
-      .filter((call) => catalogue.get(call.model)?.rateLimitGroup === group)
-      .reduce((n, call) => n + call.usage.output_tokens, 0)
-    const unusedOutput = held - output
-    if (unusedOutput <= 0) return {}
-    return { pace: { group, now: pacer.now(), otpm: pacer.ceiling(group).configured[2], unusedOutput } }
+    const back = pacer.giveBack(pace, group, outputByGroup(catalogue, meter.calls))
+    return back ? { pace: back } : {}
   }
 }
 

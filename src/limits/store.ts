@@ -1,5 +1,7 @@
 import type { ReserveInput, ReserveOutcome } from '../pace/schedule.ts'
-import type { PaceStore } from '../pace/store.ts'
+import type { PaceGiveBack, PaceStore } from '../pace/store.ts'
+
+export type { PaceGiveBack }
 
 /** A sliding-window limit for one identity: `limit` units per `windowMs`. */
 export interface WindowCheck {
@@ -97,15 +99,6 @@ export interface SettleInput {
   stats?: AssistantStatsDelta
   /** Gives the pace back the output tokens the request reserved but did not generate (only a store that `foldsPace`). */
   pace?: PaceGiveBack
-}
-
-/** Output tokens to give back to one group's pace (`PaceStore.giveBack`). */
-export interface PaceGiveBack {
-  group: string
-  now: number
-  /** The configured output ceiling (0: the learned one). */
-  otpm: number
-  unusedOutput: number
 }
 
 /** One request's share of its assistant's daily figures. */

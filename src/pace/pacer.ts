@@ -5,7 +5,7 @@ import { Lines } from './line.ts'
 import { MemoryPaceStore } from './memory-store.ts'
 import type { RequestPace } from './request-pace.ts'
 import { bucketOf, limitsOf, type PerMinute, type ReserveInput, type ReserveOutcome } from './schedule.ts'
-import type { PaceStore } from './store.ts'
+import type { PaceGiveBack, PaceStore } from './store.ts'
 
 /** A group's configured ceilings and bucket sizes. */
 export interface Ceiling {
@@ -271,17 +271,26 @@ export class Pacer {
 
   /** Gives back the output tokens a finished request reserved but did not generate, per group. */
   async settle(pace: RequestPace, outputByGroup: ReadonlyMap<string, number>): Promise<void> {
-    const now = this.now()
     const work: Promise<unknown>[] = []
-    for (const [group, held] of pace.heldOutput) {
+    for (const group of pace.heldOutput.keys()) {
       if (pace.givenBackByLimits.has(group)) continue
+      const back = this.giveBack(pace, group, outputByGroup)
       pace.heldOutput.delete(group)
-      const unusedOutput = held - (outputByGroup.get(group) ?? 0)
-      if (unusedOutput <= 0) continue
-      const { configured } = this.ceiling(group)
-      work.push(this.#quietly('give back', () => this.store.giveBack(group, { now, configured, unusedOutput })))
+      if (!back) continue
+      const input = { now: back.now, configured: this.ceiling(group).configured, unusedOutput: back.unusedOutput }
+      work.push(this.#quietly('give back', () => this.store.giveBack(group, input)))
     }
     await Promise.all(work)
+  }
+
+  /**
+   * What `pace`'s calls in `group` reserved as `max_tokens` and did not generate (`outputByGroup`),
+   * to give back: by `settle`, or in the limits settle's own write. Undefined when nothing is left.
+   */
+  giveBack(pace: RequestPace, group: string, outputByGroup: ReadonlyMap<string, number>): PaceGiveBack | undefined {
+    const unusedOutput = (pace.heldOutput.get(group) ?? 0) - (outputByGroup.get(group) ?? 0)
+    if (unusedOutput <= 0) return undefined
+    return { group, now: this.now(), otpm: this.ceiling(group).configured[2], unusedOutput }
   }
 
   /** Each group's limits (configured, learned) and how long until its next free slot, for `/healthz`. */

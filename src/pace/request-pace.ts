@@ -1,4 +1,16 @@
+import type { Catalogue } from '../models/catalogue.ts'
+import type { MeteredCall } from '../observability/meter.ts'
 import type { ReserveOutcome } from './schedule.ts'
+
+/** Output tokens a request's calls generated, per rate-limit group (what its reservations are settled with). */
+export function outputByGroup(catalogue: Catalogue, calls: readonly MeteredCall[]): Map<string, number> {
+  const out = new Map<string, number>()
+  for (const call of calls) {
+    const group = catalogue.get(call.model)?.rateLimitGroup ?? call.model
+    out.set(group, (out.get(group) ?? 0) + call.usage.output_tokens)
+  }
+  return out
+}
 
 /**
  * One request's share of the pace (`c.get('pace')`): who it counts as for fairness, the slot its

@@ -1,5 +1,14 @@
 import type { GroupState, LearnInput, PerMinute, ReserveInput, ReserveOutcome } from './schedule.ts'
 
+/** Output tokens to give back to one group's pace: reserved as `max_tokens`, not generated. */
+export interface PaceGiveBack {
+  group: string
+  now: number
+  /** The configured output ceiling (0: the learned one). */
+  otpm: number
+  unusedOutput: number
+}
+
 /**
  * Where the pace of each model group lives: in Redis (every isolate and instance shares it) or in
  * memory (one isolate). Both run schedule.ts's arithmetic; test/pace runs the same cases on each.
